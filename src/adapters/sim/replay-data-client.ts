@@ -1,0 +1,77 @@
+// Replays loaded bar series in time order on a simulated clock: the backtest's DataClient.
+import type { Bar, BarSeries } from '../../core/bar.ts';
+import type { SimulatedClock } from '../../kernel/clock.ts';
+import type { DataClient, MarketDataSink } from '../../kernel/ports.ts';
+
+export interface ReplayOrder {
+  readonly seriesIndex: ArrayLike<number>;
+  readonly barIndex: ArrayLike<number>;
+}
+
+export interface ReplayHooks {
+  /** Called once per distinct bar close time, after every bar of that time has been handled. */
+  afterTime?(time: number): void;
+  /** Progress: events done and total, called every `progressEvery` events. */
+  progress?(done: number, total: number): void;
+  readonly progressEvery?: number;
+}
+
+/**
+ * Each bar reaches the sink at its close time, never before: the clock is advanced to the close
+ * first, so a strategy can only ever see bars whose close is <= now. Series i must be the kernel's
+ * symbol index i.
+ */
+export class ReplayDataClient implements DataClient {
+  readonly symbols: readonly string[];
+  private stopped = false;
+
+  constructor(
+    private readonly series: readonly BarSeries[],
+    private readonly order: ReplayOrder,
+    private readonly clock: SimulatedClock,
+    private readonly hooks: ReplayHooks = {},
+  ) {
+    this.symbols = series.map((s) => s.symbol);
+  }
+
+  start(sink: MarketDataSink): void {
+    const { seriesIndex, barIndex } = this.order;
+    const total = seriesIndex.length;
+    const afterTime = this.hooks.afterTime;
+    const progress = this.hooks.progress;
+    const every = this.hooks.progressEvery ?? 100_000;
+    const deliver = sink.onBarIndexed ? sink.onBarIndexed.bind(sink) : (bar: Bar) => sink.onBar(bar);
+    let currentTime = NaN;
+    for (let e = 0; e < total && !this.stopped; e++) {
+      const s = seriesIndex[e]!;
+      const i = barIndex[e]!;
+      const series = this.series[s]!;
+      const closeTime = series.closeTime[i]!;
+      if (closeTime !== currentTime) {
+        if (afterTime !== undefined && currentTime === currentTime) afterTime(currentTime);
+        this.clock.advanceTo(closeTime);
+        currentTime = closeTime;
+      }
+      const bar: Bar = {
+        symbol: series.symbol,
+        openTime: series.openTime[i]!,
+        closeTime,
+        open: series.open[i]!,
+        high: series.high[i]!,
+        low: series.low[i]!,
+        close: series.close[i]!,
+        volume: series.volume[i]!,
+        preClose: series.preClose === undefined ? undefined : series.preClose[i]!,
+        adjustmentFactor: series.adjustmentFactor === undefined ? undefined : series.adjustmentFactor[i]!,
+      };
+      deliver(bar, s);
+      if (progress !== undefined && e % every === 0) progress(e, total);
+    }
+    if (afterTime !== undefined && currentTime === currentTime) afterTime(currentTime);
+    if (progress !== undefined) progress(total, total);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}

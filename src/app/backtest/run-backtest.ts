@@ -1,0 +1,196 @@
+// The backtest use-case shared by the CLI (and later the server): files + strategy + config -> results.
+import type { FillModelConfig } from '../../adapters/sim/fill-model-config.ts';
+import { computeMetrics, periodsPerYear, type PerformanceMetrics } from '../../analytics/metrics.ts';
+import type { Trade } from '../../core/account.ts';
+import type { BarSeries } from '../../core/bar.ts';
+import { moneyToNumber } from '../../core/decimal.ts';
+import type { Fill } from '../../core/fill.ts';
+import type { Instrument } from '../../core/instrument.ts';
+import { resolveInstrument } from '../../core/instrument-table.ts';
+import type { Market } from '../../core/market.ts';
+import type { Order } from '../../core/order.ts';
+import { loadBarSeries, type DataError } from '../../engines/data/index.ts';
+import { BuyAndHold, resolveStrategy } from '../../strategies/index.ts';
+import type { TraiderConfig } from '../config/index.ts';
+import { simulate, type SimulationResult } from './simulate.ts';
+
+export interface BacktestRequest {
+  readonly dataFiles: readonly string[];
+  /** Built-in name or path to a strategy file. */
+  readonly strategy: string;
+  readonly params?: unknown;
+  readonly symbol?: string;
+  readonly market?: Market;
+  readonly timeframe?: string;
+  readonly config: TraiderConfig;
+  /** Also run buy-and-hold on the same data as the benchmark line (default true). */
+  readonly benchmark?: boolean;
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** The JSON a backtest prints: deterministic (no run ids, no wall time). Fractions, not percents. */
+export interface BacktestSummary {
+  strategy: string;
+  symbols: string[];
+  market: string;
+  timeframe: string;
+  fillModel: string;
+  currency: string;
+  start: number;
+  end: number;
+  bars: number;
+  orders: number;
+  fills: number;
+  trades: number;
+  initialCapital: number;
+  finalEquity: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  totalReturn: number;
+  cagr: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  calmar: number | null;
+  maxDrawdown: number;
+  winRate: number | null;
+  profitFactor: number | null;
+  exposure: number;
+  feesPaid: number;
+  taxesPaid: number;
+  /** Fills the venue cut to what the cash covered. */
+  reducedFills: number;
+  /** Orders refused before reaching the venue, by reason. */
+  denials: Record<string, number>;
+  benchmarkReturn: number | null;
+}
+
+export interface BacktestOutcome {
+  readonly summary: BacktestSummary;
+  readonly metrics: PerformanceMetrics;
+  readonly simulation: SimulationResult;
+  readonly benchmark?: { readonly time: Float64Array; readonly equity: Float64Array };
+  readonly series: readonly BarSeries[];
+  readonly instruments: readonly Instrument[];
+  readonly fills: readonly Fill[];
+  readonly orders: readonly Order[];
+  readonly trades: readonly Trade[];
+  readonly strategyParameters: Record<string, unknown>;
+  readonly skippedRows: number;
+  readonly problems: readonly DataError[];
+  readonly drawdown: Float64Array;
+}
+
+export async function loadSeries(request: Pick<BacktestRequest, 'dataFiles' | 'symbol' | 'market' | 'timeframe' | 'config'>) {
+  if (request.dataFiles.length === 0) throw new RangeError('--data: give at least one CSV file');
+  if (request.symbol && request.dataFiles.length > 1) throw new RangeError('--symbol: only with a single --data file (names give each file its symbol)');
+  const results = [];
+  for (const file of request.dataFiles) {
+    results.push(
+      await loadBarSeries(file, {
+        symbol: request.symbol,
+        market: request.market,
+        timeframe: request.timeframe,
+        adjust: request.config.backtest.adjust,
+        onBadRow: request.config.backtest.onBadRow === 'skip' ? 'skip' : 'error',
+      }),
+    );
+  }
+  const series = results.map((r) => r.series);
+  const symbols = series.map((s) => s.symbol);
+  const duplicate = symbols.find((s, i) => symbols.indexOf(s) !== i);
+  if (duplicate) throw new RangeError(`--data: two files are both ${duplicate}`);
+  const timeframes = [...new Set(series.map((s) => s.timeframe))];
+  if (timeframes.length > 1) throw new RangeError(`--data: files have different timeframes (${timeframes.join(', ')}); give --timeframe to align them`);
+  return { series, results };
+}
+
+export function instrumentsFor(series: readonly BarSeries[], config: TraiderConfig): Instrument[] {
+  return series.map((s) => {
+    const override = config.instruments[s.symbol];
+    return resolveInstrument(s.symbol, s.market, override as Parameters<typeof resolveInstrument>[2]);
+  });
+}
+
+export async function runBacktest(request: BacktestRequest): Promise<BacktestOutcome> {
+  const { config } = request;
+  const strategyFactory = await resolveStrategy(request.strategy);
+  const strategy = strategyFactory.create(request.params);
+  const { series, results } = await loadSeries(request);
+  const instruments = instrumentsFor(series, config);
+  const fill: FillModelConfig = config.fill;
+  const base = { series, instruments, capital: config.backtest.capital, fill, fees: config.fees };
+  const simulation = simulate({ ...base, strategy, progress: request.progress });
+  let benchmark: BacktestOutcome['benchmark'];
+  if (request.benchmark !== false) {
+    const run = simulate({ ...base, strategy: new BuyAndHold({ fraction: 1 }) });
+    benchmark = { time: run.time, equity: run.equity };
+  }
+  const kernel = simulation.kernel;
+  const account = kernel.account;
+  const market = series[0]!.market;
+  const drawdown = new Float64Array(simulation.equity.length);
+  const metrics = computeMetrics(
+    {
+      equity: simulation.equity,
+      time: simulation.time,
+      initialCapital: config.backtest.capital,
+      periodsPerYear: periodsPerYear(market, series[0]!.intervalMs),
+      firstTime: Math.min(...series.map((s) => s.openTime[0]!)),
+      trades: account.trades,
+      barsInPosition: simulation.barsInPosition,
+    },
+    drawdown,
+  );
+  // Money from the exact ledger: finalEquity = capital + realized + unrealized - fees - taxes holds exactly.
+  const marked = kernel.markedPositionsValue();
+  const finalEquity = account.cash + marked;
+  const unrealized = marked - account.totalCost;
+  const orders = [...kernel.cache.orders.values()];
+  const summary: BacktestSummary = {
+    strategy: strategyFactory.name,
+    symbols: series.map((s) => s.symbol),
+    market,
+    timeframe: series[0]!.timeframe,
+    fillModel: fill.model,
+    currency: simulation.currency,
+    start: Math.min(...series.map((s) => s.openTime[0]!)),
+    end: Math.max(...series.map((s) => s.closeTime[s.length - 1]!)),
+    bars: simulation.bars,
+    orders: orders.length,
+    fills: kernel.fills.length,
+    trades: account.trades.length,
+    initialCapital: moneyToNumber(account.initialCapital),
+    finalEquity: moneyToNumber(finalEquity),
+    realizedPnl: moneyToNumber(account.realizedPnl),
+    unrealizedPnl: moneyToNumber(unrealized),
+    totalReturn: moneyToNumber(finalEquity) / moneyToNumber(account.initialCapital) - 1,
+    cagr: metrics.cagr,
+    sharpe: metrics.sharpe,
+    sortino: metrics.sortino,
+    calmar: metrics.calmar,
+    maxDrawdown: metrics.maxDrawdown,
+    winRate: metrics.winRate,
+    profitFactor: metrics.profitFactor,
+    exposure: metrics.exposure,
+    feesPaid: moneyToNumber(account.feesPaid),
+    taxesPaid: moneyToNumber(account.taxesPaid),
+    reducedFills: kernel.fills.filter((f) => f.reducedForCash).length,
+    denials: Object.fromEntries([...kernel.deniedCounts.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    benchmarkReturn: benchmark && benchmark.equity.length > 0 ? benchmark.equity[benchmark.equity.length - 1]! / config.backtest.capital - 1 : null,
+  };
+  return {
+    summary,
+    metrics,
+    simulation,
+    benchmark,
+    series,
+    instruments,
+    fills: kernel.fills,
+    orders,
+    trades: account.trades,
+    strategyParameters: strategy.parameters(),
+    skippedRows: results.reduce((n, r) => n + r.series.source.skipped, 0),
+    problems: results.flatMap((r) => r.problems),
+    drawdown,
+  };
+}

@@ -1,0 +1,98 @@
+// One backtest simulation: series in memory -> kernel on a simulated clock with the simulated venue.
+import { SimExecutionClient } from '../../adapters/sim/sim-execution-client.ts';
+import type { FillModelConfig } from '../../adapters/sim/fill-model-config.ts';
+import { ReplayDataClient } from '../../adapters/sim/replay-data-client.ts';
+import type { BarSeries } from '../../core/bar.ts';
+import { numberToMoney } from '../../core/decimal.ts';
+import { AShareFeeSchedule, CryptoFeeSchedule, type AShareFeeConfig, type CryptoFeeConfig, type FeeSchedule } from '../../core/fees.ts';
+import type { Instrument } from '../../core/instrument.ts';
+import { Market } from '../../core/market.ts';
+import { mergeOrder } from '../../engines/data/index.ts';
+import { SimulatedClock } from '../../kernel/clock.ts';
+import { Kernel } from '../../kernel/kernel.ts';
+import type { RiskGate } from '../../kernel/ports.ts';
+import type { Strategy } from '../../kernel/strategy.ts';
+
+export interface SimulationRequest {
+  readonly series: readonly BarSeries[];
+  /** Same order as `series`. */
+  readonly instruments: readonly Instrument[];
+  readonly strategy: Strategy;
+  /** Account currency amount. */
+  readonly capital: number;
+  readonly fill: FillModelConfig;
+  readonly fees: { readonly crypto: CryptoFeeConfig; readonly ashare: AShareFeeConfig };
+  readonly risk?: RiskGate;
+  readonly progress?: (done: number, total: number) => void;
+}
+
+export interface SimulationResult {
+  readonly kernel: Kernel;
+  readonly currency: string;
+  /** One point per distinct bar close time. */
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+  readonly barsInPosition: number;
+  /** Bar events replayed (all symbols). */
+  readonly bars: number;
+  readonly assumptions: string[];
+}
+
+export function accountCurrency(instruments: readonly Instrument[]): string {
+  const currencies = [...new Set(instruments.map((i) => i.quote))];
+  if (currencies.length !== 1) {
+    throw new RangeError(`all symbols of one run share one account, so they need one quote currency (got ${currencies.join(', ')})`);
+  }
+  return currencies[0]!;
+}
+
+export function feeScheduleFor(fees: SimulationRequest['fees']): (instrument: Instrument) => FeeSchedule {
+  return (instrument) =>
+    instrument.market === Market.AShare ? new AShareFeeSchedule(fees.ashare) : new CryptoFeeSchedule(fees.crypto, instrument.quote);
+}
+
+export function simulate(request: SimulationRequest): SimulationResult {
+  const { series, instruments } = request;
+  if (series.length === 0) throw new RangeError('no data to replay');
+  series.forEach((s, i) => {
+    if (instruments[i]?.symbol !== s.symbol) throw new RangeError(`instrument ${i} is ${instruments[i]?.symbol}, series is ${s.symbol}`);
+  });
+  const currency = accountCurrency(instruments);
+  const order = mergeOrder(series);
+  const total = order.barIndex.length;
+  const clock = new SimulatedClock(series.reduce((t, s) => Math.min(t, s.openTime[0] ?? Infinity), Infinity));
+  const venue = new SimExecutionClient(request.fill, feeScheduleFor(request.fees));
+  const kernel = new Kernel({
+    clock,
+    execution: venue,
+    instruments,
+    currency,
+    initialCapital: numberToMoney(request.capital),
+    strategy: request.strategy,
+    risk: request.risk,
+  });
+  const time = new Float64Array(total);
+  const equity = new Float64Array(total);
+  let points = 0;
+  let barsInPosition = 0;
+  const replay = new ReplayDataClient(series, order, clock, {
+    afterTime: (t) => {
+      time[points] = t;
+      equity[points++] = kernel.equity();
+      if (kernel.hasOpenPosition) barsInPosition++;
+    },
+    progress: request.progress,
+  });
+  kernel.start();
+  replay.start(kernel);
+  kernel.stop();
+  return {
+    kernel,
+    currency,
+    time: time.subarray(0, points),
+    equity: equity.subarray(0, points),
+    barsInPosition,
+    bars: total,
+    assumptions: [...venue.describe(), ...instruments.map((i) => feeScheduleFor(request.fees)(i).describe()).filter((d, k, all) => all.indexOf(d) === k)],
+  };
+}

@@ -1,0 +1,29 @@
+// Turning errors into one clear line (or block) on stderr and an exit code.
+
+/** A problem with what the user typed: the message says which flag and why. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const ExitCode = { Ok: 0, Failure: 1, Usage: 2 } as const;
+
+const KNOWN_INPUT_ERRORS = new Set([
+  'UsageError',
+  'ConfigError',
+  'DataError',
+  'DataOptionError',
+  'StrategyParameterError',
+  'StrategyLoadError',
+  'RangeError',
+]);
+
+export function reportError(error: unknown, write: (text: string) => void): number {
+  if (error instanceof Error) {
+    const known = KNOWN_INPUT_ERRORS.has(error.name) || KNOWN_INPUT_ERRORS.has(error.constructor.name);
+    write(`error: ${error.message}\n`);
+    if (!known && process.env.TRAIDER_DEBUG) write(`${error.stack}\n`);
+    return error.name === 'UsageError' ? ExitCode.Usage : ExitCode.Failure;
+  }
+  write(`error: ${String(error)}\n`);
+  return ExitCode.Failure;
+}

@@ -1,0 +1,26 @@
+// The `traider` command line: thin wrappers over the use-cases in src/app.
+import { Command, CommanderError } from 'commander';
+import { backtestCommand } from './backtest-command.ts';
+import { configCommand } from './config-command.ts';
+import { ExitCode, reportError } from './errors.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
+  const program = new Command('traider')
+    .description('traider: one trading kernel for backtest, paper and live')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+  program.addCommand(backtestCommand(io));
+  program.addCommand(configCommand(io));
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.Ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    return reportError(error, io.err);
+  }
+}

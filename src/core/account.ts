@@ -1,0 +1,176 @@
+// The account ledger: cash, positions at cost, realized P&L, fees and taxes, all exact in ledger units.
+import { divideRoundHalfUp, MONEY_SCALE, moneyToNumber } from './decimal.ts';
+import type { Fill } from './fill.ts';
+import type { Instrument } from './instrument.ts';
+import { OrderSide } from './order.ts';
+
+/** A closed round trip: from flat to flat in one symbol. */
+export interface Trade {
+  readonly symbol: string;
+  readonly entryTime: number;
+  readonly exitTime: number;
+  /** Total quantity bought during the round trip. */
+  readonly quantity: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  /** Net of fees and taxes, in the account currency. */
+  readonly pnl: number;
+  /** pnl / money spent on buying. */
+  readonly returnFraction: number;
+  readonly fills: number;
+}
+
+/** A long spot position; quantities in integer units of the instrument (10^-quantityDecimals). */
+export class Position {
+  quantityUnits = 0;
+  /** Cost basis of what is held (ledger units). */
+  cost = 0n;
+  realizedPnl = 0n;
+  /** T+1: units bought on `boughtDay` cannot be sold before the next trading day. */
+  boughtTodayUnits = 0;
+  boughtDay = -1;
+  // The open round trip.
+  tradeEntryTime = 0;
+  tradeBuyNotional = 0n;
+  tradeSellNotional = 0n;
+  tradeCosts = 0n;
+  tradeBoughtUnits = 0;
+  tradeSoldUnits = 0;
+  tradeFills = 0;
+
+  constructor(readonly instrument: Instrument) {}
+
+  get quantity(): number {
+    return this.quantityUnits / this.instrument.quantityScale;
+  }
+
+  get isFlat(): boolean {
+    return this.quantityUnits === 0;
+  }
+
+  /** Average entry price of what is held (NaN when flat). */
+  get averagePrice(): number {
+    return this.quantityUnits === 0 ? NaN : moneyToNumber(this.cost) / this.quantity;
+  }
+
+  /** What can be sold on `day` (T+1 markets exclude today's buys). */
+  sellableUnits(day: number, tPlusOne: boolean): number {
+    if (!tPlusOne || this.boughtDay !== day) return this.quantityUnits;
+    return this.quantityUnits - this.boughtTodayUnits;
+  }
+
+  unrealizedPnl(markPrice: number): number {
+    return this.quantityUnits === 0 ? 0 : this.quantity * markPrice - moneyToNumber(this.cost);
+  }
+}
+
+export class InsufficientPosition extends Error {}
+
+/** Exact notional: price x quantity in ledger units (rounded half up only if the grid is finer than 10^-8). */
+export function notionalOf(instrument: Instrument, price: number, quantity: number): bigint {
+  const units = BigInt(instrument.priceUnits(price)) * BigInt(instrument.quantityUnits(quantity));
+  const scale = BigInt(instrument.priceScale) * BigInt(instrument.quantityScale);
+  return scale <= MONEY_SCALE ? units * (MONEY_SCALE / scale) : divideRoundHalfUp(units, scale / MONEY_SCALE);
+}
+
+/**
+ * One account in one currency, shared by every symbol of a run. Invariant (tested):
+ * cash + sum(cost) = initialCapital + realizedPnl - fees - taxes, exactly.
+ */
+export class Account {
+  cash: bigint;
+  feesPaid = 0n;
+  taxesPaid = 0n;
+  realizedPnl = 0n;
+  readonly positions = new Map<string, Position>();
+  readonly trades: Trade[] = [];
+
+  constructor(
+    readonly currency: string,
+    readonly initialCapital: bigint,
+  ) {
+    this.cash = initialCapital;
+  }
+
+  position(instrument: Instrument): Position {
+    let position = this.positions.get(instrument.symbol);
+    if (!position) {
+      position = new Position(instrument);
+      this.positions.set(instrument.symbol, position);
+    }
+    return position;
+  }
+
+  /** Book a fill. `day` is its trading day (for T+1). Sells beyond the position throw: spot has no shorts. */
+  applyFill(instrument: Instrument, fill: Fill, day: number): void {
+    const position = this.position(instrument);
+    const units = instrument.quantityUnits(fill.quantity);
+    const costs = fill.fee + fill.tax;
+    if (position.quantityUnits === 0) {
+      position.tradeEntryTime = fill.time;
+      position.tradeBuyNotional = 0n;
+      position.tradeSellNotional = 0n;
+      position.tradeCosts = 0n;
+      position.tradeBoughtUnits = 0;
+      position.tradeSoldUnits = 0;
+      position.tradeFills = 0;
+    }
+    if (fill.side === OrderSide.Buy) {
+      this.cash -= fill.notional + costs;
+      position.quantityUnits += units;
+      position.cost += fill.notional;
+      if (position.boughtDay !== day) {
+        position.boughtDay = day;
+        position.boughtTodayUnits = 0;
+      }
+      position.boughtTodayUnits += units;
+      position.tradeBuyNotional += fill.notional;
+      position.tradeBoughtUnits += units;
+    } else {
+      if (units > position.quantityUnits) {
+        throw new InsufficientPosition(`${fill.symbol}: sell of ${fill.quantity} exceeds position ${position.quantity}`);
+      }
+      const costSold =
+        units === position.quantityUnits ? position.cost : divideRoundHalfUp(position.cost * BigInt(units), BigInt(position.quantityUnits));
+      const realized = fill.notional - costSold;
+      position.cost -= costSold;
+      position.quantityUnits -= units;
+      position.realizedPnl += realized;
+      this.realizedPnl += realized;
+      this.cash += fill.notional - costs;
+      position.tradeSellNotional += fill.notional;
+      position.tradeSoldUnits += units;
+    }
+    this.feesPaid += fill.fee;
+    this.taxesPaid += fill.tax;
+    position.tradeCosts += costs;
+    position.tradeFills++;
+    if (position.quantityUnits === 0) this.closeTrade(position, fill.time);
+  }
+
+  private closeTrade(position: Position, exitTime: number): void {
+    const instrument = position.instrument;
+    const bought = position.tradeBoughtUnits / instrument.quantityScale;
+    const sold = position.tradeSoldUnits / instrument.quantityScale;
+    const pnl = position.tradeSellNotional - position.tradeBuyNotional - position.tradeCosts;
+    const spent = moneyToNumber(position.tradeBuyNotional);
+    this.trades.push({
+      symbol: instrument.symbol,
+      entryTime: position.tradeEntryTime,
+      exitTime,
+      quantity: bought,
+      entryPrice: bought > 0 ? spent / bought : NaN,
+      exitPrice: sold > 0 ? moneyToNumber(position.tradeSellNotional) / sold : NaN,
+      pnl: moneyToNumber(pnl),
+      returnFraction: spent > 0 ? moneyToNumber(pnl) / spent : 0,
+      fills: position.tradeFills,
+    });
+  }
+
+  /** Sum of cost bases of open positions. */
+  get totalCost(): bigint {
+    let total = 0n;
+    for (const position of this.positions.values()) total += position.cost;
+    return total;
+  }
+}

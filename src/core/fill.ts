@@ -1,0 +1,33 @@
+// Fills: what the venue executed, with every cost a quant needs to audit the fill model.
+import type { OrderSide } from './order.ts';
+
+export const Liquidity = { Maker: 'MAKER', Taker: 'TAKER' } as const;
+export type Liquidity = (typeof Liquidity)[keyof typeof Liquidity];
+
+export interface Fill {
+  readonly id: string;
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  /** When the fill happened (UTC ms). */
+  readonly time: number;
+  /** On the tick grid. */
+  readonly price: number;
+  /** On the lot grid. */
+  readonly quantity: number;
+  /** Exact price x quantity in ledger units (10^-8 of the quote currency). */
+  readonly notional: bigint;
+  /** Commission and exchange fees (ledger units). */
+  readonly fee: bigint;
+  /** Taxes such as A-share stamp duty (ledger units). */
+  readonly tax: bigint;
+  readonly liquidity: Liquidity;
+  /** The price the model started from (next open, limit or stop), before spread and impact. */
+  readonly referencePrice: number;
+  /** Square-root market impact applied, in basis points of the reference price. */
+  readonly impactBps: number;
+  /** Cost versus the decision price in basis points (positive = worse for us). */
+  readonly slippageBps: number;
+  /** True when the venue cut the fill to what the cash covered. */
+  readonly reducedForCash: boolean;
+}

@@ -1,0 +1,269 @@
+// The OHLCV loader: file (.csv or .csv.gz) -> validated, adjusted, optionally aggregated BarSeries.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync } from 'node:zlib';
+import type { BarSeries } from '../../core/bar.ts';
+import { MS_PER_DAY, Market, TIMEFRAME_MS, barCloseTime } from '../../core/market.ts';
+import { applyAdjustment, computeAShareAdjustment } from './adjust.ts';
+import type { AdjustMode } from './adjust.ts';
+import { aggregateSeries, bucketCloseOf, targetTimeframeMs } from './aggregate.ts';
+import { RowProblems, parseOhlcvCsv } from './csv.ts';
+import type { BadRowMode, ParsedCsv } from './csv.ts';
+import { DataError, DataOptionError } from './errors.ts';
+import { formatDuration, inferSymbolAndMarket, timeframeFromFileName, timeframeFromGaps, mostCommonGap } from './infer.ts';
+
+const gunzipAsync = promisify(gunzip);
+
+export interface LoadOptions {
+  /** Symbol; overrides the one inferred from the file name. */
+  readonly symbol?: string;
+  /** Market; overrides the one inferred from the file name. */
+  readonly market?: Market;
+  /** The data's own bar interval ('1m', '1h', '1d', ...); default: from the file name, else from the timestamps. */
+  readonly interval?: string;
+  /** Aggregate to this timeframe (a multiple of the data's interval); default: keep the data's. */
+  readonly timeframe?: string;
+  /** A-shares only: 'backward' (default) adjusts for ex-rights/dividend days, 'none' keeps raw prices. */
+  readonly adjust?: AdjustMode;
+  /** 'error' (default) throws the first bad row as a DataError; 'skip' drops bad rows and counts them. */
+  readonly onBadRow?: BadRowMode;
+  /** How many skipped-row problems to keep in the result (default 20). */
+  readonly maxProblems?: number;
+}
+
+export interface LoadResult {
+  readonly series: BarSeries;
+  /** The first `maxProblems` skipped rows (skip mode); the full count is `series.source.skipped`. */
+  readonly problems: readonly DataError[];
+  /** The file's own interval (before aggregation) and where it came from. */
+  readonly dataTimeframe: string;
+  readonly dataIntervalMs: number;
+  readonly intervalFrom: 'option' | 'file name' | 'timestamps';
+  /** A-shares: trading dates whose pre_close differs from the previous raw close (empty otherwise). */
+  readonly exRightsDates: readonly string[];
+}
+
+const KNOWN_MARKETS: readonly string[] = Object.values(Market);
+
+/** Symbol and market for a file: options first, then the file name; throws naming the flag to give. */
+export function resolveSymbolAndMarket(file: string, options: Pick<LoadOptions, 'symbol' | 'market'>): { symbol: string; market: Market } {
+  if (options.market !== undefined && !KNOWN_MARKETS.includes(options.market)) {
+    throw new DataOptionError(`unknown market "${options.market}" (known: ${KNOWN_MARKETS.join(', ')})`);
+  }
+  const inferred = inferSymbolAndMarket(file);
+  const symbol = options.symbol ?? inferred.symbol;
+  const market = options.market ?? inferred.market;
+  if (symbol === undefined && market === undefined) {
+    throw new DataOptionError(`cannot infer the symbol or the market from the file name ${file}: give --symbol and --market (${KNOWN_MARKETS.join(' | ')})`);
+  }
+  if (symbol === undefined) throw new DataOptionError(`cannot infer the symbol from the file name ${file}: give --symbol`);
+  if (market === undefined) {
+    throw new DataOptionError(`cannot infer the market of ${symbol} from the file name ${file}: give --market (${KNOWN_MARKETS.join(' | ')})`);
+  }
+  return { symbol, market };
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function decompressError(file: string, error: unknown): Error {
+  return new Error(`${file}: cannot decompress gzip data: ${(error as Error).message}`);
+}
+
+/** Load an OHLCV CSV (.csv or .csv.gz). The file is read and decompressed asynchronously; parsing is synchronous. */
+export async function loadBarSeries(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const bytes = await readFile(file);
+  let text: Buffer = bytes;
+  if (isGzip(bytes)) {
+    try {
+      text = await gunzipAsync(bytes);
+    } catch (error) {
+      throw decompressError(file, error);
+    }
+  }
+  return buildSeries(file, bytes, text, options);
+}
+
+/** Synchronous variant of loadBarSeries. */
+export function loadBarSeriesSync(file: string, options: LoadOptions = {}): LoadResult {
+  const bytes = readFileSync(file);
+  let text: Buffer = bytes;
+  if (isGzip(bytes)) {
+    try {
+      text = gunzipSync(bytes);
+    } catch (error) {
+      throw decompressError(file, error);
+    }
+  }
+  return buildSeries(file, bytes, text, options);
+}
+
+/** Parse file bytes already in memory (`file` names it in messages and drives the inference). */
+export function parseBarSeries(file: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {
+  let text: Uint8Array = bytes;
+  if (isGzip(bytes)) {
+    try {
+      text = gunzipSync(bytes);
+    } catch (error) {
+      throw decompressError(file, error);
+    }
+  }
+  return buildSeries(file, bytes, text, options);
+}
+
+function buildSeries(file: string, bytes: Uint8Array, textBytes: Uint8Array, options: LoadOptions): LoadResult {
+  const { symbol, market } = resolveSymbolAndMarket(file, options);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const problems = new RowProblems(options.onBadRow ?? 'error', options.maxProblems ?? 20);
+  if (options.interval !== undefined && !Object.hasOwn(TIMEFRAME_MS, options.interval)) {
+    throw new DataOptionError(`unknown interval "${options.interval}" (known: ${Object.keys(TIMEFRAME_MS).join(', ')})`);
+  }
+  const adjust = options.adjust ?? 'backward';
+  if (adjust !== 'backward' && adjust !== 'none') throw new DataOptionError(`unknown adjust mode "${adjust as string}" (known: backward, none)`);
+
+  const text = Buffer.from(textBytes.buffer, textBytes.byteOffset, textBytes.byteLength).toString('utf8');
+  let parsed = parseOhlcvCsv(text, file, problems);
+  if (parsed.length === 0) {
+    throw new DataError(file, 2, 'no data rows', parsed.rows === 0 ? 'header only' : `all ${parsed.rows} rows skipped`);
+  }
+
+  // The data's own interval.
+  let dataTimeframe: string | undefined;
+  let intervalFrom: LoadResult['intervalFrom'];
+  if (options.interval !== undefined) {
+    dataTimeframe = options.interval;
+    intervalFrom = 'option';
+  } else if ((dataTimeframe = timeframeFromFileName(file)) !== undefined) {
+    intervalFrom = 'file name';
+  } else {
+    dataTimeframe = timeframeFromGaps(parsed.openTime, parsed.length);
+    intervalFrom = 'timestamps';
+    if (dataTimeframe === undefined) {
+      const gap = mostCommonGap(parsed.openTime, parsed.length);
+      throw new DataOptionError(
+        gap === undefined
+          ? `cannot infer the bar interval of ${file} from a single bar: put it in the file name (e.g. -1m-) or give --interval`
+          : `cannot infer the bar interval of ${file}: the most common gap ${formatDuration(gap)} is not a known timeframe; give --interval`,
+      );
+    }
+  }
+  const intervalMs = TIMEFRAME_MS[dataTimeframe]!;
+  const targetMs = options.timeframe === undefined ? intervalMs : targetTimeframeMs(options.timeframe, intervalMs);
+
+  parsed = checkCalendar(parsed, file, market, intervalMs, targetMs, problems);
+  if (parsed.length === 0) {
+    throw new DataError(file, 2, 'no data rows', `all ${parsed.rows} rows skipped`);
+  }
+
+  const n = parsed.length;
+  const trim = (a: Float64Array): Float64Array => (a.length === n ? a : a.slice(0, n));
+  const openTime = trim(parsed.openTime);
+  const open = trim(parsed.open);
+  const high = trim(parsed.high);
+  const low = trim(parsed.low);
+  const close = trim(parsed.close);
+  const volume = trim(parsed.volume);
+  const closeTime = new Float64Array(n);
+  for (let i = 0; i < n; i++) closeTime[i] = barCloseTime(market, intervalMs, openTime[i]!);
+
+  let ashare: { preClose: Float64Array; adjustmentFactor: Float64Array } | undefined;
+  let exRightsDates: string[] = [];
+  if (market === Market.AShare) {
+    const adj = computeAShareAdjustment(openTime, close, parsed.preClose, n, adjust);
+    applyAdjustment(adj.factor, { open, high, low, close, volume }, n);
+    ashare = { preClose: adj.preClose, adjustmentFactor: adj.factor };
+    exRightsDates = adj.exRightsDates;
+  }
+
+  let series: BarSeries = {
+    symbol,
+    market,
+    timeframe: dataTimeframe,
+    intervalMs,
+    length: n,
+    openTime,
+    closeTime,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    ...ashare,
+    source: { file, sha256, rows: parsed.rows, skipped: problems.skipped },
+  };
+  if (options.timeframe !== undefined && targetMs !== intervalMs) series = aggregateSeries(series, options.timeframe);
+
+  return {
+    series,
+    problems: problems.list,
+    dataTimeframe,
+    dataIntervalMs: intervalMs,
+    intervalFrom,
+    exRightsDates,
+  };
+}
+
+/**
+ * File-level checks once the interval is known, each tied to a row (same skip/error handling as row rules):
+ * bars at least one interval apart (overlapping bars would be visible before their close), A-share daily
+ * timestamps at 00:00 UTC (date labels), and, when aggregating, no bar ending after its bucket closes.
+ */
+function checkCalendar(
+  parsed: ParsedCsv,
+  file: string,
+  market: Market,
+  intervalMs: number,
+  targetMs: number,
+  problems: RowProblems,
+): ParsedCsv {
+  const n = parsed.length;
+  const { openTime, line } = parsed;
+  const aggregating = targetMs !== intervalMs;
+  const dailyLabels = market === Market.AShare && intervalMs >= MS_PER_DAY;
+  let keep: Uint8Array | undefined;
+  let previous = Number.NaN;
+  const drop = (i: number, error: DataError): void => {
+    problems.report(error);
+    keep ??= new Uint8Array(n).fill(1);
+    keep[i] = 0;
+  };
+  for (let i = 0; i < n; i++) {
+    const t = openTime[i]!;
+    if (t - previous < intervalMs) {
+      drop(i, new DataError(file, line[i]!, `timestamp less than one interval (${formatDuration(intervalMs)}) after the previous bar`, `timestamp=${t} after ${previous}`));
+      continue;
+    }
+    if (dailyLabels && t % MS_PER_DAY !== 0) {
+      drop(i, new DataError(file, line[i]!, 'daily timestamp not at 00:00 UTC', `timestamp=${t}`));
+      continue;
+    }
+    if (aggregating) {
+      const bucketClose = bucketCloseOf(market, targetMs, t);
+      const barClose = barCloseTime(market, intervalMs, t);
+      if (barClose > bucketClose) {
+        drop(i, new DataError(file, line[i]!, `bar ends after its ${formatDuration(targetMs)} bucket closes`, `timestamp=${t}, bar closes ${barClose}, bucket closes ${bucketClose}`));
+        continue;
+      }
+    }
+    previous = t;
+  }
+  if (keep === undefined) return parsed;
+
+  const cols = ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const;
+  const out = {} as Record<(typeof cols)[number], Float64Array>;
+  for (const c of cols) out[c] = new Float64Array(n);
+  const preClose = parsed.preClose ? new Float64Array(n) : undefined;
+  const lines = new Uint32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    for (const c of cols) out[c][m] = parsed[c][i]!;
+    if (preClose) preClose[m] = parsed.preClose![i]!;
+    lines[m] = line[i]!;
+    m++;
+  }
+  return { ...parsed, ...out, preClose, line: lines, length: m };
+}

@@ -1,0 +1,15 @@
+// Events the kernel delivers to strategies and subscribers.
+import type { Fill } from '../core/fill.ts';
+import type { Order, OrderEventKind } from '../core/order.ts';
+
+export interface OrderEvent {
+  readonly kind: OrderEventKind;
+  readonly order: Order;
+  readonly time: number;
+  /** Present for PARTIALLY_FILLED and FILLED. */
+  readonly fill?: Fill;
+  /** Present for DENIED and REJECTED: a machine-readable code. */
+  readonly reason?: string;
+  /** Free text with the numbers behind a denial or rejection. */
+  readonly detail?: string;
+}

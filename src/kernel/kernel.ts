@@ -1,0 +1,346 @@
+// The kernel: wires data -> strategy -> risk -> execution -> portfolio. The same object runs backtest, paper and live.
+import { Account, type Position } from '../core/account.ts';
+import type { Bar } from '../core/bar.ts';
+import { moneyToNumber, numberToMoney } from '../core/decimal.ts';
+import type { Fill } from '../core/fill.ts';
+import { type Instrument, RoundingMode } from '../core/instrument.ts';
+import { Order, OrderEventKind, type OrderRequest, OrderType, TimeInForce } from '../core/order.ts';
+import { Cache } from './cache.ts';
+import type { Clock } from './clock.ts';
+import type { OrderEvent } from './events.ts';
+import { MessageBus, Topic } from './message-bus.ts';
+import {
+  type AccountView,
+  type BarListener,
+  type ExecutionClient,
+  type ExecutionEventSink,
+  type MarketDataSink,
+  type OrderDenial,
+  PASS_THROUGH_RISK,
+  type RiskGate,
+} from './ports.ts';
+import type { BarIndicator, PositionView, Strategy, StrategyContext } from './strategy.ts';
+
+export interface KernelConfig {
+  readonly clock: Clock;
+  readonly execution: ExecutionClient;
+  readonly instruments: readonly Instrument[];
+  /** Account currency (the instruments' quote currency). */
+  readonly currency: string;
+  /** Ledger units (10^-8 of the currency). */
+  readonly initialCapital: bigint;
+  readonly strategy: Strategy;
+  readonly risk?: RiskGate;
+  readonly bus?: MessageBus;
+  readonly log?: (message: string) => void;
+}
+
+/** Reason codes for orders the kernel itself refuses before any risk check (malformed requests). */
+export const KernelDenial = {
+  InvalidQuantity: 'INVALID_QUANTITY',
+  InvalidPrice: 'INVALID_PRICE',
+  UnknownSymbol: 'UNKNOWN_SYMBOL',
+} as const;
+
+interface IndicatorFeed {
+  indicator: BarIndicator;
+  hlc: boolean;
+}
+
+export class Kernel implements MarketDataSink, ExecutionEventSink {
+  readonly cache = new Cache();
+  readonly bus: MessageBus;
+  readonly account: Account;
+  readonly clock: Clock;
+  private readonly execution: ExecutionClient;
+  private risk: RiskGate;
+  private readonly strategy: Strategy;
+  private readonly barListeners: BarListener[] = [];
+  private readonly feeds: IndicatorFeed[][] = [];
+  /** Held quantity per symbol index as a float, for fast marking. */
+  private heldQuantity: Float64Array;
+  private cashNumber: number;
+  private openPositionCount = 0;
+  private orderSequence = 0;
+  private started = false;
+  readonly deniedCounts = new Map<string, number>();
+  readonly fills: Fill[] = [];
+  readonly log: (message: string) => void;
+  private readonly context: StrategyContext;
+
+  constructor(config: KernelConfig) {
+    this.clock = config.clock;
+    this.execution = config.execution;
+    this.risk = config.risk ?? PASS_THROUGH_RISK;
+    this.strategy = config.strategy;
+    this.bus = config.bus ?? new MessageBus();
+    this.log = config.log ?? (() => {});
+    this.account = new Account(config.currency, config.initialCapital);
+    this.cashNumber = moneyToNumber(config.initialCapital);
+    for (const instrument of config.instruments) {
+      this.cache.addInstrument(instrument);
+      this.feeds.push([]);
+    }
+    this.heldQuantity = new Float64Array(this.cache.instruments.length);
+    this.context = this.createContext();
+    const kernel = this;
+    const accountView: AccountView = {
+      cash: () => kernel.account.cash,
+      sellableUnits: (symbol, time) => kernel.sellableUnits(symbol, time),
+    };
+    this.execution.connect({
+      clock: this.clock,
+      events: this,
+      account: accountView,
+      instrument: (symbol) => this.cache.instrument(symbol),
+      symbolIndex: (symbol) => this.cache.symbolIndex(symbol),
+      onBar: (listener) => this.barListeners.push(listener),
+    });
+  }
+
+  /** Replace the pre-trade gate (the risk engine installs itself here). */
+  setRiskGate(risk: RiskGate): void {
+    this.risk = risk;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.strategy.attach(this.context);
+    this.strategy.onStart();
+  }
+
+  stop(): void {
+    if (!this.started) return;
+    this.strategy.onStop();
+    this.started = false;
+  }
+
+  // ---- market data -------------------------------------------------------------------------
+
+  onBar(bar: Bar): void {
+    this.onBarIndexed(bar, this.cache.symbolIndex(bar.symbol));
+  }
+
+  /** The hot path: venue matching, marks, risk observation, indicators, then the strategy. */
+  onBarIndexed(bar: Bar, index: number): void {
+    const listeners = this.barListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(bar, index);
+    this.cache.lastClose[index] = bar.close;
+    this.cache.lastBarTime[index] = bar.closeTime;
+    this.cache.lastBars[index] = bar;
+    if (this.risk.onBar !== undefined) this.risk.onBar(bar);
+    const feeds = this.feeds[index]!;
+    for (let i = 0; i < feeds.length; i++) {
+      const feed = feeds[i]!;
+      if (feed.hlc) feed.indicator.update(bar.high, bar.low, bar.close);
+      else feed.indicator.update(bar.close);
+    }
+    if (this.bus.hasSubscribers(Topic.Bar)) this.bus.publish(Topic.Bar, bar);
+    this.strategy.onBar(bar);
+  }
+
+  // ---- account ---------------------------------------------------------------------------
+
+  /** Cash plus every position at its last close (float, for curves and sizing). */
+  equity(): number {
+    let value = this.cashNumber;
+    if (this.openPositionCount > 0) {
+      const held = this.heldQuantity;
+      const closes = this.cache.lastClose;
+      for (let i = 0; i < held.length; i++) if (held[i] !== 0) value += held[i]! * closes[i]!;
+    }
+    return value;
+  }
+
+  get hasOpenPosition(): boolean {
+    return this.openPositionCount > 0;
+  }
+
+  cash(): number {
+    return this.cashNumber;
+  }
+
+  sellableUnits(symbol: string, time: number): number {
+    const instrument = this.cache.instrument(symbol);
+    const position = this.account.positions.get(symbol);
+    if (!position) return 0;
+    return position.sellableUnits(instrument.tradingDay(time), instrument.market === 'ashare');
+  }
+
+  // ---- orders ----------------------------------------------------------------------------
+
+  submitOrder(request: OrderRequest): Order {
+    const now = this.clock.now();
+    const id = `O-${++this.orderSequence}`;
+    if (!this.cache.hasSymbol(request.symbol)) {
+      const order = new Order(id, request.symbol, request.side, request.type, request.quantity, request.price, request.stopPrice, request.timeInForce ?? TimeInForce.GTC, now, NaN, request.tag);
+      return this.deny(order, { reason: KernelDenial.UnknownSymbol, detail: `symbol ${request.symbol} is not in this run` });
+    }
+    const instrument = this.cache.instrument(request.symbol);
+    const index = this.cache.symbolIndex(request.symbol);
+    const quantity = instrument.roundQuantity(request.quantity, RoundingMode.Down);
+    const price = request.price === undefined ? undefined : instrument.roundPrice(request.price);
+    const stopPrice = request.stopPrice === undefined ? undefined : instrument.roundPrice(request.stopPrice);
+    const order = new Order(
+      id,
+      request.symbol,
+      request.side,
+      request.type,
+      quantity,
+      price,
+      stopPrice,
+      request.timeInForce ?? TimeInForce.GTC,
+      now,
+      this.cache.lastClose[index]!,
+      request.tag,
+    );
+    this.cache.addOrder(order);
+    const denial = this.validate(order, request) ?? this.risk.checkSubmit(order);
+    if (denial) return this.deny(order, denial);
+    order.apply(OrderEventKind.Submitted, now);
+    this.cache.markOpen(order);
+    this.emit({ kind: OrderEventKind.Submitted, order, time: now });
+    this.execution.submitOrder(order);
+    return order;
+  }
+
+  private validate(order: Order, request: OrderRequest): OrderDenial | undefined {
+    if (!(order.quantity > 0)) {
+      return { reason: KernelDenial.InvalidQuantity, detail: `quantity ${request.quantity} rounds to ${order.quantity} on lot ${this.cache.instrument(order.symbol).lotSize}` };
+    }
+    const needsPrice = order.type === OrderType.Limit || order.type === OrderType.StopLimit;
+    const needsStop = order.type === OrderType.Stop || order.type === OrderType.StopLimit;
+    if (needsPrice && !(order.price! > 0)) return { reason: KernelDenial.InvalidPrice, detail: `${order.type} needs a positive price (got ${request.price})` };
+    if (needsStop && !(order.stopPrice! > 0)) return { reason: KernelDenial.InvalidPrice, detail: `${order.type} needs a positive stopPrice (got ${request.stopPrice})` };
+    return undefined;
+  }
+
+  private deny(order: Order, denial: OrderDenial): Order {
+    order.apply(OrderEventKind.Denied, order.createdAt);
+    this.deniedCounts.set(denial.reason, (this.deniedCounts.get(denial.reason) ?? 0) + 1);
+    this.emit({ kind: OrderEventKind.Denied, order, time: order.createdAt, reason: denial.reason, detail: denial.detail });
+    return order;
+  }
+
+  cancelOrder(orderId: string): void {
+    const order = this.cache.orders.get(orderId);
+    if (!order || !order.isOpen) return;
+    order.apply(OrderEventKind.PendingCancel, this.clock.now());
+    this.execution.cancelOrder(order);
+  }
+
+  // ---- venue events (ExecutionEventSink) ----------------------------------------------------
+
+  orderAccepted(order: Order, time: number): void {
+    order.apply(OrderEventKind.Accepted, time);
+    this.emit({ kind: OrderEventKind.Accepted, order, time });
+  }
+
+  orderRejected(order: Order, reason: string, detail: string, time: number): void {
+    order.apply(OrderEventKind.Rejected, time);
+    this.cache.pruneOpen();
+    this.emit({ kind: OrderEventKind.Rejected, order, time, reason, detail });
+  }
+
+  orderTriggered(order: Order, time: number): void {
+    order.triggered = true;
+    order.apply(OrderEventKind.Triggered, time);
+    this.emit({ kind: OrderEventKind.Triggered, order, time });
+  }
+
+  orderCanceled(order: Order, time: number): void {
+    order.apply(OrderEventKind.Canceled, time);
+    this.cache.pruneOpen();
+    this.emit({ kind: OrderEventKind.Canceled, order, time });
+  }
+
+  orderExpired(order: Order, time: number): void {
+    order.apply(OrderEventKind.Expired, time);
+    this.cache.pruneOpen();
+    this.emit({ kind: OrderEventKind.Expired, order, time });
+  }
+
+  orderFilled(order: Order, fill: Fill): void {
+    const instrument = this.cache.instrument(order.symbol);
+    const index = this.cache.symbolIndex(order.symbol);
+    const filledUnits = instrument.quantityUnits(order.filledQuantity) + instrument.quantityUnits(fill.quantity);
+    order.filledQuantity = instrument.quantityFromUnits(filledUnits);
+    order.filledNotional += fill.price * fill.quantity;
+    const kind = filledUnits >= instrument.quantityUnits(order.quantity) ? OrderEventKind.Filled : OrderEventKind.PartiallyFilled;
+    order.apply(kind, fill.time);
+    const position = this.account.position(instrument);
+    const wasFlat = position.isFlat;
+    this.account.applyFill(instrument, fill, instrument.tradingDay(fill.time));
+    this.cashNumber = moneyToNumber(this.account.cash);
+    this.heldQuantity[index] = position.quantity;
+    if (wasFlat && !position.isFlat) this.openPositionCount++;
+    else if (!wasFlat && position.isFlat) this.openPositionCount--;
+    this.fills.push(fill);
+    if (kind === OrderEventKind.Filled) this.cache.pruneOpen();
+    if (this.bus.hasSubscribers(Topic.Fill)) this.bus.publish(Topic.Fill, fill);
+    this.emit({ kind, order, time: fill.time, fill });
+  }
+
+  private emit(event: OrderEvent): void {
+    if (this.bus.hasSubscribers(Topic.OrderEvent)) this.bus.publish(Topic.OrderEvent, event);
+    if (this.started) this.strategy.onOrderEvent(event);
+  }
+
+  // ---- the strategy's view ------------------------------------------------------------------
+
+  private positionView(symbol: string): PositionView {
+    const instrument = this.cache.instrument(symbol);
+    const position: Position | undefined = this.account.positions.get(symbol);
+    const last = this.cache.lastClose[this.cache.symbolIndex(symbol)]!;
+    if (!position) return { symbol, quantity: 0, sellableQuantity: 0, averagePrice: NaN, realizedPnl: 0, unrealizedPnl: 0 };
+    return {
+      symbol,
+      quantity: position.quantity,
+      sellableQuantity: instrument.quantityFromUnits(position.sellableUnits(instrument.tradingDay(this.clock.now()), instrument.market === 'ashare')),
+      averagePrice: position.averagePrice,
+      realizedPnl: moneyToNumber(position.realizedPnl),
+      unrealizedPnl: position.unrealizedPnl(last),
+    };
+  }
+
+  private createContext(): StrategyContext {
+    const kernel = this;
+    const symbols = this.cache.instruments.map((i) => i.symbol);
+    return {
+      symbols,
+      now: () => kernel.clock.now(),
+      instrument: (symbol) => kernel.cache.instrument(symbol),
+      submitOrder: (request) => kernel.submitOrder(request),
+      cancelOrder: (orderId) => kernel.cancelOrder(orderId),
+      openOrders: (symbol) => kernel.cache.openOrders.filter((o) => symbol === undefined || o.symbol === symbol),
+      position: (symbol) => kernel.positionView(symbol),
+      cash: () => kernel.cashNumber,
+      equity: () => kernel.equity(),
+      lastPrice: (symbol) => kernel.cache.lastClose[kernel.cache.symbolIndex(symbol)]!,
+      quantityForFraction: (symbol, fraction, price) => {
+        const instrument = kernel.cache.instrument(symbol);
+        if (!(price > 0) || !(fraction > 0)) return 0;
+        return instrument.roundQuantity((fraction * kernel.equity()) / price, RoundingMode.Down);
+      },
+      registerIndicator: (symbol, indicator, inputs = 'close') => {
+        kernel.feeds[kernel.cache.symbolIndex(symbol)]!.push({ indicator, hlc: inputs === 'hlc' });
+      },
+      setTimer: (name, time) => kernel.clock.setTimer(name, time, (n, t) => kernel.strategy.onTimer(n, t)),
+      setInterval: (name, start, intervalMs) => kernel.clock.setInterval(name, start, intervalMs, (n, t) => kernel.strategy.onTimer(n, t)),
+      cancelTimer: (name) => kernel.clock.cancelTimer(name),
+      log: (message) => kernel.log(message),
+    };
+  }
+
+  /** Exact value of every position at its last close (ledger units). */
+  markedPositionsValue(): bigint {
+    let total = 0n;
+    for (const position of this.account.positions.values()) {
+      if (position.isFlat) continue;
+      const close = this.cache.lastClose[this.cache.symbolIndex(position.instrument.symbol)]!;
+      total += numberToMoney(position.quantity * close);
+    }
+    return total;
+  }
+}

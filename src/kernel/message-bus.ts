@@ -1,0 +1,36 @@
+// A small synchronous publish/subscribe bus: components talk by topic without knowing each other.
+
+export type Handler<T> = (message: T) => void;
+
+export class MessageBus {
+  private readonly topics = new Map<string, Handler<unknown>[]>();
+
+  subscribe<T>(topic: string, handler: Handler<T>): () => void {
+    const handlers = this.topics.get(topic) ?? [];
+    handlers.push(handler as Handler<unknown>);
+    this.topics.set(topic, handlers);
+    return () => {
+      const list = this.topics.get(topic);
+      if (list) this.topics.set(topic, list.filter((h) => h !== handler));
+    };
+  }
+
+  hasSubscribers(topic: string): boolean {
+    return (this.topics.get(topic)?.length ?? 0) > 0;
+  }
+
+  /** Deliver synchronously, in subscription order. */
+  publish<T>(topic: string, message: T): void {
+    const handlers = this.topics.get(topic);
+    if (!handlers) return;
+    for (let i = 0; i < handlers.length; i++) handlers[i]!(message);
+  }
+}
+
+/** Topics the kernel publishes. */
+export const Topic = {
+  Bar: 'data.bar',
+  OrderEvent: 'orders.event',
+  Fill: 'orders.fill',
+  Account: 'account.state',
+} as const;

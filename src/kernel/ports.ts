@@ -1,0 +1,78 @@
+// The ports: what a data source and a venue must offer the kernel. Backtest, paper and live differ only here.
+import type { Bar } from '../core/bar.ts';
+import type { Fill } from '../core/fill.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { Order } from '../core/order.ts';
+import type { Clock } from './clock.ts';
+
+/** Receives market data: the kernel implements it. */
+export interface MarketDataSink {
+  onBar(bar: Bar): void;
+  /** Fast path for replays that know the symbol's index in the kernel (its instruments' order). */
+  onBarIndexed?(bar: Bar, symbolIndex: number): void;
+}
+
+/** A source of market data (a replay of files, an exchange feed). */
+export interface DataClient {
+  /** Symbols this client provides. */
+  readonly symbols: readonly string[];
+  /** Start delivering to `sink`. A replay returns when the data ends; a live feed returns at once. */
+  start(sink: MarketDataSink): Promise<void> | void;
+  stop(): Promise<void> | void;
+}
+
+/** What a venue reports back. The kernel implements it and applies each through the order transition table. */
+export interface ExecutionEventSink {
+  orderAccepted(order: Order, time: number): void;
+  orderRejected(order: Order, reason: string, detail: string, time: number): void;
+  orderTriggered(order: Order, time: number): void;
+  orderFilled(order: Order, fill: Fill): void;
+  orderCanceled(order: Order, time: number): void;
+  orderExpired(order: Order, time: number): void;
+}
+
+/** Read-only account facts a simulated venue needs (a real exchange keeps its own). */
+export interface AccountView {
+  /** Free cash in ledger units. */
+  cash(): bigint;
+  /** Units of the symbol that may be sold now (T+1 aware). */
+  sellableUnits(symbol: string, time: number): number;
+}
+
+/** Bars as seen by a simulated venue, before strategies see them. */
+export type BarListener = (bar: Bar, symbolIndex: number) => void;
+
+export interface ExecutionContext {
+  readonly clock: Clock;
+  readonly events: ExecutionEventSink;
+  readonly account: AccountView;
+  instrument(symbol: string): Instrument;
+  symbolIndex(symbol: string): number;
+  /** Simulated venues match against the data stream. */
+  onBar(listener: BarListener): void;
+}
+
+/** A venue: the simulated one for backtests and paper, an exchange for live. */
+export interface ExecutionClient {
+  readonly name: string;
+  connect(context: ExecutionContext): void;
+  submitOrder(order: Order): void;
+  cancelOrder(order: Order): void;
+  /** Human-readable assumptions of the fill model, for reports. */
+  describe(): string[];
+}
+
+/** Decision of the pre-trade checks: undefined lets the order through. */
+export interface OrderDenial {
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/** The pre-trade hook between strategy and venue; the risk engine implements it. */
+export interface RiskGate {
+  checkSubmit(order: Order): OrderDenial | undefined;
+  /** A chance to observe each bar (breakers, marks) after the venue and before strategies. */
+  onBar?(bar: Bar): void;
+}
+
+export const PASS_THROUGH_RISK: RiskGate = { checkSubmit: () => undefined };

@@ -1,0 +1,71 @@
+// The strategy API: one class, unchanged from backtest to paper to live.
+import type { Bar } from '../core/bar.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { Order, OrderRequest } from '../core/order.ts';
+import type { OrderEvent } from './events.ts';
+
+/** A read-only view of a position. */
+export interface PositionView {
+  readonly symbol: string;
+  readonly quantity: number;
+  /** Units sellable now (T+1 markets exclude today's buys). */
+  readonly sellableQuantity: number;
+  readonly averagePrice: number;
+  readonly realizedPnl: number;
+  readonly unrealizedPnl: number;
+}
+
+/** Anything with an `update(close)` (SMA, EMA, RSI, ...) or `updateBar(high, low, close)`-style method. */
+export interface BarIndicator {
+  update(...values: number[]): number;
+}
+
+/** What the kernel offers a strategy. No wall clock, no data beyond the current bar. */
+export interface StrategyContext {
+  readonly symbols: readonly string[];
+  /** Current time (a bar's close in a backtest). */
+  now(): number;
+  instrument(symbol: string): Instrument;
+  /** Submit an order. The returned order may already be DENIED (the event arrives through onOrderEvent too). */
+  submitOrder(request: OrderRequest): Order;
+  cancelOrder(orderId: string): void;
+  openOrders(symbol?: string): readonly Order[];
+  position(symbol: string): PositionView;
+  /** Free cash in the account currency. */
+  cash(): number;
+  /** Cash plus positions marked at their last close. */
+  equity(): number;
+  /** Last close seen for a symbol (NaN before its first bar). */
+  lastPrice(symbol: string): number;
+  /** Largest quantity, on the lot grid, that spends `fraction` of equity at `price`. */
+  quantityForFraction(symbol: string, fraction: number, price: number): number;
+  /** Feed `indicator` from every bar of `symbol` before onBar: close, or (high, low, close) when `inputs` says so. */
+  registerIndicator(symbol: string, indicator: BarIndicator, inputs?: 'close' | 'hlc'): void;
+  setTimer(name: string, time: number): void;
+  setInterval(name: string, start: number, intervalMs: number): void;
+  cancelTimer(name: string): void;
+  log(message: string): void;
+}
+
+export abstract class Strategy {
+  /** Set by the kernel before onStart. */
+  protected ctx!: StrategyContext;
+  /** A short name for reports ("sma-cross"). */
+  abstract readonly name: string;
+
+  /** Called by the kernel; not for strategies to call. */
+  attach(context: StrategyContext): void {
+    this.ctx = context;
+  }
+
+  /** Parameters as resolved (defaults filled in), for run.json. */
+  parameters(): Record<string, unknown> {
+    return {};
+  }
+
+  onStart(): void {}
+  onBar(_bar: Bar): void {}
+  onOrderEvent(_event: OrderEvent): void {}
+  onTimer(_name: string, _time: number): void {}
+  onStop(): void {}
+}

@@ -1,0 +1,74 @@
+// Real Binance 1h data from the shared data folder (not part of this repository; skipped when absent).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { computePortfolioRisk } from '../../src/analytics/risk/index.ts';
+import type { PlainSeries } from './reference.ts';
+import { referenceHistorical, referenceParametric, referencePortfolio, toTyped } from './reference.ts';
+
+const DIR = fileURLToPath(new URL('../../../shared/data/ohlcv/binance_spot/', import.meta.url));
+const BTC = `${DIR}BTCUSDT-1h-2020-12-01_2021-07-17.csv`;
+const ETH = `${DIR}ETHUSDT-1h-2020-12-01_2021-07-17.csv`;
+
+function readCsv(symbol: string, path: string): PlainSeries {
+  const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/).slice(1);
+  const time: number[] = [];
+  const close: number[] = [];
+  for (const line of lines) {
+    const cols = line.split(',');
+    time.push(Number(cols[0]));
+    close.push(Number(cols[4]));
+  }
+  return { symbol, time, close };
+}
+
+describe.runIf(existsSync(BTC) && existsSync(ETH))('BTC/ETH 1h, weights 0.6 / 0.4', () => {
+  const plain = [readCsv('BTCUSDT', BTC), readCsv('ETHUSDT', ETH)];
+  const weights = { BTCUSDT: 0.6, ETHUSDT: 0.4 };
+  const port = referencePortfolio(plain, weights);
+
+  for (const horizon of [1, 24]) {
+    it(`historical and parametric match the reference to 1e-9 (horizon ${horizon})`, () => {
+      const report = computePortfolioRisk({ series: plain.map(toTyped), weights, horizonBars: horizon, monteCarlo: { paths: 20_000, seed: 42 } });
+      expect(report.observations).toBe(port.length);
+      for (const c of [0.95, 0.99]) {
+        const key = String(c * 100);
+        const h = referenceHistorical(port, horizon, c);
+        const p = referenceParametric(port, horizon, c);
+        expect(Math.abs(report.var.historical[key] - h.var)).toBeLessThan(1e-9);
+        expect(Math.abs(report.es.historical[key] - h.es)).toBeLessThan(1e-9);
+        expect(Math.abs(report.var.parametric[key] - p.var)).toBeLessThan(1e-9);
+        expect(Math.abs(report.es.parametric[key] - p.es)).toBeLessThan(1e-9);
+        // Sanity: fat-tailed crypto returns, so the 99% historical loss is material and ES exceeds VaR.
+        expect(report.var.historical[key]).toBeGreaterThan(0);
+        expect(report.es.historical[key]).toBeGreaterThan(report.var.historical[key]);
+      }
+      expect(report.correlation.matrix[0][1]).toBeGreaterThan(0.7);
+      expect(report.correlation.breaches).toEqual([{ a: 'BTCUSDT', b: 'ETHUSDT', value: report.correlation.matrix[0][1] }]);
+    });
+  }
+
+  it('replays 2021-05-19 (covered) and reports 2020-03-12 as not covered', () => {
+    const day = 86_400_000;
+    const report = computePortfolioRisk({
+      series: plain.map(toTyped),
+      weights,
+      horizonBars: 1,
+      monteCarlo: { paths: 1000, seed: 42 },
+      stressWindows: [
+        { name: '2020-03-12', start: Date.UTC(2020, 2, 12), end: Date.UTC(2020, 2, 12) + day - 1 },
+        { name: '2021-05-19', start: Date.UTC(2021, 4, 19), end: Date.UTC(2021, 4, 19) + day - 1 },
+      ],
+    });
+    expect(report.stress[0].covered).toBe(false);
+    const may19 = report.stress[1];
+    expect(may19.covered).toBe(true);
+    // Independent check from the files: closes of 2021-05-18 23:00 and 2021-05-19 23:00 UTC.
+    const closeAt = (s: PlainSeries, t: number): number => s.close[s.time.indexOf(t)];
+    const prev = Date.UTC(2021, 4, 18, 23);
+    const last = Date.UTC(2021, 4, 19, 23);
+    const expected = -(0.6 * (closeAt(plain[0], last) / closeAt(plain[0], prev) - 1) + 0.4 * (closeAt(plain[1], last) / closeAt(plain[1], prev) - 1));
+    expect(may19.loss).toBeCloseTo(expected, 12);
+    expect(may19.maxDrawdown).toBeGreaterThan(may19.loss);
+  });
+});
