@@ -8,8 +8,8 @@
 // outside the timed loop.
 //
 // Method: one untimed full pass per implementation to warm up the JIT, then the best (minimum)
-// of REPS timed passes, each with a fresh instance, alternating ours and the peer's. ratio = peerNsPerUpdate / nsPerUpdate
-// (> 1 means we are faster).
+// of REPS timed passes, each with a fresh instance, alternating ours and the peer's.
+// ratio = peerNsPerUpdate / nsPerUpdate (> 1 means we are faster).
 //
 //   npx tsx bench/indicators.ts      prints the JSON result on stdout (logs go to stderr)
 import { realpathSync } from 'node:fs';
@@ -186,7 +186,11 @@ export async function benchIndicators(): Promise<Record<string, IndicatorBench>>
   const result: Record<string, IndicatorBench> = {};
   for (const name of Object.keys(ours)) {
     const [nsPerUpdate, peerNsPerUpdate] = timePair(ours[name], peers[name], input, REPS);
-    result[name] = { nsPerUpdate: round(nsPerUpdate), peerNsPerUpdate: round(peerNsPerUpdate), ratio: round(peerNsPerUpdate / nsPerUpdate) };
+    result[name] = {
+      nsPerUpdate: round(nsPerUpdate),
+      peerNsPerUpdate: round(peerNsPerUpdate),
+      ratio: round(peerNsPerUpdate / nsPerUpdate),
+    };
     process.stderr.write(
       `${name}: ours ${nsPerUpdate.toFixed(2)} ns/update, trading-signals ${peerNsPerUpdate.toFixed(2)} ns/update, ratio ${(peerNsPerUpdate / nsPerUpdate).toFixed(1)}\n`,
     );

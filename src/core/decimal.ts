@@ -64,7 +64,9 @@ export function formatMoney(units: bigint): string {
 
 /** Float to ledger units, rounded half away from zero at 10^-8 (for marks, never for ledger entries). */
 export function numberToMoney(value: number): bigint {
-  return BigInt(Math.round(value * MONEY_SCALE_NUMBER));
+  // Math.round alone rounds -0.5 up to 0: round the magnitude so numberToMoney(-x) === -numberToMoney(x).
+  const scaled = value * MONEY_SCALE_NUMBER;
+  return BigInt(scaled < 0 ? -Math.round(-scaled) : Math.round(scaled));
 }
 
 /** Divide and round half up (toward +infinity at exactly half), for non-negative or negative numerators. */

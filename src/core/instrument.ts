@@ -31,6 +31,43 @@ function roundBy(mode: RoundingMode, x: number): number {
   return Math.round(x);
 }
 
+/** Grid counts beyond this are no longer exact integers in a double (k + 1 === k). */
+const MAX_GRID_COUNT = 2 ** 52;
+
+/**
+ * `value` rounded to the grid of `stepUnits` x 10^-decimals (`scale` = 10^decimals, `step` the grid
+ * step as a number). Down and Up compare candidates in the value domain, against the grid doubles
+ * themselves: (value x scale) / stepUnits carries relative noise of ~1e-16, which is more than the
+ * 1e-9-step snap once a price has millions of ticks (42982.08006543 on a 1e-8 tick), and used to move
+ * an on-grid price by a whole tick. A value within 1e-9 step (or 4 ulps) of a grid point snaps to it,
+ * so 0.1 + 0.2 rounds up to 0.3 and 0.7 x 3 down to 2.1.
+ */
+function roundToGrid(value: number, scale: number, stepUnits: number, step: number, mode: RoundingMode): number {
+  const x = (value * scale) / stepUnits;
+  if (mode === RoundingMode.Nearest || !(Math.abs(x) < MAX_GRID_COUNT)) return (roundBy(mode, x) * stepUnits) / scale;
+  const tolerance = Math.max(step * 1e-9, Math.abs(value) * 4 * Number.EPSILON);
+  let k = Math.round(x);
+  if (mode === RoundingMode.Down) {
+    const limit = value + tolerance;
+    while ((k * stepUnits) / scale > limit) k--;
+    while (((k + 1) * stepUnits) / scale <= limit) k++;
+  } else {
+    const limit = value - tolerance;
+    while ((k * stepUnits) / scale < limit) k++;
+    while (((k - 1) * stepUnits) / scale >= limit) k--;
+  }
+  return (k * stepUnits) / scale;
+}
+
+/**
+ * Whether `units` (a value x 10^decimals, with its multiplication noise) is a whole multiple of
+ * `stepUnits`. The noise grows with the magnitude (~1e-3 units at 4e12), so the tolerance is relative too.
+ */
+function isOnGrid(units: number, stepUnits: number): boolean {
+  const whole = Math.round(units);
+  return Math.abs(units - whole) <= Math.max(1e-6, Math.abs(units) * 4 * Number.EPSILON) && whole % stepUnits === 0;
+}
+
 /**
  * An instrument with its grid precomputed. Prices and quantities are JS numbers that always sit on
  * the grid: each is the double nearest to an exact decimal k x tick (k an integer), obtained by an
@@ -85,14 +122,12 @@ export class Instrument {
 
   /** The price on the tick grid nearest (or below / above) to `price`. */
   roundPrice(price: number, mode: RoundingMode = RoundingMode.Nearest): number {
-    const ticks = roundBy(mode, (price * this.priceScale) / this.tickUnits);
-    return (ticks * this.tickUnits) / this.priceScale;
+    return roundToGrid(price, this.priceScale, this.tickUnits, this.tick, mode);
   }
 
   /** The quantity on the lot grid, rounded down by default (never buy more than decided). */
   roundQuantity(quantity: number, mode: RoundingMode = RoundingMode.Down): number {
-    const lots = roundBy(mode, (quantity * this.quantityScale) / this.lotUnits);
-    return (lots * this.lotUnits) / this.quantityScale;
+    return roundToGrid(quantity, this.quantityScale, this.lotUnits, this.lot, mode);
   }
 
   /** Integer units of 10^-priceDecimals; exact for on-grid prices. */
@@ -109,13 +144,11 @@ export class Instrument {
   }
 
   isOnTick(price: number): boolean {
-    const units = price * this.priceScale;
-    return Math.abs(units - Math.round(units)) < 1e-6 && Math.round(units) % this.tickUnits === 0;
+    return isOnGrid(price * this.priceScale, this.tickUnits);
   }
 
   isOnLot(quantity: number): boolean {
-    const units = quantity * this.quantityScale;
-    return Math.abs(units - Math.round(units)) < 1e-6 && Math.round(units) % this.lotUnits === 0;
+    return isOnGrid(quantity * this.quantityScale, this.lotUnits);
   }
 
   formatPrice(price: number): string {

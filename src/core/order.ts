@@ -173,6 +173,8 @@ export class Order {
     const next = ORDER_TRANSITIONS[this.status][event];
     if (next === undefined) throw new IllegalOrderTransition(this.id, this.status, event);
     if (event === E.PendingCancel) this.statusBeforeCancel = this.status;
+    // A fill while the cancel is pending: if the cancel is then rejected the order is partially filled, not back to ACCEPTED.
+    else if (this.status === S.PendingCancel && event === E.PartiallyFilled) this.statusBeforeCancel = S.PartiallyFilled;
     this.status = event === E.CancelRejected ? this.statusBeforeCancel : next;
     this.updatedAt = time;
     return this.status;

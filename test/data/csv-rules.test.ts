@@ -2,8 +2,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError, loadBarSeries, loadBarSeriesSync } from '../../src/engines/data/index.ts';
+import { DataError, loadBarSeries, loadBarSeriesSync, parseBarSeries } from '../../src/engines/data/index.ts';
 import { BTC_1M, BTC_1M_GZ, FIXTURES, MOUTAI_1D, fixtureLines, setField, tempDir, withRow } from './helpers.ts';
 
 const tmp = tempDir();
@@ -200,6 +201,12 @@ describe('reading', () => {
     expect(gz.series.source).toMatchObject({ file: BTC_1M_GZ, rows: 60, skipped: 0 });
   });
 
+  it('reports a damaged gzip file', async () => {
+    const gz = readFileSync(BTC_1M_GZ);
+    const path = tmp.write('BTCUSDT-1m-cut.csv.gz', gz.subarray(0, gz.length >> 1));
+    await expect(loadBarSeries(path)).rejects.toThrow(`${path}: cannot decompress gzip data`);
+  });
+
   it('reports bad rows in gzip files with the same line numbers', async () => {
     const path = tmp.write('BTCUSDT-1m-bad.csv.gz', gzipSync(withRow(BTC_1M, 31, setField(4, 'NaN'))));
     await expect(loadBarSeries(path)).rejects.toThrow(`${path}:32: close is not a finite positive number (close=NaN)`);
@@ -215,6 +222,39 @@ describe('reading', () => {
     expect(series.intervalMs).toBe(60_000);
     expect(series.preClose).toBeUndefined();
     expect(series.adjustmentFactor).toBeUndefined();
+  });
+});
+
+describe('number parsing', () => {
+  it('reads every decimal exactly as Number() does (fast path and fallback)', () => {
+    const decimal = fc.oneof(
+      fc.tuple(fc.double({ min: 1e-9, max: 1e12, noNaN: true }), fc.integer({ min: 0, max: 12 })).map(([x, k]) => x.toFixed(k)),
+      fc.double({ min: 1e-12, max: 1e21, noNaN: true }).map(String),
+      fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 20n }), fc.integer({ min: 0, max: 25 })).map(([m, k]) => {
+        const digits = m.toString().padStart(k + 1, '0');
+        return k === 0 ? digits : `${digits.slice(0, -k)}.${digits.slice(-k)}`;
+      }),
+    ).filter((text) => Number(text) > 0);
+    fc.assert(
+      fc.property(fc.array(decimal, { minLength: 1, maxLength: 20 }), (values) => {
+        const lines = ['timestamp,open,high,low,close,volume'];
+        values.forEach((v, k) => lines.push(`${k * 60_000},${v},${v},${v},${v},${v}`));
+        const { series } = parseBarSeries(NAME, Buffer.from(lines.join('\n')));
+        values.forEach((v, k) => {
+          expect(series.close[k]).toBe(Number(v));
+          expect(series.volume[k]).toBe(Number(v));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('accepts decimals with exponents or a leading +, rejects hex', async () => {
+    const path = tmp.write(NAME, 'timestamp,open,high,low,close,volume\n0,1e2,+101,99.5,1E2, 0\n');
+    const { series } = await loadBarSeries(path);
+    expect([series.open[0], series.high[0], series.low[0], series.close[0], series.volume[0]]).toEqual([100, 101, 99.5, 100, 0]);
+    const e = await errorOf(withRow(BTC_1M, 2, setField(5, '0x10')));
+    expect(e.message).toBe(`${e.file}:3: volume is not a finite non-negative number (volume=0x10)`);
   });
 });
 

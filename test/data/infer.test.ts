@@ -61,6 +61,12 @@ describe('symbol and market when loading', () => {
     expect((await loadBarSeries(path, { market: Market.Crypto, symbol: 'X/Y' })).series.symbol).toBe('X/Y');
   });
 
+  it('checks the options before reading the file', async () => {
+    await expect(loadBarSeries('/nonexistent/SPY-1d.csv')).rejects.toThrow('give --market');
+    await expect(loadBarSeries('/nonexistent/BTCUSDT-1m.csv', { timeframe: '2d' })).rejects.toThrow('unknown timeframe "2d"');
+    await expect(loadBarSeries('/nonexistent/BTCUSDT-1m.csv')).rejects.toThrow('ENOENT');
+  });
+
   it('rejects an unknown market', async () => {
     await expect(loadBarSeries(BTC_1M, { market: 'forex' as Market })).rejects.toThrow('unknown market "forex"');
   });

@@ -439,6 +439,9 @@ const barSeries = (minLength: number, maxLength: number) =>
 
 const period = fc.integer({ min: 1, max: 30 });
 
+// FC_NUM_RUNS=5000 npx vitest run test/signals  for a longer search.
+fc.configureGlobal({ numRuns: Number(process.env.FC_NUM_RUNS) || 100 });
+
 describe('properties', () => {
   it('SMA of a constant series equals the constant', () => {
     fc.assert(

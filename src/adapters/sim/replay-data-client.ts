@@ -27,7 +27,8 @@ export class ReplayDataClient implements DataClient {
 
   constructor(
     private readonly series: readonly BarSeries[],
-    private readonly order: ReplayOrder,
+    /** Event order over several series; omit for a single series. */
+    private readonly order: ReplayOrder | undefined,
     private readonly clock: SimulatedClock,
     private readonly hooks: ReplayHooks = {},
   ) {
@@ -35,16 +36,20 @@ export class ReplayDataClient implements DataClient {
   }
 
   start(sink: MarketDataSink): void {
-    const { seriesIndex, barIndex } = this.order;
-    const total = seriesIndex.length;
+    const order = this.order;
+    if (order === undefined && this.series.length !== 1) throw new RangeError('several series need a merge order');
+    const single = order === undefined;
+    const seriesIndex = order?.seriesIndex;
+    const barIndex = order?.barIndex;
+    const total = single ? this.series[0]!.length : seriesIndex!.length;
     const afterTime = this.hooks.afterTime;
     const progress = this.hooks.progress;
     const every = this.hooks.progressEvery ?? 100_000;
     const deliver = sink.onBarIndexed ? sink.onBarIndexed.bind(sink) : (bar: Bar) => sink.onBar(bar);
     let currentTime = NaN;
     for (let e = 0; e < total && !this.stopped; e++) {
-      const s = seriesIndex[e]!;
-      const i = barIndex[e]!;
+      const s = single ? 0 : seriesIndex![e]!;
+      const i = single ? e : barIndex![e]!;
       const series = this.series[s]!;
       const closeTime = series.closeTime[i]!;
       if (closeTime !== currentTime) {

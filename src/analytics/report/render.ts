@@ -284,7 +284,7 @@ header.page .meta b { color: var(--ink); font-weight: 600; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-bottom: 16px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .card .k { color: var(--muted); font-size: 12px; }
-.card .v { font-size: 20px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; }
+.card .v { font-size: 20px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; overflow-wrap: anywhere; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin-bottom: 16px; min-width: 0; }
 .panel h2 { font-size: 15px; font-weight: 650; margin: 0 0 10px; }
 .panel h2 .count { color: var(--muted); font-weight: 500; }
@@ -395,6 +395,14 @@ const PAGE_SCRIPT = `
       drawdownChart.timeScale().fitContent();
     }
     fit();
+    // Same price-axis width on both charts, so that their plot areas (and times) line up.
+    function alignScales() {
+      var w = Math.max(equityChart.priceScale('right').width(), drawdownChart.priceScale('right').width());
+      if (w <= 0) return;
+      equityChart.priceScale('right').applyOptions({ minimumWidth: w });
+      drawdownChart.priceScale('right').applyOptions({ minimumWidth: w });
+    }
+    requestAnimationFrame(alignScales);
     var lastWidth = equityEl.clientWidth;
     window.addEventListener('resize', function () {
       if (equityEl.clientWidth === lastWidth) return;

@@ -58,8 +58,9 @@ export function simulate(request: SimulationRequest): SimulationResult {
     if (instruments[i]?.symbol !== s.symbol) throw new RangeError(`instrument ${i} is ${instruments[i]?.symbol}, series is ${s.symbol}`);
   });
   const currency = accountCurrency(instruments);
-  const order = mergeOrder(series);
-  const total = order.barIndex.length;
+  // One series replays in its own order; several are merged by close time.
+  const order = series.length === 1 ? undefined : mergeOrder(series);
+  const total = series.reduce((n, s) => n + s.length, 0);
   const clock = new SimulatedClock(series.reduce((t, s) => Math.min(t, s.openTime[0] ?? Infinity), Infinity));
   const venue = new SimExecutionClient(request.fill, feeScheduleFor(request.fees));
   const kernel = new Kernel({

@@ -46,17 +46,48 @@ export interface ParsedCsv {
   readonly rows: number;
 }
 
-/** `Number(text)`, except that empty or blank text is NaN rather than 0. */
+/** A decimal number, optionally signed, with an optional exponent, surrounding blanks allowed. */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** The value of a decimal text, NaN for anything else (empty, blank, `NaN`, `Infinity`, `0x1A`, ...). */
 function toNumber(text: string): number {
-  const value = +text;
-  if (value === 0 && !/\d/.test(text)) return NaN;
-  return value;
+  return DECIMAL.test(text) ? +text : NaN;
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Fast path for plain decimals (`61737.63`, `0`, `1700000000000`): digits with at most one `.`, at most 15
+ * significant digits and 22 decimals. Then mantissa and 10^k are exact doubles and one division gives the
+ * correctly rounded value, identical to `Number(text)`. Returns -1 for anything else (the caller then
+ * decodes the text and uses `Number`).
+ */
+function plainDecimal(bytes: Uint8Array, from: number, to: number): number {
+  let mantissa = 0;
+  let significant = 0;
+  let anyDigit = false;
+  let decimals = -1;
+  for (let p = from; p < to; p++) {
+    const c = bytes[p]!;
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      anyDigit = true;
+      if (mantissa !== 0) significant++;
+      if (decimals >= 0) decimals++;
+    } else if (c === 46 && decimals < 0) {
+      decimals = 0;
+    } else {
+      return -1;
+    }
+  }
+  if (!anyDigit || significant > 15 || decimals > 22) return -1;
+  return decimals <= 0 ? mantissa : mantissa / POW10[decimals]!;
 }
 
 /** True if nothing but line breaks follows `from`. */
-function onlyLineBreaksFrom(text: string, from: number): boolean {
-  for (let i = from; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+function onlyLineBreaksFrom(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) {
+    const code = bytes[i]!;
     if (code !== 10 && code !== 13) return false;
   }
   return true;
@@ -68,19 +99,21 @@ function shown(text: string): string {
 }
 
 /**
- * Parse CSV text with the OHLCV header. Rules, in order, for each data row: field count; timestamp an
- * integer and strictly increasing; open, high, low, close finite and > 0; volume finite and >= 0;
+ * Parse CSV bytes (UTF-8) with the OHLCV header. Rules, in order, for each data row: field count; timestamp
+ * an integer and strictly increasing; open, high, low, close finite and > 0; volume finite and >= 0;
  * high >= max(open, close); low <= min(open, close); pre_close (if the column exists and the field is
  * not empty) finite and > 0. A skipped row does not count as "previous" for the increasing check.
+ * Numbers are read straight from the bytes (plain decimals) or, failing that, with `Number()` on the text.
  */
-export function parseOhlcvCsv(text: string, file: string, problems: RowProblems): ParsedCsv {
-  const length = text.length;
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let headerEnd = text.indexOf('\n', start);
+export function parseOhlcvCsv(bytes: Uint8Array, file: string, problems: RowProblems): ParsedCsv {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = bytes.length;
+  const start = length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let headerEnd = buf.indexOf(10, start);
   if (headerEnd === -1) headerEnd = length;
   let headerStop = headerEnd;
-  if (headerStop > start && text.charCodeAt(headerStop - 1) === 13) headerStop--;
-  const headerText = text.slice(start, headerStop);
+  if (headerStop > start && bytes[headerStop - 1] === 13) headerStop--;
+  const headerText = buf.toString('utf8', start, headerStop);
   if (headerText.trim() === '') throw new DataError(file, 1, 'empty file', 'no header');
   const columns = headerText.split(',').map((c) => c.trim().toLowerCase());
   for (let k = 0; k < REQUIRED_COLUMNS.length; k++) {
@@ -93,122 +126,153 @@ export function parseOhlcvCsv(text: string, file: string, problems: RowProblems)
   const ncols = columns.length;
   const preCloseAt = columns.indexOf('pre_close');
 
-  // Capacity: one row per remaining newline (+1 for a last line without one).
-  let capacity = 1;
-  for (let p = text.indexOf('\n', headerEnd + 1); p !== -1; p = text.indexOf('\n', p + 1)) capacity++;
+  // Capacity: estimated from the first lines' length, grown when short.
+  let capacity = 16;
+  {
+    let p = headerEnd + 1;
+    let sampled = 0;
+    while (sampled < 64 && p < length) {
+      const nl = buf.indexOf(10, p);
+      if (nl === -1) break;
+      p = nl + 1;
+      sampled++;
+    }
+    const perLine = sampled > 0 ? Math.max(1, (p - headerEnd - 1) / sampled) : 1;
+    capacity = Math.ceil(((length - headerEnd) / perLine) * 1.05) + 16;
+  }
 
-  const openTime = new Float64Array(capacity);
-  const open = new Float64Array(capacity);
-  const high = new Float64Array(capacity);
-  const low = new Float64Array(capacity);
-  const close = new Float64Array(capacity);
-  const volume = new Float64Array(capacity);
-  const preClose = preCloseAt === -1 ? undefined : new Float64Array(capacity);
-  const lineOf = new Uint32Array(capacity);
+  let openTime = new Float64Array(capacity);
+  let open = new Float64Array(capacity);
+  let high = new Float64Array(capacity);
+  let low = new Float64Array(capacity);
+  let close = new Float64Array(capacity);
+  let volume = new Float64Array(capacity);
+  let preClose = preCloseAt === -1 ? undefined : new Float64Array(capacity);
+  let lineOf = new Uint32Array(capacity);
+  const grown = <T extends Float64Array | Uint32Array>(a: T, size: number): T => {
+    const b = new (a.constructor as new (n: number) => T)(size);
+    b.set(a);
+    return b;
+  };
+  const grow = (): void => {
+    capacity = Math.ceil(capacity * 1.5) + 16;
+    openTime = grown(openTime, capacity);
+    open = grown(open, capacity);
+    high = grown(high, capacity);
+    low = grown(low, capacity);
+    close = grown(close, capacity);
+    volume = grown(volume, capacity);
+    if (preClose) preClose = grown(preClose, capacity);
+    lineOf = grown(lineOf, capacity);
+  };
+  // starts[k] = first byte of field k; starts[k + 1] - 1 = its end (the comma or the line end).
   const starts = new Int32Array(ncols + 1);
+
+  const text = (k: number): string => buf.toString('utf8', starts[k]!, starts[k + 1]! - 1);
+  const number = (k: number): number => {
+    const value = plainDecimal(bytes, starts[k]!, starts[k + 1]! - 1);
+    return value >= 0 ? value : toNumber(text(k));
+  };
 
   let n = 0;
   let rows = 0;
   let prevTime = -Infinity;
-  let prevTimeText = '';
   let line = 1;
   let pos = headerEnd + 1;
 
   while (pos < length) {
     line++;
-    let eol = text.indexOf('\n', pos);
-    if (eol === -1) eol = length;
-    let end = eol;
-    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    // One pass over the line: field starts and the line end.
     const lineStart = pos;
-    pos = eol + 1;
+    let fields = 1;
+    starts[0] = lineStart;
+    let p = lineStart;
+    for (; p < length; p++) {
+      const byte = bytes[p];
+      if (byte === 10) break;
+      if (byte === 44) {
+        if (fields < ncols) starts[fields] = p + 1;
+        fields++;
+      }
+    }
+    let end = p;
+    if (end > lineStart && bytes[end - 1] === 13) end--;
+    pos = p + 1;
 
     if (end === lineStart) {
       // Blank line: harmless at the very end of the file, a bad row anywhere else.
-      if (onlyLineBreaksFrom(text, lineStart)) break;
+      if (onlyLineBreaksFrom(bytes, lineStart)) break;
       rows++;
       problems.report(new DataError(file, line, 'wrong number of fields', `empty line, expected ${ncols}`));
       continue;
     }
     rows++;
-
-    // Field boundaries.
-    let fields = 1;
-    starts[0] = lineStart;
-    for (let s = lineStart; ; ) {
-      const comma = text.indexOf(',', s);
-      if (comma === -1 || comma >= end) break;
-      if (fields < ncols) starts[fields] = comma + 1;
-      fields++;
-      s = comma + 1;
-    }
     if (fields !== ncols) {
       problems.report(new DataError(file, line, 'wrong number of fields', `fields=${fields}, expected ${ncols}`));
       continue;
     }
     starts[ncols] = end + 1;
 
-    const tText = text.slice(starts[0]!, starts[1]! - 1);
-    const t = toNumber(tText);
+    const t = number(0);
     if (!Number.isSafeInteger(t)) {
-      problems.report(new DataError(file, line, 'timestamp is not an integer', `timestamp=${shown(tText)}`));
+      problems.report(new DataError(file, line, 'timestamp is not an integer', `timestamp=${shown(text(0))}`));
       continue;
     }
     if (!(t > prevTime)) {
-      problems.report(new DataError(file, line, 'timestamp not increasing', `timestamp=${tText} after ${prevTimeText}`));
+      problems.report(new DataError(file, line, 'timestamp not increasing', `timestamp=${text(0)} after ${prevTime}`));
       continue;
     }
-
-    const oText = text.slice(starts[1]!, starts[2]! - 1);
-    const o = toNumber(oText);
+    const o = number(1);
     if (!(o > 0 && o < Infinity)) {
-      problems.report(new DataError(file, line, 'open is not a finite positive number', `open=${shown(oText)}`));
+      problems.report(new DataError(file, line, 'open is not a finite positive number', `open=${shown(text(1))}`));
       continue;
     }
-    const hText = text.slice(starts[2]!, starts[3]! - 1);
-    const h = toNumber(hText);
+    const h = number(2);
     if (!(h > 0 && h < Infinity)) {
-      problems.report(new DataError(file, line, 'high is not a finite positive number', `high=${shown(hText)}`));
+      problems.report(new DataError(file, line, 'high is not a finite positive number', `high=${shown(text(2))}`));
       continue;
     }
-    const lText = text.slice(starts[3]!, starts[4]! - 1);
-    const l = toNumber(lText);
+    const l = number(3);
     if (!(l > 0 && l < Infinity)) {
-      problems.report(new DataError(file, line, 'low is not a finite positive number', `low=${shown(lText)}`));
+      problems.report(new DataError(file, line, 'low is not a finite positive number', `low=${shown(text(3))}`));
       continue;
     }
-    const cText = text.slice(starts[4]!, starts[5]! - 1);
-    const c = toNumber(cText);
+    const c = number(4);
     if (!(c > 0 && c < Infinity)) {
-      problems.report(new DataError(file, line, 'close is not a finite positive number', `close=${shown(cText)}`));
+      problems.report(new DataError(file, line, 'close is not a finite positive number', `close=${shown(text(4))}`));
       continue;
     }
-    const vText = text.slice(starts[5]!, starts[6]! - 1);
-    const v = toNumber(vText);
+    const v = number(5);
     if (!(v >= 0 && v < Infinity)) {
-      problems.report(new DataError(file, line, 'volume is not a finite non-negative number', `volume=${shown(vText)}`));
+      problems.report(new DataError(file, line, 'volume is not a finite non-negative number', `volume=${shown(text(5))}`));
       continue;
     }
     if (h < o || h < c) {
-      problems.report(new DataError(file, line, 'high below max(open, close)', `high=${hText}, open=${oText}, close=${cText}`));
+      problems.report(new DataError(file, line, 'high below max(open, close)', `high=${text(2)}, open=${text(1)}, close=${text(4)}`));
       continue;
     }
     if (l > o || l > c) {
-      problems.report(new DataError(file, line, 'low above min(open, close)', `low=${lText}, open=${oText}, close=${cText}`));
+      problems.report(new DataError(file, line, 'low above min(open, close)', `low=${text(3)}, open=${text(1)}, close=${text(4)}`));
       continue;
     }
     let pc = NaN;
     if (preClose !== undefined) {
-      const pText = text.slice(starts[preCloseAt]!, starts[preCloseAt + 1]! - 1);
-      if (pText.trim() !== '') {
-        pc = toNumber(pText);
-        if (!(pc > 0 && pc < Infinity)) {
+      pc = plainDecimal(bytes, starts[preCloseAt]!, starts[preCloseAt + 1]! - 1);
+      if (pc < 0) {
+        // Not a plain decimal: empty (no reference price given) or something to check with Number().
+        const pText = text(preCloseAt);
+        pc = pText.trim() === '' ? NaN : toNumber(pText);
+        if (pText.trim() !== '' && !(pc > 0 && pc < Infinity)) {
           problems.report(new DataError(file, line, 'pre_close is not a finite positive number', `pre_close=${pText}`));
           continue;
         }
+      } else if (pc === 0) {
+        problems.report(new DataError(file, line, 'pre_close is not a finite positive number', `pre_close=${text(preCloseAt)}`));
+        continue;
       }
     }
 
+    if (n === capacity) grow();
     openTime[n] = t;
     open[n] = o;
     high[n] = h;
@@ -219,7 +283,6 @@ export function parseOhlcvCsv(text: string, file: string, problems: RowProblems)
     lineOf[n] = line;
     n++;
     prevTime = t;
-    prevTimeText = tText;
   }
 
   return { columns, length: n, openTime, open, high, low, close, volume, preClose, line: lineOf, rows };

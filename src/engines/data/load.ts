@@ -75,6 +75,7 @@ function decompressError(file: string, error: unknown): Error {
 
 /** Load an OHLCV CSV (.csv or .csv.gz). The file is read and decompressed asynchronously; parsing is synchronous. */
 export async function loadBarSeries(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  checkOptions(file, options);
   const bytes = await readFile(file);
   let text: Buffer = bytes;
   if (isGzip(bytes)) {
@@ -89,6 +90,7 @@ export async function loadBarSeries(file: string, options: LoadOptions = {}): Pr
 
 /** Synchronous variant of loadBarSeries. */
 export function loadBarSeriesSync(file: string, options: LoadOptions = {}): LoadResult {
+  checkOptions(file, options);
   const bytes = readFileSync(file);
   let text: Buffer = bytes;
   if (isGzip(bytes)) {
@@ -103,6 +105,7 @@ export function loadBarSeriesSync(file: string, options: LoadOptions = {}): Load
 
 /** Parse file bytes already in memory (`file` names it in messages and drives the inference). */
 export function parseBarSeries(file: string, bytes: Uint8Array, options: LoadOptions = {}): LoadResult {
+  checkOptions(file, options);
   let text: Uint8Array = bytes;
   if (isGzip(bytes)) {
     try {
@@ -114,18 +117,29 @@ export function parseBarSeries(file: string, bytes: Uint8Array, options: LoadOpt
   return buildSeries(file, bytes, text, options);
 }
 
+/** Option checks that need no data (done before reading the file). */
+function checkOptions(file: string, options: LoadOptions): void {
+  resolveSymbolAndMarket(file, options);
+  const known = Object.keys(TIMEFRAME_MS).join(', ');
+  if (options.interval !== undefined && !Object.hasOwn(TIMEFRAME_MS, options.interval)) {
+    throw new DataOptionError(`unknown interval "${options.interval}" (known: ${known})`);
+  }
+  if (options.timeframe !== undefined && !Object.hasOwn(TIMEFRAME_MS, options.timeframe)) {
+    throw new DataOptionError(`unknown timeframe "${options.timeframe}" (known: ${known})`);
+  }
+  const adjust = options.adjust ?? 'backward';
+  if (adjust !== 'backward' && adjust !== 'none') throw new DataOptionError(`unknown adjust mode "${adjust as string}" (known: backward, none)`);
+  const onBadRow = options.onBadRow ?? 'error';
+  if (onBadRow !== 'error' && onBadRow !== 'skip') throw new DataOptionError(`unknown bad-row mode "${onBadRow as string}" (known: error, skip)`);
+}
+
 function buildSeries(file: string, bytes: Uint8Array, textBytes: Uint8Array, options: LoadOptions): LoadResult {
   const { symbol, market } = resolveSymbolAndMarket(file, options);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const problems = new RowProblems(options.onBadRow ?? 'error', options.maxProblems ?? 20);
-  if (options.interval !== undefined && !Object.hasOwn(TIMEFRAME_MS, options.interval)) {
-    throw new DataOptionError(`unknown interval "${options.interval}" (known: ${Object.keys(TIMEFRAME_MS).join(', ')})`);
-  }
   const adjust = options.adjust ?? 'backward';
-  if (adjust !== 'backward' && adjust !== 'none') throw new DataOptionError(`unknown adjust mode "${adjust as string}" (known: backward, none)`);
 
-  const text = Buffer.from(textBytes.buffer, textBytes.byteOffset, textBytes.byteLength).toString('utf8');
-  let parsed = parseOhlcvCsv(text, file, problems);
+  let parsed = parseOhlcvCsv(textBytes, file, problems);
   if (parsed.length === 0) {
     throw new DataError(file, 2, 'no data rows', parsed.rows === 0 ? 'header only' : `all ${parsed.rows} rows skipped`);
   }

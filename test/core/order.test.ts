@@ -1,0 +1,203 @@
+// The order lifecycle: the transition table is the only way an order changes status.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  IllegalOrderTransition,
+  Order,
+  ORDER_TRANSITIONS,
+  OrderEventKind,
+  OrderSide,
+  OrderStatus,
+  OrderType,
+  TERMINAL_STATUSES,
+  TimeInForce,
+} from '../../src/core/order.ts';
+
+const S = OrderStatus;
+const E = OrderEventKind;
+const ALL_STATUSES = Object.values(OrderStatus);
+const ALL_EVENTS = Object.values(OrderEventKind);
+
+function newOrder(): Order {
+  return new Order('O-1', 'BTC/USDT', OrderSide.Buy, OrderType.Market, 1, undefined, undefined, TimeInForce.GTC, 1_000, 100);
+}
+
+/** Events that bring a fresh order to each status (the cancel paths start from ACCEPTED). */
+const PATH_TO: Readonly<Record<OrderStatus, readonly OrderEventKind[]>> = {
+  [S.Initialized]: [],
+  [S.Denied]: [E.Denied],
+  [S.Submitted]: [E.Submitted],
+  [S.Accepted]: [E.Submitted, E.Accepted],
+  [S.Rejected]: [E.Submitted, E.Rejected],
+  [S.Triggered]: [E.Submitted, E.Accepted, E.Triggered],
+  [S.PartiallyFilled]: [E.Submitted, E.Accepted, E.PartiallyFilled],
+  [S.Filled]: [E.Submitted, E.Accepted, E.Filled],
+  [S.PendingCancel]: [E.Submitted, E.Accepted, E.PendingCancel],
+  [S.Canceled]: [E.Submitted, E.Accepted, E.Canceled],
+  [S.Expired]: [E.Submitted, E.Accepted, E.Expired],
+};
+
+function orderIn(status: OrderStatus): Order {
+  const order = newOrder();
+  PATH_TO[status].forEach((event, k) => order.apply(event, 2_000 + k));
+  expect(order.status, `path to ${status}`).toBe(status);
+  return order;
+}
+
+const LEGAL_PAIRS = ALL_STATUSES.flatMap((status) =>
+  Object.entries(ORDER_TRANSITIONS[status]).map(([event, next]) => ({ status, event: event as OrderEventKind, next: next! })),
+);
+const ILLEGAL_PAIRS = ALL_STATUSES.flatMap((status) =>
+  ALL_EVENTS.filter((event) => ORDER_TRANSITIONS[status][event] === undefined).map((event) => ({ status, event })),
+);
+
+describe('order transition table', () => {
+  it('lists every status, and only terminal statuses have no way out', () => {
+    expect(Object.keys(ORDER_TRANSITIONS).sort()).toEqual([...ALL_STATUSES].sort());
+    for (const status of ALL_STATUSES) {
+      const exits = Object.keys(ORDER_TRANSITIONS[status]).length;
+      expect(exits === 0, `${status}: terminal iff no transitions`).toBe(TERMINAL_STATUSES.has(status));
+    }
+    expect([...TERMINAL_STATUSES].sort()).toEqual([S.Canceled, S.Denied, S.Expired, S.Filled, S.Rejected]);
+  });
+
+  it.each(LEGAL_PAIRS)('$status + $event is legal', ({ status, event, next }) => {
+    const order = orderIn(status);
+    const result = order.apply(event, 9_999);
+    // CANCEL_REJECTED goes back to where the order was before PENDING_CANCEL (ACCEPTED on this path).
+    const expected = event === E.CancelRejected ? S.Accepted : next;
+    expect(result).toBe(expected);
+    expect(order.status).toBe(expected);
+    expect(order.updatedAt).toBe(9_999);
+  });
+
+  it('walks the usual lives of an order', () => {
+    const filled = newOrder();
+    for (const event of [E.Submitted, E.Accepted, E.PartiallyFilled, E.PartiallyFilled, E.Filled]) filled.apply(event, 1);
+    expect(filled.status).toBe(S.Filled);
+    expect(filled.isTerminal).toBe(true);
+    expect(filled.isOpen).toBe(false);
+
+    const stop = newOrder();
+    for (const event of [E.Submitted, E.Accepted, E.Triggered, E.Filled]) stop.apply(event, 1);
+    expect(stop.status).toBe(S.Filled);
+
+    const denied = newOrder();
+    expect(denied.apply(E.Denied, 1)).toBe(S.Denied);
+    expect(denied.isTerminal).toBe(true);
+  });
+
+  it('is open only between submission and a terminal status', () => {
+    expect(newOrder().isOpen).toBe(false);
+    for (const status of ALL_STATUSES) {
+      if (status === S.Initialized) continue;
+      expect(orderIn(status).isOpen, status).toBe(!TERMINAL_STATUSES.has(status));
+    }
+  });
+
+  it('rejects a fill on a canceled order', () => {
+    const order = orderIn(S.Canceled);
+    expect(() => order.apply(E.Filled, 5)).toThrow(IllegalOrderTransition);
+    expect(order.status).toBe(S.Canceled);
+  });
+
+  it('rejects a fill on an order that was never submitted', () => {
+    const order = newOrder();
+    expect(() => order.apply(E.Filled, 5)).toThrow(IllegalOrderTransition);
+    expect(() => order.apply(E.Accepted, 5)).toThrow(IllegalOrderTransition);
+    expect(order.status).toBe(S.Initialized);
+  });
+
+  it('throws a typed error naming the order, the status and the event', () => {
+    const order = orderIn(S.Filled);
+    let caught: unknown;
+    try {
+      order.apply(E.Canceled, 5);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(IllegalOrderTransition);
+    const error = caught as IllegalOrderTransition;
+    expect(error.orderId).toBe('O-1');
+    expect(error.status).toBe(S.Filled);
+    expect(error.event).toBe(E.Canceled);
+    expect(error.name).toBe('IllegalOrderTransition');
+    expect(error.message).toContain('CANCELED');
+  });
+
+  it('throws on every pair absent from the table and leaves status and time unchanged (property)', () => {
+    expect(ILLEGAL_PAIRS.length).toBeGreaterThan(50);
+    fc.assert(
+      fc.property(fc.constantFrom(...ALL_STATUSES), fc.constantFrom(...ALL_EVENTS), (status, event) => {
+        fc.pre(ORDER_TRANSITIONS[status][event] === undefined);
+        const order = orderIn(status);
+        const before = order.updatedAt;
+        expect(() => order.apply(event, 123_456)).toThrow(IllegalOrderTransition);
+        expect(order.status).toBe(status);
+        expect(order.updatedAt).toBe(before);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each([...TERMINAL_STATUSES])('a %s order accepts no event at all', (status) => {
+    for (const event of ALL_EVENTS) {
+      const order = orderIn(status);
+      expect(() => order.apply(event, 1), `${status} + ${event}`).toThrow(IllegalOrderTransition);
+      expect(order.status).toBe(status);
+    }
+  });
+
+  it('cannot ask to cancel twice while a cancel is pending', () => {
+    const order = orderIn(S.PendingCancel);
+    expect(() => order.apply(E.PendingCancel, 5)).toThrow(IllegalOrderTransition);
+  });
+});
+
+describe('cancel rejected', () => {
+  it.each([S.Submitted, S.Accepted, S.Triggered, S.PartiallyFilled])('returns a %s order to %s', (status) => {
+    const order = orderIn(status);
+    order.apply(E.PendingCancel, 10);
+    expect(order.status).toBe(S.PendingCancel);
+    expect(order.apply(E.CancelRejected, 11)).toBe(status);
+  });
+
+  it('returns to PARTIALLY_FILLED when a fill arrived while the cancel was pending', () => {
+    const order = orderIn(S.Accepted);
+    order.apply(E.PendingCancel, 10);
+    expect(order.apply(E.PartiallyFilled, 11)).toBe(S.PendingCancel);
+    expect(order.apply(E.CancelRejected, 12)).toBe(S.PartiallyFilled);
+  });
+
+  it('remembers the latest status when cancels are rejected more than once', () => {
+    const order = orderIn(S.Accepted);
+    order.apply(E.PendingCancel, 10);
+    order.apply(E.CancelRejected, 11);
+    order.apply(E.PartiallyFilled, 12);
+    order.apply(E.PendingCancel, 13);
+    expect(order.apply(E.CancelRejected, 14)).toBe(S.PartiallyFilled);
+    order.apply(E.PendingCancel, 15);
+    expect(order.apply(E.Canceled, 16)).toBe(S.Canceled);
+  });
+
+  it('lets a pending cancel end filled or expired', () => {
+    const filled = orderIn(S.PendingCancel);
+    expect(filled.apply(E.Filled, 1)).toBe(S.Filled);
+    const expired = orderIn(S.PendingCancel);
+    expect(expired.apply(E.Expired, 1)).toBe(S.Expired);
+  });
+});
+
+describe('order quantities', () => {
+  it('reports remaining quantity and the average fill price', () => {
+    const order = new Order('O-2', 'X', OrderSide.Sell, OrderType.Limit, 10, 5, undefined, TimeInForce.IOC, 0, 5, 'tag');
+    expect(order.remainingQuantity).toBe(10);
+    expect(Number.isNaN(order.averageFillPrice)).toBe(true);
+    order.filledQuantity = 4;
+    order.filledNotional = 4 * 5.5;
+    expect(order.remainingQuantity).toBe(6);
+    expect(order.averageFillPrice).toBe(5.5);
+    expect(order.tag).toBe('tag');
+    expect(order.updatedAt).toBe(order.createdAt);
+  });
+});
