@@ -81,7 +81,8 @@ describe('roundPrice', () => {
     const inst = instrument('0.05');
     expect(inst.roundPrice(10.024)).toBe(10);
     expect(inst.roundPrice(10.026)).toBe(10.05);
-    expect(inst.roundPrice(10.075)).toBe(10.1); // exactly half a tick (10.075 x 20 = 201.5) rounds up
+    expect(inst.roundPrice(10.125)).toBe(10.15); // exactly half a tick (10.125 is exact in binary) rounds up
+    expect(inst.roundPrice(-10.125)).toBe(-10.1); // ties go toward +infinity
     expect(inst.roundPrice(10.01, RoundingMode.Up)).toBe(10.05);
     expect(inst.roundPrice(10.09, RoundingMode.Down)).toBe(10.05);
   });

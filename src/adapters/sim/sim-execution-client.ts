@@ -238,6 +238,11 @@ export class SimExecutionClient implements ExecutionClient {
       next -= next % instrument.lotUnits;
       units = next < units ? next : units - instrument.lotUnits;
     }
+    if (order.timeInForce === TimeInForce.FOK && units < intended) {
+      // Fill or kill: a fill cut to what the cash covers is not the whole order.
+      this.context.events.orderExpired(order, bar.closeTime);
+      return 0;
+    }
     if (units <= 0) return 0;
     if (buy && notional + costs.fee + costs.tax > this.context.account.cash()) return 0;
 

@@ -69,7 +69,7 @@ export function writeOutputs(dir: string, outcome: BacktestOutcome, config: Trai
     symbols: summary.symbols,
     currency: summary.currency,
     parameters: { ...outcome.strategyParameters, timeframe: summary.timeframe, fillModel: summary.fillModel, capital: summary.initialCapital },
-    summary: Object.fromEntries(Object.entries(summary).filter(([, v]) => typeof v === 'number' || typeof v === 'string' || v === null)) as Record<string, number | string | null>,
+    summary: Object.fromEntries(Object.entries(summary).filter(([k, v]) => k !== 'start' && k !== 'end' && (typeof v === 'number' || typeof v === 'string' || v === null))) as Record<string, number | string | null>,
     initialCapital: summary.initialCapital,
     equity: { time, equity },
     drawdown: outcome.drawdown,

@@ -54,7 +54,8 @@ function toNumber(text: string): number {
   return DECIMAL.test(text) ? +text : NaN;
 }
 
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+// Exact powers of ten (1e0 .. 1e22 are all representable doubles; parsing them is exact).
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * Fast path for plain decimals (`61737.63`, `0`, `1700000000000`): digits with at most one `.`, at most 15
