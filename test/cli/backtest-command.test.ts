@@ -134,3 +134,45 @@ describe('strategies from the command line', () => {
     expect(result.stderr).toMatch(/fats: unknown parameter/);
   });
 });
+
+describe('A-share rules in a backtest on the SSE index 1-minute bars', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'traider-ashare-')), 'run');
+  const result = runCli([
+    'backtest', '--data', 'data/000001.SH-1m-2015-01-05_2015-02-28.csv', '--market', 'ashare',
+    '--strategy', 'bollinger-reversion', '--params', '{"period":20,"k":2,"fraction":0.95}', '--capital', '10000000', '--out', dir, '--json',
+  ]);
+  const rows = existsSync(join(dir, 'fills.csv')) ? readFileSync(join(dir, 'fills.csv'), 'utf8').trim().split('\n') : [];
+  const header = rows[0]?.split(',') ?? [];
+  const fills = rows.slice(1).map((line) => {
+    const v = line.split(',');
+    const get = (name: string): string => v[header.indexOf(name)]!;
+    return { time: Number(get('time')), orderId: get('orderId'), side: get('side'), quantity: Number(get('quantity')), fee: Number(get('fee')), tax: Number(get('tax')) };
+  });
+  const shanghaiDate = (t: number): string => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+
+  it('trades (buys and sells)', () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(fills.some((f) => f.side === 'BUY')).toBe(true);
+    expect(fills.some((f) => f.side === 'SELL')).toBe(true);
+  });
+
+  it('never sells shares on the Shanghai date it bought them (T+1)', () => {
+    // The strategy is flat before each buy, so a sell after a buy on the same date would sell today's shares.
+    const boughtOn = new Set<string>();
+    const sameDay = [];
+    for (const f of fills) {
+      if (f.side === 'BUY') boughtOn.add(shanghaiDate(f.time));
+      else if (boughtOn.has(shanghaiDate(f.time))) sameDay.push(f);
+    }
+    expect(fills.filter((f) => f.side === 'SELL').length).toBeGreaterThan(10);
+    expect(sameDay).toEqual([]);
+  });
+
+  it('buys whole 100-share lots, charges at least 5 CNY commission per order and stamp duty on every sell', () => {
+    expect(fills.filter((f) => f.side === 'BUY' && f.quantity % 100 !== 0)).toEqual([]);
+    const feeByOrder = new Map<string, number>();
+    for (const f of fills) feeByOrder.set(f.orderId, (feeByOrder.get(f.orderId) ?? 0) + f.fee);
+    expect([...feeByOrder.values()].filter((fee) => fee < 5)).toEqual([]);
+    expect(fills.filter((f) => f.side === 'SELL' && !(f.tax > 0))).toEqual([]);
+  });
+});

@@ -171,29 +171,30 @@ export class ScriptedStrategy extends Strategy {
   }
 }
 
-export interface RunOptions {
+export interface RunOptions<T extends Strategy> {
   readonly series: BarSeries | readonly BarSeries[];
   readonly instruments?: readonly Instrument[];
   readonly steps?: readonly ScriptStep[];
-  readonly strategy?: ScriptedStrategy;
+  /** Default: a ScriptedStrategy running `steps`. */
+  readonly strategy?: T;
   readonly capital?: number;
   readonly fill?: Partial<FillModelConfig>;
 }
 
-export interface RunResult {
+export interface RunResult<T extends Strategy> {
   readonly result: SimulationResult;
-  readonly strategy: ScriptedStrategy;
+  readonly strategy: T;
   readonly fills: readonly Fill[];
-  /** Fills of the i-th submitted order. */
+  /** Fills of the i-th order a ScriptedStrategy submitted. */
   fillsOf(i: number): Fill[];
 }
 
-/** Run `simulate()` on the given series with a scripted strategy. */
-export function run(options: RunOptions): RunResult {
+/** Run `simulate()` on the given series with a scripted strategy (or the one given). */
+export function run<T extends Strategy = ScriptedStrategy>(options: RunOptions<T>): RunResult<T> {
   const series = Array.isArray(options.series) ? (options.series as readonly BarSeries[]) : [options.series as BarSeries];
   const instruments =
     options.instruments ?? series.map((s) => (s.market === Market.AShare ? ashareInstrument({ symbol: s.symbol, base: s.symbol }) : cryptoInstrument()));
-  const strategy = options.strategy ?? new ScriptedStrategy(options.steps ?? []);
+  const strategy = options.strategy ?? (new ScriptedStrategy(options.steps ?? []) as unknown as T);
   const result = simulate({
     series,
     instruments,
@@ -207,7 +208,10 @@ export function run(options: RunOptions): RunResult {
     result,
     strategy,
     fills,
-    fillsOf: (i) => fills.filter((f) => f.orderId === strategy.submitted[i]!.id),
+    fillsOf: (i) => {
+      if (!(strategy instanceof ScriptedStrategy)) throw new TypeError('fillsOf needs a ScriptedStrategy');
+      return fills.filter((f) => f.orderId === strategy.submitted[i]!.id);
+    },
   };
 }
 
