@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { backtestCommand } from './backtest-command.ts';
 import { configCommand } from './config-command.ts';
 import { ExitCode, reportError } from './errors.ts';
+import { riskCommand } from './risk-command.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   program.addCommand(backtestCommand(io));
   program.addCommand(configCommand(io));
+  program.addCommand(riskCommand(io));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -39,3 +39,44 @@ export function priceLimits(instrument: Instrument, previousClose: number, fract
   const down = instrument.roundPrice(previousClose * (1 - fraction) + instrument.tick * 1e-6);
   return { up, down };
 }
+
+/** Days a listing counts as "new" for the no-limit rule when the data starts within this many days of it. */
+const LISTING_MATCH_DAYS = 3;
+
+/**
+ * Follows one A-share through its trading days and knows today's limit prices (in the bars' price
+ * space: adjusted = raw x factor). Feed every bar in time order; read `up`/`down` after.
+ */
+export class DailyLimitTracker {
+  day = -1;
+  /** Trading days since listing (0 = the listing day), or -1 when the data does not start at the listing. */
+  private listingDayIndex = -1;
+  private previousRawClose = NaN;
+  up = Infinity;
+  down = 0;
+
+  constructor(private readonly instrument: Instrument) {}
+
+  /** Call with each bar before using the limits; `preClose` raw (NaN if unknown), `factor` adjusted/raw. */
+  onBar(day: number, preClose: number | undefined, factor: number | undefined, close: number): void {
+    if (day !== this.day) this.startDay(day, preClose, factor ?? 1);
+    this.previousRawClose = close / (factor ?? 1);
+  }
+
+  private startDay(day: number, preClose: number | undefined, factor: number): void {
+    const listing = this.instrument.listingDay;
+    if (this.day === -1) this.listingDayIndex = listing !== undefined && day >= listing && day - listing <= LISTING_MATCH_DAYS ? 0 : -1;
+    else if (this.listingDayIndex >= 0) this.listingDayIndex++;
+    this.day = day;
+    const reference = preClose !== undefined && Number.isFinite(preClose) ? preClose : this.previousRawClose;
+    const fraction = dailyLimitFraction(this.instrument, day, this.listingDayIndex >= 0 ? this.listingDayIndex : undefined);
+    if (fraction === undefined || !Number.isFinite(reference)) {
+      this.up = Infinity;
+      this.down = 0;
+      return;
+    }
+    const limits = priceLimits(this.instrument, reference, fraction);
+    this.up = limits.up * factor;
+    this.down = limits.down * factor;
+  }
+}

@@ -59,6 +59,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<Orde
     [E.Expired]: S.Expired,
   },
   [S.Accepted]: {
+    [E.Rejected]: S.Rejected, // venues that acknowledge first and reject later
     [E.Triggered]: S.Triggered,
     [E.PartiallyFilled]: S.PartiallyFilled,
     [E.Filled]: S.Filled,
@@ -81,6 +82,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<Orde
     [E.Expired]: S.Expired,
   },
   [S.PendingCancel]: {
+    [E.Triggered]: S.PendingCancel, // a stop can trigger while its cancel is on the way
     [E.PartiallyFilled]: S.PendingCancel,
     [E.Filled]: S.Filled,
     [E.CancelRejected]: S.Accepted,

@@ -4,7 +4,7 @@ import type { Bar } from '../core/bar.ts';
 import { moneyToNumber, numberToMoney } from '../core/decimal.ts';
 import type { Fill } from '../core/fill.ts';
 import { type Instrument, RoundingMode } from '../core/instrument.ts';
-import { Order, OrderEventKind, type OrderRequest, OrderType, TimeInForce } from '../core/order.ts';
+import { Order, OrderEventKind, type OrderRequest, OrderStatus, OrderType, TimeInForce } from '../core/order.ts';
 import { Cache } from './cache.ts';
 import type { Clock } from './clock.ts';
 import type { OrderEvent } from './events.ts';
@@ -17,6 +17,7 @@ import {
   type MarketDataSink,
   type OrderDenial,
   PASS_THROUGH_RISK,
+  type RiskContext,
   type RiskGate,
 } from './ports.ts';
 import type { BarIndicator, PositionView, Strategy, StrategyContext } from './strategy.ts';
@@ -64,6 +65,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private orderSequence = 0;
   private started = false;
   readonly deniedCounts = new Map<string, number>();
+  /** Every breaker level change published by the risk engine (Topic.Breaker). */
+  readonly breakerEvents: unknown[] = [];
   readonly fills: Fill[] = [];
   readonly log: (message: string) => void;
   private readonly context: StrategyContext;
@@ -83,6 +86,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     }
     this.heldQuantity = new Float64Array(this.cache.instruments.length);
     this.context = this.createContext();
+    this.bus.subscribe(Topic.Breaker, (event) => this.breakerEvents.push(event));
+    this.risk.attach?.(this.riskContext());
     const kernel = this;
     const accountView: AccountView = {
       cash: () => kernel.account.cash,
@@ -101,6 +106,27 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   /** Replace the pre-trade gate (the risk engine installs itself here). */
   setRiskGate(risk: RiskGate): void {
     this.risk = risk;
+    risk.attach?.(this.riskContext());
+  }
+
+  private riskContext(): RiskContext {
+    const kernel = this;
+    const cache = this.cache;
+    return {
+      clock: this.clock,
+      instruments: cache.instruments,
+      symbolIndex: (symbol) => cache.symbolIndex(symbol),
+      lastPrice: (index) => cache.lastClose[index]!,
+      lastBarTime: (index) => cache.lastBarTime[index]!,
+      equity: () => kernel.equity(),
+      cash: () => kernel.cashNumber,
+      heldQuantity: (index) => kernel.heldQuantity[index]!,
+      sellableQuantity: (symbol) => cache.instrument(symbol).quantityFromUnits(kernel.sellableUnits(symbol, kernel.clock.now())),
+      openOrders: () => cache.openOrders,
+      cancelOrder: (orderId) => kernel.cancelOrder(orderId),
+      submitEmergencyOrder: (request) => kernel.submitOrder(request, true),
+      publish: (topic, message) => kernel.bus.publish(topic, message),
+    };
   }
 
   start(): void {
@@ -129,7 +155,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.cache.lastClose[index] = bar.close;
     this.cache.lastBarTime[index] = bar.closeTime;
     this.cache.lastBars[index] = bar;
-    if (this.risk.onBar !== undefined) this.risk.onBar(bar);
+    if (this.risk.onBar !== undefined) this.risk.onBar(bar, index);
     const feeds = this.feeds[index]!;
     for (let i = 0; i < feeds.length; i++) {
       const feed = feeds[i]!;
@@ -170,7 +196,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
 
   // ---- orders ----------------------------------------------------------------------------
 
-  submitOrder(request: OrderRequest): Order {
+  /** `emergency` marks orders of the emergency close (no participation cap; the risk engine lets them through). */
+  submitOrder(request: OrderRequest, emergency = false): Order {
     const now = this.clock.now();
     const id = `O-${++this.orderSequence}`;
     if (!this.cache.hasSymbol(request.symbol)) {
@@ -179,7 +206,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     }
     const instrument = this.cache.instrument(request.symbol);
     const index = this.cache.symbolIndex(request.symbol);
-    const quantity = instrument.roundQuantity(request.quantity, RoundingMode.Down);
+    const quantity = this.orderQuantity(instrument, request, emergency);
     const price = request.price === undefined ? undefined : instrument.roundPrice(request.price);
     const stopPrice = request.stopPrice === undefined ? undefined : instrument.roundPrice(request.stopPrice);
     const order = new Order(
@@ -195,6 +222,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       this.cache.lastClose[index]!,
       request.tag,
     );
+    order.emergency = emergency;
     this.cache.addOrder(order);
     const denial = this.validate(order, request) ?? this.risk.checkSubmit(order);
     if (denial) return this.deny(order, denial);
@@ -203,6 +231,17 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.emit({ kind: OrderEventKind.Submitted, order, time: now });
     this.execution.submitOrder(order);
     return order;
+  }
+
+  /**
+   * Quantity on the lot grid, rounded down. A sell of the whole position keeps an odd lot (A-shares
+   * sell odd lots whole). The risk engine may scale increasing orders down (REDUCE_RISK).
+   */
+  private orderQuantity(instrument: Instrument, request: OrderRequest, emergency: boolean): number {
+    const held = this.account.positions.get(instrument.symbol)?.quantityUnits ?? 0;
+    if (request.side === 'SELL' && held > 0 && instrument.quantityUnits(request.quantity) === held) return instrument.quantityFromUnits(held);
+    const factor = emergency || this.risk.sizeFactor === undefined ? 1 : this.risk.sizeFactor(request.symbol, request.side);
+    return instrument.roundQuantity(request.quantity * factor, RoundingMode.Down);
   }
 
   private validate(order: Order, request: OrderRequest): OrderDenial | undefined {
@@ -225,7 +264,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
 
   cancelOrder(orderId: string): void {
     const order = this.cache.orders.get(orderId);
-    if (!order || !order.isOpen) return;
+    // A live venue confirms a cancel later; asking again meanwhile would be PENDING_CANCEL + PENDING_CANCEL (illegal).
+    if (!order || !order.isOpen || order.status === OrderStatus.PendingCancel) return;
     order.apply(OrderEventKind.PendingCancel, this.clock.now());
     this.execution.cancelOrder(order);
   }

@@ -33,4 +33,6 @@ export const Topic = {
   OrderEvent: 'orders.event',
   Fill: 'orders.fill',
   Account: 'account.state',
+  Breaker: 'risk.breaker',
+  Denial: 'risk.denial',
 } as const;

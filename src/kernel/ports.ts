@@ -2,7 +2,7 @@
 import type { Bar } from '../core/bar.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
-import type { Order } from '../core/order.ts';
+import type { Order, OrderRequest, OrderSide } from '../core/order.ts';
 import type { Clock } from './clock.ts';
 
 /** Receives market data: the kernel implements it. */
@@ -66,13 +66,42 @@ export interface ExecutionClient {
 export interface OrderDenial {
   readonly reason: string;
   readonly detail: string;
+  /** The number that failed and the limit it broke, when there is one. */
+  readonly value?: number;
+  readonly limit?: number;
+}
+
+/** What the kernel lets the risk engine see and do. */
+export interface RiskContext {
+  readonly clock: Clock;
+  readonly instruments: readonly Instrument[];
+  symbolIndex(symbol: string): number;
+  /** Last close (NaN before the first bar) and its close time, by symbol index. */
+  lastPrice(index: number): number;
+  lastBarTime(index: number): number;
+  /** Cash plus positions at their last close. */
+  equity(): number;
+  cash(): number;
+  /** Held quantity by symbol index. */
+  heldQuantity(index: number): number;
+  /** Quantity that may be sold now (T+1 aware). */
+  sellableQuantity(symbol: string): number;
+  openOrders(): readonly Order[];
+  cancelOrder(orderId: string): void;
+  /** An order of the emergency close: skips the pre-trade chain and the participation cap, not market rules. */
+  submitEmergencyOrder(request: OrderRequest): Order;
+  publish(topic: string, message: unknown): void;
 }
 
 /** The pre-trade hook between strategy and venue; the risk engine implements it. */
 export interface RiskGate {
+  /** Called once by the kernel that installs the gate. */
+  attach?(context: RiskContext): void;
   checkSubmit(order: Order): OrderDenial | undefined;
+  /** Factor for the size of a new order (REDUCE_RISK halves increasing orders); 1 when absent. */
+  sizeFactor?(symbol: string, side: OrderSide): number;
   /** A chance to observe each bar (breakers, marks) after the venue and before strategies. */
-  onBar?(bar: Bar): void;
+  onBar?(bar: Bar, index: number): void;
 }
 
 export const PASS_THROUGH_RISK: RiskGate = { checkSubmit: () => undefined };

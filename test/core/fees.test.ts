@@ -1,6 +1,6 @@
 // Fee schedules, hand-computed to the fen (A-shares) and to 1e-8 (crypto).
 import { describe, expect, it } from 'vitest';
-import { AShareFeeSchedule, CryptoFeeSchedule, type FillCosts } from '../../src/core/fees.ts';
+import { AShareFeeSchedule, CryptoFeeSchedule, type FeeSchedule, type FillCosts } from '../../src/core/fees.ts';
 import { Liquidity } from '../../src/core/fill.ts';
 import { MONEY_SCALE, parseScaled } from '../../src/core/decimal.ts';
 import { OrderSide } from '../../src/core/order.ts';
@@ -102,7 +102,8 @@ describe('A-share costs', () => {
 });
 
 describe('crypto costs', () => {
-  const BINANCE = new CryptoFeeSchedule({ makerBps: 2, takerBps: 10 }, 'USDT');
+  // Through the port's type, as the venue calls it.
+  const BINANCE: FeeSchedule = new CryptoFeeSchedule({ makerBps: 2, takerBps: 10 }, 'USDT');
 
   it('charges 10 bps taker on 1234.56789 USDT as 1.23456789', () => {
     // 1234.56789 x 0.001 = 1.23456789 exactly, already on the 1e-8 grid.
@@ -128,7 +129,7 @@ describe('crypto costs', () => {
   });
 
   it('rounds to the cent for a fiat quote', () => {
-    const usd = new CryptoFeeSchedule({ makerBps: 10, takerBps: 10 }, 'USD');
+    const usd: FeeSchedule = new CryptoFeeSchedule({ makerBps: 10, takerBps: 10 }, 'USD');
     expect(usd.costs(OrderSide.Buy, Liquidity.Taker, money('1234.56789'), 0n, 0n).fee).toBe(money('1.23'));
     expect(usd.costs(OrderSide.Buy, Liquidity.Taker, money('1235'), 0n, 0n).fee).toBe(money('1.24')); // 1.235 -> 1.24
   });

@@ -64,12 +64,11 @@ describe('A-share lots', () => {
     return kernel;
   }
 
-  it('the venue sells an odd-lot position of 150 whole, even when the cap would allow only one lot per bar', () => {
-    // 5% of 2,400 = 120 shares a bar: a part would be 100, but the whole remainder of 150 may go at once.
-    const series = makeSeries({ open: [10, 10, 10], volume: [2400, 3000, 2400] }, { market: Market.AShare });
+  it('the venue sells an odd-lot position of 150 whole', () => {
+    const series = makeSeries({ open: [10, 10, 10] }, { market: Market.AShare });
     let sell: Order | undefined;
     const kernel = runWithOddLot(series, (ctx, venue) => {
-      // Straight to the venue: the strategy API re-rounds quantities to the lot (see the next test).
+      // Straight to the venue, so this checks the venue alone (the next tests go through the strategy API).
       sell = new Order('ODD-SELL', SYMBOL, OrderSide.Sell, OrderType.Market, 150, undefined, undefined, TimeInForce.GTC, ctx.now(), ctx.lastPrice(SYMBOL));
       sell.apply(OrderEventKind.Submitted, ctx.now());
       venue.submitOrder(sell);
@@ -79,11 +78,18 @@ describe('A-share lots', () => {
     expect(kernel.account.positions.get(SYMBOL)!.quantity).toBe(0);
   });
 
-  // KNOWN GAP, outside src/adapters/sim: Kernel.submitOrder (src/kernel/kernel.ts:182) rounds every
-  // quantity down to the lot, sells included, so a strategy cannot sell an odd-lot position whole.
-  // `it.fails` keeps this visible: it starts failing (remove `.fails`) once the kernel lets a sell of the
-  // whole position through unrounded.
-  it.fails('a strategy selling its whole odd-lot position of 150 sells 150 (blocked by the kernel rounding)', () => {
+  it('under the participation cap, parts are whole lots and only the final remainder is odd', () => {
+    // 5% of 2,400 = 120 shares a bar: 100 on the first bar, the odd 50 on the next.
+    const series = makeSeries({ open: [10, 10, 10], volume: [2400, 2400, 2400] }, { market: Market.AShare });
+    const kernel = runWithOddLot(series, (ctx, venue) => {
+      const sell = new Order('ODD-SELL', SYMBOL, OrderSide.Sell, OrderType.Market, 150, undefined, undefined, TimeInForce.GTC, ctx.now(), ctx.lastPrice(SYMBOL));
+      sell.apply(OrderEventKind.Submitted, ctx.now());
+      venue.submitOrder(sell);
+    });
+    expect(kernel.fills.filter((f) => f.side === 'SELL').map((f) => f.quantity)).toEqual([100, 50]);
+  });
+
+  it('a strategy selling its whole odd-lot position of 150 sells 150', () => {
     const series = makeSeries({ open: [10, 10, 10] }, { market: Market.AShare });
     const kernel = runWithOddLot(series, (ctx) => {
       ctx.submitOrder(market(OrderSide.Sell, ctx.position(SYMBOL).quantity));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Market } from '../../src/core/market.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
-import { MS_PER_DAY, T0, makeSeries, money, roundHalfUp, run } from './helpers.ts';
+import { MS_PER_DAY, ScriptedStrategy, T0, makeSeries, money, roundHalfUp, run } from './helpers.ts';
 
 const buy = (quantity: number) => ({ symbol: 'TEST/USDT', side: OrderSide.Buy, type: OrderType.Market, quantity });
 const sell = (quantity: number) => ({ symbol: 'TEST/USDT', side: OrderSide.Sell, type: OrderType.Market, quantity });
@@ -99,5 +99,28 @@ describe('slippageBps against the decision price (the close of the decision bar)
   it('is negative when the market moved our way', () => {
     const { fills } = run({ series: makeSeries({ open: [100, 95], close: [100, 95] }), steps: [{ at: 0, order: buy(1) }] });
     expect(fills[0]!.slippageBps).toBeCloseTo(((95.01 - 100) / 100) * 1e4, 9); // 95 x 1.0001 = 95.0095 -> 95.01
+  });
+});
+
+describe('orders changed from inside an order event', () => {
+  it('canceling an earlier resting order from a fill callback does not make a later order skip the bar', () => {
+    const series = makeSeries({ open: [100, 100, 100, 100], low: [99, 99, 99, 99], high: [101, 101, 101, 101] });
+    // Submitted at bar 0, in this order: a resting limit (never fills), then two market orders.
+    // When the first market order fills, the strategy cancels the resting limit.
+    const strategy = new ScriptedStrategy(
+      [
+        { at: 0, order: { symbol: 'TEST/USDT', side: OrderSide.Buy, type: OrderType.Limit, quantity: 1, price: 50 } },
+        { at: 0, order: buy(1) },
+        { at: 0, order: buy(1) },
+      ],
+      undefined,
+      (event, ctx) => {
+        if (event.kind === 'FILLED' && event.order === strategy.submitted[1]) ctx.cancelOrder(strategy.submitted[0]!.id);
+      },
+    );
+    const { fillsOf } = run({ series, strategy });
+    expect(strategy.submitted[0]!.status).toBe('CANCELED');
+    expect(fillsOf(1).map((f) => f.time)).toEqual([T0 + MS_PER_DAY]);
+    expect(fillsOf(2).map((f) => f.time), 'the second market order fills on the same bar').toEqual([T0 + MS_PER_DAY]);
   });
 });

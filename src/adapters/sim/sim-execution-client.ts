@@ -57,6 +57,8 @@ export class SimExecutionClient implements ExecutionClient {
   private readonly books = new Map<string, OrderBook>();
   private fillSequence = 0;
   private readonly realistic: boolean;
+  /** The symbol whose pending orders are being matched right now, if any. */
+  private matching: SymbolState | undefined;
 
   constructor(
     private readonly config: FillModelConfig,
@@ -90,7 +92,9 @@ export class SimExecutionClient implements ExecutionClient {
 
   cancelOrder(order: Order): void {
     const state = this.states[this.context.symbolIndex(order.symbol)];
-    const at = state ? state.pending.indexOf(order) : -1;
+    // While that symbol's orders are being matched (a cancel from inside an order event), removing one
+    // would shift the others under the loop; the pass drops it instead, since it is terminal by then.
+    const at = state && state !== this.matching ? state.pending.indexOf(order) : -1;
     if (state && at >= 0) state.pending.splice(at, 1);
     this.books.delete(order.id);
     this.context.events.orderCanceled(order, this.context.clock.now());
@@ -137,15 +141,21 @@ export class SimExecutionClient implements ExecutionClient {
       ? Math.floor(bar.volume * this.config.participationCap * instrument.quantityScale + 1e-6)
       : Number.MAX_SAFE_INTEGER;
     const pending = state.pending;
-    for (let i = 0; i < pending.length; i++) {
-      const order = pending[i]!;
-      if (bar.openTime < order.createdAt) continue; // decided after this bar opened: next bar
-      const book = this.books.get(order.id)!;
-      const used = this.tryFill(state, order, book, bar, order.emergency ? Number.MAX_SAFE_INTEGER : capUnits);
-      if (!order.emergency) capUnits -= used;
-      if (!order.isTerminal && book.sawEligibleBar && order.timeInForce !== TimeInForce.GTC) {
-        this.context.events.orderExpired(order, bar.closeTime);
+    this.matching = state;
+    try {
+      for (let i = 0; i < pending.length; i++) {
+        const order = pending[i]!;
+        if (order.isTerminal) continue; // canceled from an event of an earlier order in this pass
+        if (bar.openTime < order.createdAt) continue; // decided after this bar opened: next bar
+        const book = this.books.get(order.id)!;
+        const used = this.tryFill(state, order, book, bar, order.emergency ? Number.MAX_SAFE_INTEGER : capUnits);
+        if (!order.emergency) capUnits -= used;
+        if (!order.isTerminal && book.sawEligibleBar && order.timeInForce !== TimeInForce.GTC) {
+          this.context.events.orderExpired(order, bar.closeTime);
+        }
       }
+    } finally {
+      this.matching = undefined;
     }
     let write = 0;
     for (let read = 0; read < pending.length; read++) {

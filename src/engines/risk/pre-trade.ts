@@ -1,0 +1,158 @@
+// The pre-trade chain: every check an order passes between the strategy and the venue, cheapest first.
+import type { Instrument } from '../../core/instrument.ts';
+import { Market } from '../../core/market.ts';
+import { type Order, OrderSide, OrderType, TimeInForce } from '../../core/order.ts';
+import { isMarketOpen } from '../../core/sessions.ts';
+import type { OrderDenial, RiskContext } from '../../kernel/ports.ts';
+import { DenialReason } from './codes.ts';
+import type { PreTradeLimits } from './config.ts';
+
+/** Per-symbol facts the checks need that the kernel does not keep (today's A-share limits). */
+export interface SymbolLimits {
+  up: number;
+  down: number;
+}
+
+const deny = (reason: DenialReason, detail: string, value?: number, limit?: number): OrderDenial => ({ reason, detail, value, limit });
+
+const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(8).replace(/\.?0+$/, ''));
+
+/** Sliding one-second window and a per-day count of orders that passed. */
+export class OrderRateLimiter {
+  private readonly times: Float64Array;
+  private head = 0;
+  private count = 0;
+  private day = -1;
+  private today = 0;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly perDay: number,
+  ) {
+    this.times = new Float64Array(Math.max(1, perSecond));
+  }
+
+  check(now: number, day: number): OrderDenial | undefined {
+    if (day !== this.day) {
+      this.day = day;
+      this.today = 0;
+    }
+    if (this.today >= this.perDay) return deny(DenialReason.RateLimit, `${this.today} orders today, limit ${this.perDay} a day`, this.today, this.perDay);
+    // The oldest of the last `perSecond` orders must be more than a second old.
+    if (this.count >= this.perSecond && now - this.times[this.head]! < 1000) {
+      return deny(DenialReason.RateLimit, `${this.perSecond} orders within the last second, limit ${this.perSecond}/s`, this.perSecond + 1, this.perSecond);
+    }
+    return undefined;
+  }
+
+  record(now: number): void {
+    this.times[this.head] = now;
+    this.head = (this.head + 1) % this.times.length;
+    if (this.count < this.times.length) this.count++;
+    this.today++;
+  }
+}
+
+export interface PreTradeInput {
+  readonly order: Order;
+  readonly index: number;
+  readonly instrument: Instrument;
+  readonly context: RiskContext;
+  readonly limits: PreTradeLimits;
+  /** Mode limits override the exposure cap and daily loss limit when a risk mode is set. */
+  readonly exposureCap: number;
+  readonly dailyLossLimit: number;
+  /** Loss since the start of the trading day as a fraction of that day's starting equity. */
+  readonly dailyLoss: number;
+  readonly symbolLimits: SymbolLimits | undefined;
+  readonly increasing: boolean;
+}
+
+/** Runs the checks in order; the first failure is the denial. */
+export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
+  const { order, index, instrument, context, limits } = input;
+  const now = context.clock.now();
+  const last = context.lastPrice(index);
+  if (!(last > 0)) return deny(DenialReason.NoQuote, `no price seen yet for ${order.symbol}`);
+  const age = now - context.lastBarTime(index);
+  if (age > limits.maxBarAgeMs) return deny(DenialReason.StaleQuote, `last price of ${order.symbol} is ${fmt(age)} ms old, limit ${limits.maxBarAgeMs} ms`, age, limits.maxBarAgeMs);
+
+  // Grid validity: the kernel rounds at creation; orders built elsewhere are checked here.
+  const held = context.heldQuantity(index);
+  const wholePosition = order.side === OrderSide.Sell && order.quantity === held;
+  if (!instrument.isOnLot(order.quantity) && !wholePosition) {
+    return deny(DenialReason.InvalidLot, `quantity ${order.quantity} is not a multiple of the lot ${instrument.lotSize}`, order.quantity);
+  }
+  for (const price of [order.price, order.stopPrice]) {
+    if (price !== undefined && !instrument.isOnTick(price)) return deny(DenialReason.InvalidTick, `price ${price} is not on the tick ${instrument.tickSize}`, price);
+  }
+  const maxQuantity = limits.maxOrderQuantity[order.symbol];
+  if (maxQuantity !== undefined && order.quantity > maxQuantity) {
+    return deny(DenialReason.MaxQuantity, `quantity ${fmt(order.quantity)} above the limit ${fmt(maxQuantity)} for ${order.symbol}`, order.quantity, maxQuantity);
+  }
+  const price = order.type === OrderType.Limit || order.type === OrderType.StopLimit ? order.price! : last;
+  const notional = price * order.quantity;
+  if (limits.maxOrderNotional !== null && notional > limits.maxOrderNotional) {
+    return deny(DenialReason.MaxNotional, `order value ${fmt(notional)} above the limit ${fmt(limits.maxOrderNotional)}`, notional, limits.maxOrderNotional);
+  }
+  if (notional < instrument.minNotional && !wholePosition) {
+    return deny(DenialReason.MinNotional, `order value ${fmt(notional)} below the minimum ${fmt(instrument.minNotional)} of ${order.symbol}`, notional, instrument.minNotional);
+  }
+
+  // Fat finger: limit and stop prices must sit within the band around the last price.
+  const band = limits.priceBandBps / 10_000;
+  for (const p of [order.price, order.stopPrice]) {
+    if (p === undefined) continue;
+    const distance = Math.abs(p - last) / last;
+    if (distance > band + 1e-12) {
+      return deny(DenialReason.PriceBand, `price ${fmt(p)} is ${fmt(distance * 10_000)} bps from the last price ${fmt(last)}, band ${limits.priceBandBps} bps`, p, order.side === OrderSide.Buy ? last * (1 + band) : last * (1 - band));
+    }
+  }
+  const symbolLimits = input.symbolLimits;
+  if (symbolLimits && order.price !== undefined && (order.price > symbolLimits.up * (1 + 1e-9) || order.price < symbolLimits.down * (1 - 1e-9))) {
+    return deny(DenialReason.PriceLimit, `price ${fmt(order.price)} outside today's limits ${fmt(symbolLimits.down)} .. ${fmt(symbolLimits.up)}`, order.price, order.price > symbolLimits.up ? symbolLimits.up : symbolLimits.down);
+  }
+  if (order.side === OrderSide.Sell && instrument.market === Market.AShare && !order.emergency) {
+    const sellable = context.sellableQuantity(order.symbol);
+    if (order.quantity > sellable) {
+      return deny(DenialReason.TPlusOne, `sell of ${fmt(order.quantity)} but only ${fmt(sellable)} may be sold today (T+1)`, order.quantity, sellable);
+    }
+  }
+  if ((order.timeInForce === TimeInForce.IOC || order.timeInForce === TimeInForce.FOK) && !isMarketOpen(instrument.market, now)) {
+    return deny(DenialReason.MarketClosed, `${order.timeInForce} order outside trading hours of ${order.symbol}`);
+  }
+  if (!input.increasing) return undefined;
+
+  if (input.dailyLoss >= input.dailyLossLimit) {
+    return deny(DenialReason.DailyLossLimit, `loss today ${fmt(input.dailyLoss)} of equity, limit ${fmt(input.dailyLossLimit)}`, input.dailyLoss, input.dailyLossLimit);
+  }
+  let reserved = 0;
+  let openExposure = 0;
+  const open = context.openOrders();
+  for (let i = 0; i < open.length; i++) {
+    const o = open[i]!;
+    if (o.side !== OrderSide.Buy || o.id === order.id) continue;
+    const p = o.price ?? context.lastPrice(context.symbolIndex(o.symbol));
+    reserved += p * o.remainingQuantity;
+    openExposure += p * o.remainingQuantity;
+  }
+  const cash = context.cash() - reserved;
+  if (order.side === OrderSide.Buy && notional > cash + 1e-9) {
+    return deny(DenialReason.InsufficientBalance, `order value ${fmt(notional)} above the free cash ${fmt(cash)}`, notional, cash);
+  }
+  const equity = context.equity();
+  const positionValue = (held + order.quantity) * last;
+  if (positionValue > limits.maxPositionFraction * equity * (1 + 1e-9)) {
+    return deny(DenialReason.MaxPosition, `position would be ${fmt(positionValue / equity)} of equity, limit ${fmt(limits.maxPositionFraction)}`, positionValue / equity, limits.maxPositionFraction);
+  }
+  let exposure = notional + openExposure;
+  const instruments = context.instruments;
+  for (let i = 0; i < instruments.length; i++) {
+    const q = context.heldQuantity(i);
+    if (q !== 0) exposure += Math.abs(q) * context.lastPrice(i);
+  }
+  if (exposure > input.exposureCap * equity * (1 + 1e-9)) {
+    return deny(DenialReason.MaxExposure, `exposure would be ${fmt(exposure / equity)} of equity, limit ${fmt(input.exposureCap)}`, exposure / equity, input.exposureCap);
+  }
+  return undefined;
+}

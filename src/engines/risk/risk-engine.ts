@@ -1,0 +1,335 @@
+// The risk engine: the kernel's RiskGate. Pre-trade checks on every order, breakers on every bar,
+// the kill switch, and the emergency close. Same engine in backtest, paper and live.
+import type { Bar } from '../../core/bar.ts';
+import { DailyLimitTracker } from '../../core/ashare-rules.ts';
+import { Market, MS_PER_DAY, SHANGHAI_OFFSET_MS, tradingDayOf, tradingWeekOf } from '../../core/market.ts';
+import { type Order, OrderSide, OrderType } from '../../core/order.ts';
+import { Topic } from '../../kernel/message-bus.ts';
+import type { OrderDenial, RiskContext, RiskGate } from '../../kernel/ports.ts';
+import { BreakerLadder, type BreakerEvent } from './breaker-ladder.ts';
+import { BreakerCause, BreakerLevel, DenialReason, levelRank, RiskMode } from './codes.ts';
+import { type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimits, profileFor, type RiskConfig, type TriggerConfig } from './config.ts';
+import { PortfolioMonitor } from './portfolio-monitor.ts';
+import { checkOrder, OrderRateLimiter, type SymbolLimits } from './pre-trade.ts';
+
+export interface RiskEngineOptions {
+  readonly config?: RiskConfig;
+  readonly mode?: RiskMode;
+  /** LIVE_SCALED step (0-based). */
+  readonly scaledStep?: number;
+  /** True when the engine runs a backtest (DATA_STALE does not apply). */
+  readonly backtest?: boolean;
+}
+
+export class RiskEngine implements RiskGate {
+  readonly config: RiskConfig;
+  readonly mode: RiskMode;
+  readonly ladder: BreakerLadder;
+  private readonly profile: BreakerProfile;
+  private readonly modeLimits: ModeLimits | undefined;
+  private readonly backtest: boolean;
+  private context!: RiskContext;
+  private rate!: OrderRateLimiter;
+  private market: Market = Market.Crypto;
+  private limitTrackers: (DailyLimitTracker | undefined)[] = [];
+  private monitor!: PortfolioMonitor;
+  private day = -1;
+  private week = -1;
+  private dayStartEquity = NaN;
+  private weekStartEquity = NaN;
+  private peakEquity = NaN;
+  private lastEquity = NaN;
+  /** Set when positions changed or a day completed: VaR and correlation are due. */
+  private portfolioDirty = false;
+  private consecutiveDataFailures = 0;
+  readonly deniedCounts = new Map<string, number>();
+
+  constructor(options: RiskEngineOptions = {}) {
+    this.config = options.config ?? DEFAULT_RISK_CONFIG;
+    this.mode = options.mode ?? RiskMode.Backtest;
+    this.backtest = options.backtest ?? this.mode === RiskMode.Backtest;
+    this.profile = profileFor(this.config, this.mode);
+    const modes = this.config.modes;
+    this.modeLimits =
+      this.mode === RiskMode.Paper ? modes.PAPER
+      : this.mode === RiskMode.LiveMinimal ? modes.LIVE_MINIMAL
+      : this.mode === RiskMode.LiveScaled ? modes.LIVE_SCALED[Math.min(options.scaledStep ?? 0, modes.LIVE_SCALED.length - 1)]
+      : undefined;
+    this.ladder = new BreakerLadder((event) => this.onLevelChange(event));
+  }
+
+  get level(): BreakerLevel {
+    return this.ladder.level;
+  }
+
+  get events(): readonly BreakerEvent[] {
+    return this.ladder.events;
+  }
+
+  /** The limits of the current mode (undefined for a plain backtest). */
+  get limits(): ModeLimits | undefined {
+    return this.modeLimits;
+  }
+
+  attach(context: RiskContext): void {
+    this.context = context;
+    const pre = this.config.preTrade;
+    this.rate = new OrderRateLimiter(pre.maxOrdersPerSecond, pre.maxOrdersPerDay);
+    this.market = context.instruments[0]?.market ?? Market.Crypto;
+    this.limitTrackers = context.instruments.map((i) => (i.market === Market.AShare ? new DailyLimitTracker(i) : undefined));
+    this.monitor = new PortfolioMonitor(context.instruments.length, this.config.monitorDays);
+  }
+
+  // ---- pre-trade ---------------------------------------------------------------------------
+
+  /** Orders that add to a position (spot: buys). Sells of what is held reduce it. */
+  private isIncreasing(order: { side: OrderSide }, index: number): boolean {
+    const held = this.context.heldQuantity(index);
+    return order.side === OrderSide.Buy ? held >= 0 : held <= 0;
+  }
+
+  sizeFactor(symbol: string, side: OrderSide): number {
+    if (this.ladder.level !== BreakerLevel.ReduceRisk) return 1;
+    return this.isIncreasing({ side }, this.context.symbolIndex(symbol)) ? this.config.reduceRiskFactor : 1;
+  }
+
+  checkSubmit(order: Order): OrderDenial | undefined {
+    const denial = this.evaluate(order);
+    if (denial) this.deniedCounts.set(denial.reason, (this.deniedCounts.get(denial.reason) ?? 0) + 1);
+    return denial;
+  }
+
+  private evaluate(order: Order): OrderDenial | undefined {
+    const context = this.context;
+    const index = context.symbolIndex(order.symbol);
+    const now = context.clock.now();
+    const level = this.ladder.level;
+    if (order.emergency) return undefined; // the emergency close itself: market rules stay with the venue
+    if (level === BreakerLevel.EmergencyClose || level === BreakerLevel.HaltAllTrading) {
+      return { reason: DenialReason.TradingHalted, detail: `breaker at ${level}: only cancels are allowed` };
+    }
+    const increasing = this.isIncreasing(order, index);
+    if (level === BreakerLevel.HaltNewPositions && increasing) {
+      return { reason: DenialReason.ReduceOnly, detail: `breaker at ${level}: only orders that reduce a position are allowed` };
+    }
+    const rateDenial = this.rate.check(now, tradingDayOf(this.market, now));
+    if (rateDenial) return rateDenial;
+    const equity = context.equity();
+    const denial = checkOrder({
+      order,
+      index,
+      instrument: context.instruments[index]!,
+      context,
+      limits: this.config.preTrade,
+      exposureCap: this.modeLimits ? Math.min(this.modeLimits.totalExposure, this.config.preTrade.maxExposureFraction) : this.config.preTrade.maxExposureFraction,
+      dailyLossLimit: this.modeLimits ? this.modeLimits.dailyLoss : this.config.preTrade.dailyLossLimit,
+      dailyLoss: this.dayStartEquity > 0 ? (this.dayStartEquity - equity) / this.dayStartEquity : 0,
+      symbolLimits: this.symbolLimits(index),
+      increasing,
+    });
+    if (!denial) {
+      this.rate.record(now);
+      this.portfolioDirty = true;
+    }
+    return denial;
+  }
+
+  private symbolLimits(index: number): SymbolLimits | undefined {
+    const tracker = this.limitTrackers[index];
+    return tracker ? { up: tracker.up, down: tracker.down } : undefined;
+  }
+
+  // ---- breakers ----------------------------------------------------------------------------
+
+  onBar(bar: Bar, index: number): void {
+    const tracker = this.limitTrackers[index];
+    const instrumentDay = tradingDayOf(this.context.instruments[index]!.market, bar.openTime);
+    if (tracker) tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
+    if (this.monitor.onBar(index, instrumentDay, bar.close)) this.portfolioDirty = true;
+    this.evaluateBreakers(this.context.clock.now());
+  }
+
+  /** Equity-based triggers, then the periodic ones, then expiry. O(symbols) per call. */
+  evaluateBreakers(now: number): void {
+    const equity = this.context.equity();
+    const day = tradingDayOf(this.market, now);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayStartEquity = Number.isNaN(this.lastEquity) ? equity : this.lastEquity;
+      const week = tradingWeekOf(day);
+      if (week !== this.week) {
+        this.week = week;
+        this.weekStartEquity = this.dayStartEquity;
+      }
+    }
+    if (!(equity <= this.peakEquity)) this.peakEquity = equity;
+    this.lastEquity = equity;
+    const p = this.profile;
+    this.lossTrigger(BreakerCause.DailyLoss, p.dailyLoss, this.dayStartEquity, equity, now);
+    this.lossTrigger(BreakerCause.WeeklyLoss, p.weeklyLoss, this.weekStartEquity, equity, now);
+    this.lossTrigger(BreakerCause.Drawdown, p.drawdown, this.peakEquity, equity, now);
+    if (this.portfolioDirty) {
+      this.portfolioDirty = false;
+      this.portfolioTriggers(equity, now);
+    }
+    this.ladder.expire(now);
+  }
+
+  private lossTrigger(cause: BreakerCause, trigger: TriggerConfig, base: number, equity: number, now: number): void {
+    if (!trigger.enabled || !(base > 0)) return;
+    const loss = (base - equity) / base;
+    if (loss >= trigger.threshold) this.ladder.trip(cause, trigger.level, loss, trigger.threshold, now, this.cooldownEnd(trigger.cooldown, now));
+    else this.ladder.release(cause);
+  }
+
+  private portfolioTriggers(equity: number, now: number): void {
+    const context = this.context;
+    const held: number[] = [];
+    const exposures: { index: number; weight: number }[] = [];
+    for (let i = 0; i < context.instruments.length; i++) {
+      const q = context.heldQuantity(i);
+      if (q === 0) continue;
+      held.push(i);
+      exposures.push({ index: i, weight: (q * context.lastPrice(i)) / equity });
+    }
+    const varTrigger = this.profile.varLimit;
+    if (varTrigger.enabled) {
+      const valueAtRisk = this.monitor.valueAtRisk(exposures);
+      if (valueAtRisk > varTrigger.threshold) this.ladder.trip(BreakerCause.VarLimit, varTrigger.level, valueAtRisk, varTrigger.threshold, now, this.cooldownEnd(varTrigger.cooldown, now));
+      else if (!Number.isNaN(valueAtRisk)) this.ladder.release(BreakerCause.VarLimit);
+    }
+    const correlation = this.profile.correlation;
+    if (correlation.enabled && held.length >= 2) {
+      const pair = this.monitor.mostCorrelatedPair(held);
+      if (pair && pair.correlation > correlation.threshold) {
+        const a = context.instruments[pair.a]!.symbol;
+        const b = context.instruments[pair.b]!.symbol;
+        const wasActive = this.ladder.isActive(BreakerCause.Correlation);
+        this.ladder.trip(BreakerCause.Correlation, correlation.level, pair.correlation, correlation.threshold, now, this.cooldownEnd(correlation.cooldown, now), { detail: `${a} and ${b}` });
+        if (!wasActive && this.profile === this.config.breakers.live) this.closeSmallerOf(pair.a, pair.b);
+      } else {
+        this.ladder.release(BreakerCause.Correlation);
+      }
+    } else {
+      this.ladder.release(BreakerCause.Correlation);
+    }
+  }
+
+  /** Live profile: a correlated pair is cut to one position by closing the smaller. */
+  private closeSmallerOf(a: number, b: number): void {
+    const context = this.context;
+    const value = (i: number): number => Math.abs(context.heldQuantity(i) * context.lastPrice(i));
+    const smaller = value(a) <= value(b) ? a : b;
+    this.flatten([smaller]);
+  }
+
+  private cooldownEnd(cooldown: Cooldown, now: number): number {
+    switch (cooldown.kind) {
+      case 'duration':
+        return now + cooldown.ms;
+      case 'while-above':
+        return now;
+      case 'next-week': {
+        const week = tradingWeekOf(tradingDayOf(this.market, now));
+        return this.dayStartTime((week + 1) * 7 - 3);
+      }
+      case 'next-trading-day': {
+        const next = this.dayStartTime(tradingDayOf(this.market, now) + 1);
+        return Math.max(next, now + (cooldown.minimumMs ?? 0));
+      }
+    }
+  }
+
+  /** UTC time at which trading day `day` starts in the market's calendar. */
+  private dayStartTime(day: number): number {
+    return day * MS_PER_DAY - (this.market === Market.AShare ? SHANGHAI_OFFSET_MS : 0);
+  }
+
+  private onLevelChange(event: BreakerEvent): void {
+    if (!this.context) return;
+    this.context.publish(Topic.Breaker, event);
+    if (levelRank(event.level) > levelRank(event.previousLevel) && levelRank(event.level) >= levelRank(BreakerLevel.HaltAllTrading)) {
+      this.cancelAll();
+      if (event.level === BreakerLevel.EmergencyClose) this.flatten();
+    }
+  }
+
+  private cancelAll(): void {
+    for (const order of [...this.context.openOrders()]) if (!order.emergency) this.context.cancelOrder(order.id);
+  }
+
+  /**
+   * Closing orders for every position (or the given symbols) in this same event. The participation
+   * cap is waived for them; T+1 and limit-down are not (the venue keeps those parts working).
+   * Returns what market rules keep open now.
+   */
+  flatten(indices?: readonly number[]): string[] {
+    const context = this.context;
+    const keptOpen: string[] = [];
+    const targets = indices ?? context.instruments.map((_, i) => i);
+    for (const i of targets) {
+      const quantity = context.heldQuantity(i);
+      if (quantity <= 0) continue;
+      const symbol = context.instruments[i]!.symbol;
+      const sellable = context.instruments[i]!.market === Market.AShare ? context.sellableQuantity(symbol) : quantity;
+      if (sellable < quantity) keptOpen.push(`${symbol}: ${quantity - sellable} held back by T+1`);
+      context.submitEmergencyOrder({ symbol, side: OrderSide.Sell, type: OrderType.Market, quantity, tag: 'emergency-close' });
+    }
+    return keptOpen;
+  }
+
+  // ---- operator controls and live feeds ---------------------------------------------------------
+
+  /** Kill switch: HALT_ALL_TRADING now (EMERGENCY_CLOSE with flatten), open orders canceled in this call. */
+  killSwitch(actor: string, options: { flatten?: boolean; reason?: string } = {}): void {
+    if (!actor.trim()) throw new RangeError('the kill switch needs the name of the person using it');
+    const level = options.flatten ? BreakerLevel.EmergencyClose : BreakerLevel.HaltAllTrading;
+    this.setManualLevel(level, actor, options.reason ?? 'kill switch');
+  }
+
+  /** A person sets a level (MANUAL). It stays until `reset`. */
+  setManualLevel(level: BreakerLevel, actor: string, detail = 'manual'): void {
+    if (!actor.trim()) throw new RangeError('a manual level change needs the name of the person making it');
+    this.ladder.setManual(level, this.context.clock.now(), actor, detail);
+  }
+
+  /** A named person clears the manual level and the reset requirement of HALT_ALL_TRADING / EMERGENCY_CLOSE. */
+  reset(actor: string): void {
+    this.ladder.reset(actor, this.context.clock.now());
+  }
+
+  /** Live data clients report the age of their freshest quote (ms). Not used in backtests. */
+  reportDataAge(ageMs: number): void {
+    const trigger = this.profile.dataStale;
+    if (this.backtest || !trigger.enabled) return;
+    const now = this.context.clock.now();
+    if (ageMs > trigger.threshold) this.ladder.trip(BreakerCause.DataStale, trigger.level, ageMs, trigger.threshold, now, now);
+    else {
+      this.ladder.release(BreakerCause.DataStale);
+      this.ladder.expire(now);
+    }
+  }
+
+  /** A data request failed (true) or succeeded (false). */
+  reportDataResult(failed: boolean): void {
+    const trigger = this.profile.dataFailures;
+    this.consecutiveDataFailures = failed ? this.consecutiveDataFailures + 1 : 0;
+    if (!trigger.enabled) return;
+    const now = this.context.clock.now();
+    if (this.consecutiveDataFailures >= trigger.threshold) {
+      this.ladder.trip(BreakerCause.DataFailures, trigger.level, this.consecutiveDataFailures, trigger.threshold, now, this.cooldownEnd(trigger.cooldown, now));
+    } else {
+      this.ladder.release(BreakerCause.DataFailures);
+    }
+  }
+
+  /** Round-trip time of a venue request (ms). */
+  reportApiLatency(latencyMs: number): void {
+    const trigger = this.profile.apiLatency;
+    if (!trigger.enabled) return;
+    const now = this.context.clock.now();
+    if (latencyMs > trigger.threshold) this.ladder.trip(BreakerCause.ApiLatency, trigger.level, latencyMs, trigger.threshold, now, this.cooldownEnd(trigger.cooldown, now));
+    else this.ladder.release(BreakerCause.ApiLatency);
+  }
+}
+
