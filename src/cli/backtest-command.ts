@@ -7,6 +7,7 @@ import { runBacktest, type BacktestSummary } from '../app/backtest/run-backtest.
 import { writeOutputs } from '../app/backtest/write-outputs.ts';
 import type { Market } from '../core/market.ts';
 import { UsageError } from './errors.ts';
+import { RiskMode } from '../engines/risk/codes.ts';
 
 interface BacktestFlags {
   data: string;
@@ -24,6 +25,8 @@ interface BacktestFlags {
   onBadRow?: 'fail' | 'skip';
   adjust?: 'backward' | 'none';
   progress?: boolean;
+  riskMode?: RiskMode;
+  riskStep?: string;
 }
 
 function parseNumberFlag(name: string, value: string | undefined): number | undefined {
@@ -73,6 +76,9 @@ export function formatSummary(s: BacktestSummary): string {
   ];
   const denials = Object.entries(s.denials);
   if (denials.length > 0) lines.push(`denied orders     ${denials.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`risk              mode ${s.riskMode}, ${s.breakerEvents.length} breaker level change(s)`);
+  for (const e of s.breakerEvents.slice(0, 10)) lines.push(`                  ${day(e.time)} ${e.level} (${e.cause} ${e.value.toFixed(4)} vs ${e.threshold})`);
+  if (s.breakerEvents.length > 10) lines.push(`                  ... ${s.breakerEvents.length - 10} more (see --json or the report)`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -93,6 +99,8 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
     .option('--json', 'print exactly one JSON object on stdout')
     .addOption(new Option('--on-bad-row <mode>', 'stop at a bad CSV row (fail, default) or skip and count it').choices(['fail', 'skip']))
     .addOption(new Option('--adjust <mode>', 'A-share price adjustment (default backward)').choices(['backward', 'none']))
+    .addOption(new Option('--risk-mode <mode>', "apply a deployment mode's limits (default: breakers and pre-trade checks only)").choices(Object.values(RiskMode).filter((m) => m !== RiskMode.Backtest)))
+    .option('--risk-step <n>', 'LIVE_SCALED step: 1, 2 or 3 (default 1)')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (flags: BacktestFlags, command: Command) => {
       const config = loadConfig({ file: flags.config, env: process.env, flags: flagsToConfig(flags) });
@@ -108,6 +116,8 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
         market: flags.market,
         timeframe: flags.timeframe,
         config,
+        riskMode: flags.riskMode,
+        riskStep: parseNumberFlag('risk-step', flags.riskStep),
         progress: bar
           ? (done, total) => {
               if (!started) {

@@ -12,6 +12,10 @@ import type { Order } from '../../core/order.ts';
 import { loadBarSeries, type DataError } from '../../engines/data/index.ts';
 import { BuyAndHold, resolveStrategy } from '../../strategies/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
+import { toRiskConfig } from '../config/risk-schema.ts';
+import { RiskEngine } from '../../engines/risk/risk-engine.ts';
+import { RiskMode } from '../../engines/risk/codes.ts';
+import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
 
 export interface BacktestRequest {
@@ -23,6 +27,10 @@ export interface BacktestRequest {
   readonly market?: Market;
   readonly timeframe?: string;
   readonly config: TraiderConfig;
+  /** Apply a mode's limits (PAPER, LIVE_MINIMAL, LIVE_SCALED); default: breakers and pre-trade checks only. */
+  readonly riskMode?: RiskMode;
+  /** LIVE_SCALED step, 1-based. */
+  readonly riskStep?: number;
   /** Also run buy-and-hold on the same data as the benchmark line (default true). */
   readonly benchmark?: boolean;
   readonly progress?: (done: number, total: number) => void;
@@ -61,6 +69,9 @@ export interface BacktestSummary {
   reducedFills: number;
   /** Orders refused before reaching the venue, by reason. */
   denials: Record<string, number>;
+  /** Breaker level changes: when, to which level, why, and the numbers behind it. */
+  breakerEvents: Array<{ time: number; level: string; cause: string; value: number; threshold: number }>;
+  riskMode: string;
   benchmarkReturn: number | null;
 }
 
@@ -119,7 +130,9 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   const instruments = instrumentsFor(series, config);
   const fill: FillModelConfig = config.fill;
   const base = { series, instruments, capital: config.backtest.capital, fill, fees: config.fees };
-  const simulation = simulate({ ...base, strategy, progress: request.progress });
+  const mode = request.riskMode ?? RiskMode.Backtest;
+  const risk = new RiskEngine({ config: toRiskConfig(config.risk), mode, scaledStep: (request.riskStep ?? 1) - 1, backtest: true });
+  const simulation = simulate({ ...base, strategy, risk, progress: request.progress });
   let benchmark: BacktestOutcome['benchmark'];
   if (request.benchmark !== false) {
     const run = simulate({ ...base, strategy: new BuyAndHold({ fraction: 1 }) });
@@ -176,6 +189,8 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     taxesPaid: moneyToNumber(account.taxesPaid),
     reducedFills: kernel.fills.filter((f) => f.reducedForCash).length,
     denials: Object.fromEntries([...kernel.deniedCounts.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    breakerEvents: (kernel.breakerEvents as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, cause: e.cause, value: e.value, threshold: e.threshold })),
+    riskMode: mode,
     benchmarkReturn: benchmark && benchmark.equity.length > 0 ? benchmark.equity[benchmark.equity.length - 1]! / config.backtest.capital - 1 : null,
   };
   return {

@@ -1,6 +1,7 @@
 // The configuration schema: every section, key, default and rule. Adding a section (e.g. `risk`)
 // means adding one entry to `sections` below; env var mapping, validation and `config show` follow.
 import { z } from 'zod';
+import { riskSchema } from './risk-schema.ts';
 
 /** Basis points: 0 ..= 1000 (10 %). */
 const bps = () => z.number().min(0).max(1000);
@@ -91,7 +92,7 @@ const sections = {
         .prefault({}),
       impactCoefficient: z.number().min(0).default(0.15),
       volatilityDays: z.number().int().min(2).default(20),
-      volumeDays: z.number().int().min(1).default(20),
+      volumeDays: z.number().int().min(2).default(20),
       participationCap: z.number().gt(0).max(1).default(0.05),
     })
     .prefault({}),
@@ -103,6 +104,8 @@ const sections = {
       adjust: z.enum(['backward', 'none']).default('backward'),
     })
     .prefault({}),
+
+  risk: riskSchema,
 
   instruments: z
     .record(

@@ -43,8 +43,10 @@ export const LEVEL_ORDER: readonly BreakerLevel[] = [
   BreakerLevel.EmergencyClose,
 ];
 
+const RANK = Object.fromEntries(LEVEL_ORDER.map((level, i) => [level, i])) as Record<BreakerLevel, number>;
+
 export function levelRank(level: BreakerLevel): number {
-  return LEVEL_ORDER.indexOf(level);
+  return RANK[level];
 }
 
 /** Levels that only a named person can clear. */

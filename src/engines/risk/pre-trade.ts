@@ -17,20 +17,20 @@ const deny = (reason: DenialReason, detail: string, value?: number, limit?: numb
 
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(8).replace(/\.?0+$/, ''));
 
-/** Sliding one-second window and a per-day count of orders that passed. */
+/**
+ * Sliding one-second window and a per-day count of orders that passed. The window keeps only the
+ * times of the last second's orders, so memory follows the actual order rate, not the limit.
+ */
 export class OrderRateLimiter {
-  private readonly times: Float64Array;
+  private times: number[] = [];
   private head = 0;
-  private count = 0;
   private day = -1;
   private today = 0;
 
   constructor(
     private readonly perSecond: number,
     private readonly perDay: number,
-  ) {
-    this.times = new Float64Array(Math.max(1, perSecond));
-  }
+  ) {}
 
   check(now: number, day: number): OrderDenial | undefined {
     if (day !== this.day) {
@@ -38,17 +38,20 @@ export class OrderRateLimiter {
       this.today = 0;
     }
     if (this.today >= this.perDay) return deny(DenialReason.RateLimit, `${this.today} orders today, limit ${this.perDay} a day`, this.today, this.perDay);
-    // The oldest of the last `perSecond` orders must be more than a second old.
-    if (this.count >= this.perSecond && now - this.times[this.head]! < 1000) {
-      return deny(DenialReason.RateLimit, `${this.perSecond} orders within the last second, limit ${this.perSecond}/s`, this.perSecond + 1, this.perSecond);
+    while (this.head < this.times.length && now - this.times[this.head]! >= 1000) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    const inWindow = this.times.length - this.head;
+    if (inWindow >= this.perSecond) {
+      return deny(DenialReason.RateLimit, `${inWindow} orders within the last second, limit ${this.perSecond}/s`, inWindow + 1, this.perSecond);
     }
     return undefined;
   }
 
   record(now: number): void {
-    this.times[this.head] = now;
-    this.head = (this.head + 1) % this.times.length;
-    if (this.count < this.times.length) this.count++;
+    this.times.push(now);
     this.today++;
   }
 }

@@ -12,6 +12,12 @@ import { type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimit
 import { PortfolioMonitor } from './portfolio-monitor.ts';
 import { checkOrder, OrderRateLimiter, type SymbolLimits } from './pre-trade.ts';
 
+/** Whether a loss condition currently holds and until when the ladder has it cooling down. */
+interface LossState {
+  holding: boolean;
+  until: number;
+}
+
 export interface RiskEngineOptions {
   readonly config?: RiskConfig;
   readonly mode?: RiskMode;
@@ -32,15 +38,25 @@ export class RiskEngine implements RiskGate {
   private rate!: OrderRateLimiter;
   private market: Market = Market.Crypto;
   private limitTrackers: (DailyLimitTracker | undefined)[] = [];
+  /** Per symbol: the market's UTC offset for trading days (A-shares: Shanghai). */
+  private dayOffset = new Float64Array(0);
+  /** When the current trading day of the account ends (UTC ms): the per-bar path only compares. */
+  private dayEnds = -Infinity;
   private monitor!: PortfolioMonitor;
   private day = -1;
   private week = -1;
   private dayStartEquity = NaN;
   private weekStartEquity = NaN;
   private peakEquity = NaN;
+  private dailyFloor = -Infinity;
+  private weeklyFloor = -Infinity;
+  private drawdownFloor = -Infinity;
   private lastEquity = NaN;
   /** Set when positions changed or a day completed: VaR and correlation are due. */
   private portfolioDirty = false;
+  private readonly dailyState: LossState = { holding: false, until: -Infinity };
+  private readonly weeklyState: LossState = { holding: false, until: -Infinity };
+  private readonly drawdownState: LossState = { holding: false, until: -Infinity };
   private consecutiveDataFailures = 0;
   readonly deniedCounts = new Map<string, number>();
 
@@ -78,6 +94,7 @@ export class RiskEngine implements RiskGate {
     this.market = context.instruments[0]?.market ?? Market.Crypto;
     this.limitTrackers = context.instruments.map((i) => (i.market === Market.AShare ? new DailyLimitTracker(i) : undefined));
     this.monitor = new PortfolioMonitor(context.instruments.length, this.config.monitorDays);
+    this.dayOffset = Float64Array.from(context.instruments, (i) => (i.market === Market.AShare ? SHANGHAI_OFFSET_MS : 0));
   }
 
   // ---- pre-trade ---------------------------------------------------------------------------
@@ -143,31 +160,30 @@ export class RiskEngine implements RiskGate {
 
   onBar(bar: Bar, index: number): void {
     const tracker = this.limitTrackers[index];
-    const instrumentDay = tradingDayOf(this.context.instruments[index]!.market, bar.openTime);
-    if (tracker) tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
+    const instrumentDay = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
+    if (tracker !== undefined) tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
     if (this.monitor.onBar(index, instrumentDay, bar.close)) this.portfolioDirty = true;
     this.evaluateBreakers(this.context.clock.now());
   }
 
-  /** Equity-based triggers, then the periodic ones, then expiry. O(symbols) per call. */
+  /**
+   * Equity-based triggers, then the periodic ones, then expiry. The common case (nothing near a
+   * threshold, nothing active, nothing due) is a few comparisons: this runs on every bar.
+   */
   evaluateBreakers(now: number): void {
     const equity = this.context.equity();
-    const day = tradingDayOf(this.market, now);
-    if (day !== this.day) {
-      this.day = day;
-      this.dayStartEquity = Number.isNaN(this.lastEquity) ? equity : this.lastEquity;
-      const week = tradingWeekOf(day);
-      if (week !== this.week) {
-        this.week = week;
-        this.weekStartEquity = this.dayStartEquity;
-      }
+    if (now >= this.dayEnds) this.startDay(now);
+    if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) {
+      this.peakEquity = equity;
+      this.drawdownFloor = this.profile.drawdown.enabled ? equity * (1 - this.profile.drawdown.threshold) : -Infinity;
     }
-    if (!(equity <= this.peakEquity)) this.peakEquity = equity;
     this.lastEquity = equity;
+    // Floors are the equity at which each loss trigger fires; above all of them nothing can trip.
+    if (this.ladder.activeMask === 0 && !this.portfolioDirty && equity > this.dailyFloor && equity > this.weeklyFloor && equity > this.drawdownFloor) return;
     const p = this.profile;
-    this.lossTrigger(BreakerCause.DailyLoss, p.dailyLoss, this.dayStartEquity, equity, now);
-    this.lossTrigger(BreakerCause.WeeklyLoss, p.weeklyLoss, this.weekStartEquity, equity, now);
-    this.lossTrigger(BreakerCause.Drawdown, p.drawdown, this.peakEquity, equity, now);
+    this.lossTrigger(BreakerCause.DailyLoss, p.dailyLoss, this.dailyState, (this.dayStartEquity - equity) / this.dayStartEquity, now);
+    this.lossTrigger(BreakerCause.WeeklyLoss, p.weeklyLoss, this.weeklyState, (this.weekStartEquity - equity) / this.weekStartEquity, now);
+    this.lossTrigger(BreakerCause.Drawdown, p.drawdown, this.drawdownState, (this.peakEquity - equity) / this.peakEquity, now);
     if (this.portfolioDirty) {
       this.portfolioDirty = false;
       this.portfolioTriggers(equity, now);
@@ -175,11 +191,34 @@ export class RiskEngine implements RiskGate {
     this.ladder.expire(now);
   }
 
-  private lossTrigger(cause: BreakerCause, trigger: TriggerConfig, base: number, equity: number, now: number): void {
-    if (!trigger.enabled || !(base > 0)) return;
-    const loss = (base - equity) / base;
-    if (loss >= trigger.threshold) this.ladder.trip(cause, trigger.level, loss, trigger.threshold, now, this.cooldownEnd(trigger.cooldown, now));
-    else this.ladder.release(cause);
+  /** A new trading day (and maybe week): losses are measured from the equity at its start. */
+  private startDay(now: number): void {
+    const day = tradingDayOf(this.market, now);
+    this.day = day;
+    this.dayEnds = this.dayStartTime(day + 1);
+    this.dayStartEquity = Number.isNaN(this.lastEquity) ? this.context.equity() : this.lastEquity;
+    const week = tradingWeekOf(day);
+    if (week !== this.week) {
+      this.week = week;
+      this.weekStartEquity = this.dayStartEquity;
+    }
+    const p = this.profile;
+    this.dailyFloor = p.dailyLoss.enabled ? this.dayStartEquity * (1 - p.dailyLoss.threshold) : -Infinity;
+    this.weeklyFloor = p.weeklyLoss.enabled ? this.weekStartEquity * (1 - p.weeklyLoss.threshold) : -Infinity;
+  }
+
+  /** The ladder is called only on transitions: while a condition holds inside its cooldown this is two comparisons. */
+  private lossTrigger(cause: BreakerCause, trigger: TriggerConfig, state: LossState, loss: number, now: number): void {
+    if (!trigger.enabled || loss !== loss) return;
+    if (loss >= trigger.threshold) {
+      if (!state.holding || now >= state.until) {
+        state.until = this.ladder.trip(cause, trigger.level, loss, trigger.threshold, now, this.cooldownEnd(trigger.cooldown, now));
+        state.holding = true;
+      }
+    } else if (state.holding) {
+      state.holding = false;
+      this.ladder.release(cause, loss);
+    }
   }
 
   private portfolioTriggers(equity: number, now: number): void {
@@ -196,7 +235,7 @@ export class RiskEngine implements RiskGate {
     if (varTrigger.enabled) {
       const valueAtRisk = this.monitor.valueAtRisk(exposures);
       if (valueAtRisk > varTrigger.threshold) this.ladder.trip(BreakerCause.VarLimit, varTrigger.level, valueAtRisk, varTrigger.threshold, now, this.cooldownEnd(varTrigger.cooldown, now));
-      else if (!Number.isNaN(valueAtRisk)) this.ladder.release(BreakerCause.VarLimit);
+      else if (!Number.isNaN(valueAtRisk)) this.ladder.release(BreakerCause.VarLimit, valueAtRisk);
     }
     const correlation = this.profile.correlation;
     if (correlation.enabled && held.length >= 2) {
