@@ -240,8 +240,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private orderQuantity(instrument: Instrument, request: OrderRequest, emergency: boolean): number {
     const held = this.account.positions.get(instrument.symbol)?.quantityUnits ?? 0;
     if (request.side === 'SELL' && held > 0 && instrument.quantityUnits(request.quantity) === held) return instrument.quantityFromUnits(held);
-    const factor = emergency || this.risk.sizeFactor === undefined ? 1 : this.risk.sizeFactor(request.symbol, request.side);
-    return instrument.roundQuantity(request.quantity * factor, RoundingMode.Down);
+    const sized = emergency || this.risk.sizeOrder === undefined ? request.quantity : this.risk.sizeOrder(request.symbol, request.side, request.quantity);
+    return instrument.roundQuantity(sized, RoundingMode.Down);
   }
 
   private validate(order: Order, request: OrderRequest): OrderDenial | undefined {
@@ -370,6 +370,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       setInterval: (name, start, intervalMs) => kernel.clock.setInterval(name, start, intervalMs, (n, t) => kernel.strategy.onTimer(n, t)),
       cancelTimer: (name) => kernel.clock.cancelTimer(name),
       log: (message) => kernel.log(message),
+      riskLimits: () => kernel.risk.modeLimits?.(),
     };
   }
 

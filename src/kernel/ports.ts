@@ -98,8 +98,13 @@ export interface RiskGate {
   /** Called once by the kernel that installs the gate. */
   attach?(context: RiskContext): void;
   checkSubmit(order: Order): OrderDenial | undefined;
-  /** Factor for the size of a new order (REDUCE_RISK halves increasing orders); 1 when absent. */
-  sizeFactor?(symbol: string, side: OrderSide): number;
+  /**
+   * The quantity the gate lets a new order have, before lot rounding: REDUCE_RISK halves increasing
+   * orders, a mode's limits cap them by risk per trade and exposure. Absent: unchanged.
+   */
+  sizeOrder?(symbol: string, side: OrderSide, quantity: number): number;
+  /** Limits of the deployment mode in force (undefined for a plain backtest). */
+  modeLimits?(): { readonly riskPerTrade: number; readonly totalExposure: number; readonly dailyLoss: number } | undefined;
   /** A chance to observe each bar (breakers, marks) after the venue and before strategies. */
   onBar?(bar: Bar, index: number): void;
 }

@@ -45,6 +45,8 @@ export interface StrategyContext {
   setInterval(name: string, start: number, intervalMs: number): void;
   cancelTimer(name: string): void;
   log(message: string): void;
+  /** Risk per trade, total exposure and daily loss of the deployment mode (undefined in a plain backtest). */
+  riskLimits(): { readonly riskPerTrade: number; readonly totalExposure: number; readonly dailyLoss: number } | undefined;
 }
 
 export abstract class Strategy {

@@ -124,7 +124,10 @@ describe('Cornish-Fisher', () => {
   it('ES quadrature matches the closed form of the integral for S, K != 0', () => {
     // integral_{-inf}^{a} of z pdf = -pdf(a), (z^2-1) pdf = -a pdf(a), (z^3-3z) pdf = (1-a^2) pdf(a),
     // (2z^3-5z) pdf = (1-2a^2) pdf(a).
-    const [m, s, S, K, n] = [0.0002, 0.015, -0.8, 4.5, 4];
+    const [m, s, barS, barK, n] = [0.0002, 0.015, -0.8, 4.5, 4];
+    // The expansion uses the horizon's moments: skewness / sqrt(N), excess kurtosis / N.
+    const S = barS / Math.sqrt(n);
+    const K = barK / n;
     for (const c of [0.95, 0.99]) {
       const alpha = 1 - c;
       const a = normInv(alpha);
@@ -134,7 +137,7 @@ describe('Cornish-Fisher', () => {
       const sN = s * Math.sqrt(n);
       const es = -(mN * alpha + sN * integralZcf) / alpha;
       const zcf = a + ((a * a - 1) * S) / 6 + ((a ** 3 - 3 * a) * K) / 24 - ((2 * a ** 3 - 5 * a) * S * S) / 36;
-      const [got] = cornishFisherRisk(m, s, S, K, n, [c]);
+      const [got] = cornishFisherRisk(m, s, barS, barK, n, [c]);
       expect(Math.abs(got.es - es)).toBeLessThan(1e-12);
       expect(Math.abs(got.var - -(mN + zcf * sN))).toBeLessThan(1e-15);
     }

@@ -99,11 +99,15 @@ export function cornishFisherRisk(
 ): RiskEstimate[] {
   const mN = mean * horizon;
   const sN = sd * Math.sqrt(horizon);
+  // The sum of N independent bar returns has skewness S/sqrt(N) and excess kurtosis K/N: the
+  // expansion uses the horizon's own moments (identical for N = 1).
+  const skewN = skew / Math.sqrt(horizon);
+  const kurtN = exKurt / horizon;
   return confidences.map((c) => {
     const alpha = 1 - c;
     const zAlpha = normInv(alpha);
-    const zcf = cornishFisherZ(zAlpha, skew, exKurt);
-    const integral = cornishFisherTailIntegral(mN, sN, skew, exKurt, zAlpha);
+    const zcf = cornishFisherZ(zAlpha, skewN, kurtN);
+    const integral = cornishFisherTailIntegral(mN, sN, skewN, kurtN, zAlpha);
     return { confidence: c, var: -(mN + zcf * sN), es: -integral / alpha };
   });
 }

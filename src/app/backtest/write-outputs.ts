@@ -7,6 +7,16 @@ import { formatMoney } from '../../core/decimal.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import type { BacktestOutcome } from './run-backtest.ts';
 
+/** Marker colours on the equity chart, mildest to worst. */
+const BREAKER_COLORS: Record<string, string> = {
+  NORMAL: '#16a34a',
+  WARNING: '#ca8a04',
+  REDUCE_RISK: '#ea580c',
+  HALT_NEW_POSITIONS: '#dc2626',
+  HALT_ALL_TRADING: '#991b1b',
+  EMERGENCY_CLOSE: '#7f1d1d',
+};
+
 export const OUTPUT_FILES = ['report.html', 'trades.csv', 'fills.csv', 'equity.csv', 'run.json'] as const;
 
 /** Everything needed to run the same backtest again. */
@@ -75,7 +85,11 @@ export function writeOutputs(dir: string, outcome: BacktestOutcome, config: Trai
     drawdown: outcome.drawdown,
     benchmark: outcome.benchmark ? { ...outcome.benchmark, label: 'buy and hold' } : undefined,
     trades: outcome.trades.map((t) => ({ ...t, quantity: instrumentOf.get(t.symbol)!.formatQuantity(t.quantity) })),
-    events: [],
+    events: summary.breakerEvents.map((e) => ({
+      time: e.time,
+      text: `${e.level} (${e.cause} ${e.value.toFixed(4)} vs ${e.threshold})`,
+      color: BREAKER_COLORS[e.level] ?? '#64748b',
+    })),
     assumptions: outcome.simulation.assumptions,
   });
   // Write into a sibling temp folder, then swap it in: a failure leaves no half-written report.

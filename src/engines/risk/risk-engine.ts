@@ -11,6 +11,24 @@ import { BreakerCause, BreakerLevel, DenialReason, levelRank, RiskMode } from '.
 import { type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimits, profileFor, type RiskConfig, type TriggerConfig } from './config.ts';
 import { PortfolioMonitor } from './portfolio-monitor.ts';
 import { checkOrder, OrderRateLimiter, type SymbolLimits } from './pre-trade.ts';
+import { sizeWithinLimits } from './position-sizer.ts';
+import { Atr, Sma } from '../../signals/indicators/index.ts';
+
+/** Stop distance assumed for risk-per-trade sizing, in ATRs. */
+const ATR_STOP_MULTIPLE = 2;
+
+/** ATR(14) of a symbol and its 100-bar average, the volatility norm. Kept only under a mode's limits. */
+class VolatilityTracker {
+  private readonly atr = new Atr(14);
+  private readonly average = new Sma(100);
+  value = NaN;
+  norm = NaN;
+
+  update(high: number, low: number, close: number): void {
+    this.value = this.atr.update(high, low, close);
+    if (this.value === this.value) this.norm = this.average.update(this.value);
+  }
+}
 
 /** Whether a loss condition currently holds and until when the ladder has it cooling down. */
 interface LossState {
@@ -32,12 +50,13 @@ export class RiskEngine implements RiskGate {
   readonly mode: RiskMode;
   readonly ladder: BreakerLadder;
   private readonly profile: BreakerProfile;
-  private readonly modeLimits: ModeLimits | undefined;
+  private readonly limitsOfMode: ModeLimits | undefined;
   private readonly backtest: boolean;
   private context!: RiskContext;
   private rate!: OrderRateLimiter;
   private market: Market = Market.Crypto;
   private limitTrackers: (DailyLimitTracker | undefined)[] = [];
+  private volatility: (VolatilityTracker | undefined)[] = [];
   /** Per symbol: the market's UTC offset for trading days (A-shares: Shanghai). */
   private dayOffset = new Float64Array(0);
   /** When the current trading day of the account ends (UTC ms): the per-bar path only compares. */
@@ -66,7 +85,7 @@ export class RiskEngine implements RiskGate {
     this.backtest = options.backtest ?? this.mode === RiskMode.Backtest;
     this.profile = profileFor(this.config, this.mode);
     const modes = this.config.modes;
-    this.modeLimits =
+    this.limitsOfMode =
       this.mode === RiskMode.Paper ? modes.PAPER
       : this.mode === RiskMode.LiveMinimal ? modes.LIVE_MINIMAL
       : this.mode === RiskMode.LiveScaled ? modes.LIVE_SCALED[Math.min(options.scaledStep ?? 0, modes.LIVE_SCALED.length - 1)]
@@ -84,7 +103,7 @@ export class RiskEngine implements RiskGate {
 
   /** The limits of the current mode (undefined for a plain backtest). */
   get limits(): ModeLimits | undefined {
-    return this.modeLimits;
+    return this.limitsOfMode;
   }
 
   attach(context: RiskContext): void {
@@ -93,6 +112,7 @@ export class RiskEngine implements RiskGate {
     this.rate = new OrderRateLimiter(pre.maxOrdersPerSecond, pre.maxOrdersPerDay);
     this.market = context.instruments[0]?.market ?? Market.Crypto;
     this.limitTrackers = context.instruments.map((i) => (i.market === Market.AShare ? new DailyLimitTracker(i) : undefined));
+    this.volatility = context.instruments.map(() => (this.limitsOfMode ? new VolatilityTracker() : undefined));
     this.monitor = new PortfolioMonitor(context.instruments.length, this.config.monitorDays);
     this.dayOffset = Float64Array.from(context.instruments, (i) => (i.market === Market.AShare ? SHANGHAI_OFFSET_MS : 0));
   }
@@ -105,9 +125,36 @@ export class RiskEngine implements RiskGate {
     return order.side === OrderSide.Buy ? held >= 0 : held <= 0;
   }
 
-  sizeFactor(symbol: string, side: OrderSide): number {
-    if (this.ladder.level !== BreakerLevel.ReduceRisk) return 1;
-    return this.isIncreasing({ side }, this.context.symbolIndex(symbol)) ? this.config.reduceRiskFactor : 1;
+  modeLimits(): ModeLimits | undefined {
+    return this.limitsOfMode;
+  }
+
+  /**
+   * Increasing orders: x reduceRiskFactor at REDUCE_RISK, and under a mode's limits no more than
+   * risk per trade over a 2 x ATR(14) stop, scaled down when ATR runs above its 100-bar norm, within
+   * the exposure headroom. Reducing orders pass unchanged.
+   */
+  sizeOrder(symbol: string, side: OrderSide, quantity: number): number {
+    const index = this.context.symbolIndex(symbol);
+    if (!this.isIncreasing({ side }, index)) return quantity;
+    let sized = this.ladder.level === BreakerLevel.ReduceRisk ? quantity * this.config.reduceRiskFactor : quantity;
+    const limits = this.limitsOfMode;
+    if (limits === undefined) return sized;
+    const context = this.context;
+    const price = context.lastPrice(index);
+    let exposure = 0;
+    for (let i = 0; i < context.instruments.length; i++) exposure += Math.abs(context.heldQuantity(i)) * context.lastPrice(i);
+    for (const order of context.openOrders()) if (order.side === OrderSide.Buy) exposure += order.remainingQuantity * (order.price ?? context.lastPrice(context.symbolIndex(order.symbol)));
+    const atr = this.volatility[index];
+    sized = sizeWithinLimits(sized, limits, {
+      equity: context.equity(),
+      price,
+      stopDistance: atr ? ATR_STOP_MULTIPLE * atr.value : NaN,
+      currentExposure: exposure,
+      volatility: atr ? atr.value : NaN,
+      normalVolatility: atr ? atr.norm : NaN,
+    }).quantity;
+    return sized;
   }
 
   checkSubmit(order: Order): OrderDenial | undefined {
@@ -138,8 +185,8 @@ export class RiskEngine implements RiskGate {
       instrument: context.instruments[index]!,
       context,
       limits: this.config.preTrade,
-      exposureCap: this.modeLimits ? Math.min(this.modeLimits.totalExposure, this.config.preTrade.maxExposureFraction) : this.config.preTrade.maxExposureFraction,
-      dailyLossLimit: this.modeLimits ? this.modeLimits.dailyLoss : this.config.preTrade.dailyLossLimit,
+      exposureCap: this.limitsOfMode ? Math.min(this.limitsOfMode.totalExposure, this.config.preTrade.maxExposureFraction) : this.config.preTrade.maxExposureFraction,
+      dailyLossLimit: this.limitsOfMode ? this.limitsOfMode.dailyLoss : this.config.preTrade.dailyLossLimit,
       dailyLoss: this.dayStartEquity > 0 ? (this.dayStartEquity - equity) / this.dayStartEquity : 0,
       symbolLimits: this.symbolLimits(index),
       increasing,
@@ -162,6 +209,8 @@ export class RiskEngine implements RiskGate {
     const tracker = this.limitTrackers[index];
     const instrumentDay = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
     if (tracker !== undefined) tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
+    const volatility = this.volatility[index];
+    if (volatility !== undefined) volatility.update(bar.high, bar.low, bar.close);
     if (this.monitor.onBar(index, instrumentDay, bar.close)) this.portfolioDirty = true;
     this.evaluateBreakers(this.context.clock.now());
   }

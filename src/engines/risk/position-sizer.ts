@@ -1,0 +1,52 @@
+// Position sizing under a mode's limits: risk per trade over the stop distance (or a multiple of
+// ATR), capped by the exposure headroom, and scaled down when volatility runs above its norm.
+import type { ModeLimits } from './config.ts';
+
+export interface SizingInput {
+  readonly equity: number;
+  readonly price: number;
+  /** Distance from entry to the protective stop, in price units; NaN when unknown. */
+  readonly stopDistance: number;
+  /** Value already committed (positions plus open increasing orders). */
+  readonly currentExposure: number;
+  /** Current volatility (e.g. ATR / price) and its longer-run norm; scaling applies when both are known. */
+  readonly volatility: number;
+  readonly normalVolatility: number;
+}
+
+export interface SizingDecision {
+  readonly quantity: number;
+  /** Which cap bound the result: 'requested', 'risk-per-trade', 'exposure', 'volatility'. */
+  readonly boundBy: 'requested' | 'risk-per-trade' | 'exposure';
+  readonly volatilityScale: number;
+}
+
+/** Quantity whose loss at the stop equals riskPerTrade x equity. */
+export function quantityForRisk(equity: number, riskPerTrade: number, stopDistance: number): number {
+  return stopDistance > 0 ? (riskPerTrade * equity) / stopDistance : Infinity;
+}
+
+/** 1 in normal markets, normal/current when volatility runs above its norm (never above 1). */
+export function volatilityScale(volatility: number, normalVolatility: number): number {
+  if (!(volatility > 0) || !(normalVolatility > 0)) return 1;
+  return Math.min(1, normalVolatility / volatility);
+}
+
+/** The largest quantity at or below `requested` that the mode's limits allow. */
+export function sizeWithinLimits(requested: number, limits: ModeLimits, input: SizingInput): SizingDecision {
+  const scale = volatilityScale(input.volatility, input.normalVolatility);
+  const byRisk = quantityForRisk(input.equity, limits.riskPerTrade, input.stopDistance) * scale;
+  const headroom = Math.max(0, limits.totalExposure * input.equity - input.currentExposure);
+  const byExposure = input.price > 0 ? headroom / input.price : 0;
+  let quantity = requested;
+  let boundBy: SizingDecision['boundBy'] = 'requested';
+  if (byRisk < quantity) {
+    quantity = byRisk;
+    boundBy = 'risk-per-trade';
+  }
+  if (byExposure < quantity) {
+    quantity = byExposure;
+    boundBy = 'exposure';
+  }
+  return { quantity: Math.max(0, quantity), boundBy, volatilityScale: scale };
+}
