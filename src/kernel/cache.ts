@@ -1,5 +1,6 @@
 // The cache: instruments, last bars and orders, indexed for the hot path.
 import type { Bar } from '../core/bar.ts';
+import type { BookSnapshot } from '../core/book.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
 
@@ -11,6 +12,7 @@ export class Cache {
   /** Close time of the last bar per symbol index. */
   lastBarTime: Float64Array = new Float64Array(0);
   readonly lastBars: (Bar | undefined)[] = [];
+  readonly lastBooks: (BookSnapshot | undefined)[] = [];
   readonly orders = new Map<string, Order>();
   /** Orders not yet terminal, in submission order. */
   readonly openOrders: Order[] = [];
@@ -29,6 +31,7 @@ export class Cache {
     this.lastClose = grow(this.lastClose);
     this.lastBarTime = grow(this.lastBarTime);
     this.lastBars.push(undefined);
+    this.lastBooks.push(undefined);
     return index;
   }
 

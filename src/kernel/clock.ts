@@ -138,19 +138,37 @@ export class SimulatedClock implements Clock {
 }
 
 /**
- * Live clock: wall time plus an offset (the venue's clock minus ours, estimated by the data client).
- * Timers run on the event loop.
+ * Live clock: the venue's time, estimated from its server clock. now = venue time at the last sync
+ * + (wall time since then) x rate. Rate is 1 against a real exchange; a replaying local exchange runs
+ * faster (e.g. 60x) and the data client estimates that too. Timers run on the event loop, their
+ * delays converted back to wall time.
  */
 export class LiveClock implements Clock {
-  private offsetMs = 0;
+  private anchorVenue: number | undefined;
+  private anchorWall = 0;
+  private rate = 1;
   private readonly handles = new Map<string, ReturnType<typeof setTimeout>>();
 
-  now(): number {
-    return Date.now() + this.offsetMs;
+  /** Wall time, UTC ms: the one place the platform reads the machine's clock. */
+  static wallNow(): number {
+    return Date.now();
   }
 
-  setOffset(offsetMs: number): void {
-    this.offsetMs = offsetMs;
+  now(): number {
+    const wall = Date.now();
+    return this.anchorVenue === undefined ? wall : this.anchorVenue + (wall - this.anchorWall) * this.rate;
+  }
+
+  /** The venue said its time is `venueTime` when our wall clock read `wallTime`; `rate` is venue ms per wall ms. */
+  sync(venueTime: number, wallTime: number, rate = 1): void {
+    if (!(rate > 0)) throw new RangeError(`clock rate must be > 0 (got ${rate})`);
+    this.anchorVenue = venueTime;
+    this.anchorWall = wallTime;
+    this.rate = rate;
+  }
+
+  get speed(): number {
+    return this.rate;
   }
 
   setTimer(name: string, time: number, callback: TimerCallback): void {
@@ -160,7 +178,7 @@ export class LiveClock implements Clock {
         this.handles.delete(name);
         callback(name, time);
       },
-      Math.max(0, time - this.now()),
+      Math.max(0, (time - this.now()) / this.rate),
     );
     this.handles.set(name, handle);
   }
@@ -177,5 +195,11 @@ export class LiveClock implements Clock {
     const handle = this.handles.get(name);
     if (handle !== undefined) clearTimeout(handle);
     this.handles.delete(name);
+  }
+
+  /** Cancel every timer (shutdown). */
+  cancelAll(): void {
+    for (const handle of this.handles.values()) clearTimeout(handle);
+    this.handles.clear();
   }
 }

@@ -1,6 +1,7 @@
 // The kernel: wires data -> strategy -> risk -> execution -> portfolio. The same object runs backtest, paper and live.
 import { Account, type Position } from '../core/account.ts';
 import type { Bar } from '../core/bar.ts';
+import { type BookSnapshot, midPrice } from '../core/book.ts';
 import { moneyToNumber, numberToMoney } from '../core/decimal.ts';
 import type { Fill } from '../core/fill.ts';
 import { type Instrument, RoundingMode } from '../core/instrument.ts';
@@ -12,6 +13,7 @@ import { MessageBus, Topic } from './message-bus.ts';
 import {
   type AccountView,
   type BarListener,
+  type BookListener,
   type ExecutionClient,
   type ExecutionEventSink,
   type MarketDataSink,
@@ -41,6 +43,7 @@ export const KernelDenial = {
   InvalidQuantity: 'INVALID_QUANTITY',
   InvalidPrice: 'INVALID_PRICE',
   UnknownSymbol: 'UNKNOWN_SYMBOL',
+  WarmingUp: 'WARMING_UP',
 } as const;
 
 interface IndicatorFeed {
@@ -57,6 +60,9 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private risk: RiskGate;
   private readonly strategy: Strategy;
   private readonly barListeners: BarListener[] = [];
+  private readonly bookListeners: BookListener[] = [];
+  /** While true (replaying history at the start of a live session) strategies see data but cannot trade. */
+  warmingUp = false;
   private readonly feeds: IndicatorFeed[][] = [];
   /** Held quantity per symbol index as a float, for fast marking. */
   private heldQuantity: Float64Array;
@@ -100,6 +106,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       instrument: (symbol) => this.cache.instrument(symbol),
       symbolIndex: (symbol) => this.cache.symbolIndex(symbol),
       onBar: (listener) => this.barListeners.push(listener),
+      onBook: (listener) => this.bookListeners.push(listener),
     });
   }
 
@@ -166,6 +173,20 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.strategy.onBar(bar);
   }
 
+  /** A live order book: venues first (paper fills), then the mark (mid price), then the strategy. */
+  onBook(book: BookSnapshot): void {
+    const index = this.cache.symbolIndex(book.symbol);
+    for (let i = 0; i < this.bookListeners.length; i++) this.bookListeners[i]!(book, index);
+    const mid = midPrice(book);
+    if (mid === mid) {
+      this.cache.lastClose[index] = mid;
+      this.cache.lastBarTime[index] = book.time;
+    }
+    this.cache.lastBooks[index] = book;
+    if (this.bus.hasSubscribers(Topic.Book)) this.bus.publish(Topic.Book, book);
+    this.strategy.onBook(book);
+  }
+
   // ---- account ---------------------------------------------------------------------------
 
   /** Cash plus every position at its last close (float, for curves and sizing). */
@@ -224,7 +245,10 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     );
     order.emergency = emergency;
     this.cache.addOrder(order);
-    const denial = this.validate(order, request) ?? this.risk.checkSubmit(order);
+    const denial =
+      this.validate(order, request) ??
+      (this.warmingUp && !emergency ? { reason: KernelDenial.WarmingUp, detail: 'history is being replayed to warm up indicators; no orders yet' } : undefined) ??
+      this.risk.checkSubmit(order);
     if (denial) return this.deny(order, denial);
     order.apply(OrderEventKind.Submitted, now);
     this.cache.markOpen(order);

@@ -30,6 +30,7 @@ export class MessageBus {
 /** Topics the kernel publishes. */
 export const Topic = {
   Bar: 'data.bar',
+  Book: 'data.book',
   OrderEvent: 'orders.event',
   Fill: 'orders.fill',
   Account: 'account.state',

@@ -1,5 +1,6 @@
 // The ports: what a data source and a venue must offer the kernel. Backtest, paper and live differ only here.
 import type { Bar } from '../core/bar.ts';
+import type { BookSnapshot } from '../core/book.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Order, OrderRequest, OrderSide } from '../core/order.ts';
@@ -8,6 +9,8 @@ import type { Clock } from './clock.ts';
 /** Receives market data: the kernel implements it. */
 export interface MarketDataSink {
   onBar(bar: Bar): void;
+  /** Order book updates from live feeds (paper and live). */
+  onBook?(book: BookSnapshot): void;
   /** Fast path for replays that know the symbol's index in the kernel (its instruments' order). */
   onBarIndexed?(bar: Bar, symbolIndex: number): void;
 }
@@ -41,6 +44,7 @@ export interface AccountView {
 
 /** Bars as seen by a simulated venue, before strategies see them. */
 export type BarListener = (bar: Bar, symbolIndex: number) => void;
+export type BookListener = (book: BookSnapshot, symbolIndex: number) => void;
 
 export interface ExecutionContext {
   readonly clock: Clock;
@@ -50,6 +54,7 @@ export interface ExecutionContext {
   symbolIndex(symbol: string): number;
   /** Simulated venues match against the data stream. */
   onBar(listener: BarListener): void;
+  onBook(listener: BookListener): void;
 }
 
 /** A venue: the simulated one for backtests and paper, an exchange for live. */

@@ -1,5 +1,6 @@
 // The strategy API: one class, unchanged from backtest to paper to live.
 import type { Bar } from '../core/bar.ts';
+import type { BookSnapshot } from '../core/book.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Order, OrderRequest } from '../core/order.ts';
 import type { OrderEvent } from './events.ts';
@@ -67,6 +68,8 @@ export abstract class Strategy {
 
   onStart(): void {}
   onBar(_bar: Bar): void {}
+  /** Live sessions: an order book update (paper and live only). */
+  onBook(_book: BookSnapshot): void {}
   onOrderEvent(_event: OrderEvent): void {}
   onTimer(_name: string, _time: number): void {}
   onStop(): void {}

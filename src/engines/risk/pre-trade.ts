@@ -37,7 +37,8 @@ export class OrderRateLimiter {
       this.day = day;
       this.today = 0;
     }
-    if (this.today >= this.perDay) return deny(DenialReason.RateLimit, `${this.today} orders today, limit ${this.perDay} a day`, this.today, this.perDay);
+    // Both windows report the count this order would make, against the limit.
+    if (this.today >= this.perDay) return deny(DenialReason.RateLimit, `${this.today} orders today, limit ${this.perDay} a day`, this.today + 1, this.perDay);
     while (this.head < this.times.length && now - this.times[this.head]! >= 1000) this.head++;
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
@@ -84,10 +85,10 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
   const held = context.heldQuantity(index);
   const wholePosition = order.side === OrderSide.Sell && order.quantity === held;
   if (!instrument.isOnLot(order.quantity) && !wholePosition) {
-    return deny(DenialReason.InvalidLot, `quantity ${order.quantity} is not a multiple of the lot ${instrument.lotSize}`, order.quantity);
+    return deny(DenialReason.InvalidLot, `quantity ${order.quantity} is not a multiple of the lot ${instrument.lotSize}`, order.quantity, instrument.lot);
   }
   for (const price of [order.price, order.stopPrice]) {
-    if (price !== undefined && !instrument.isOnTick(price)) return deny(DenialReason.InvalidTick, `price ${price} is not on the tick ${instrument.tickSize}`, price);
+    if (price !== undefined && !instrument.isOnTick(price)) return deny(DenialReason.InvalidTick, `price ${price} is not on the tick ${instrument.tickSize}`, price, instrument.tick);
   }
   const maxQuantity = limits.maxOrderQuantity[order.symbol];
   if (maxQuantity !== undefined && order.quantity > maxQuantity) {
@@ -108,7 +109,8 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
     if (p === undefined) continue;
     const distance = Math.abs(p - last) / last;
     if (distance > band + 1e-12) {
-      return deny(DenialReason.PriceBand, `price ${fmt(p)} is ${fmt(distance * 10_000)} bps from the last price ${fmt(last)}, band ${limits.priceBandBps} bps`, p, order.side === OrderSide.Buy ? last * (1 + band) : last * (1 - band));
+      // The limit is the edge of the band on the side the price went past (either side, for either order side).
+      return deny(DenialReason.PriceBand, `price ${fmt(p)} is ${fmt(distance * 10_000)} bps from the last price ${fmt(last)}, band ${limits.priceBandBps} bps`, p, p > last ? last * (1 + band) : last * (1 - band));
     }
   }
   const symbolLimits = input.symbolLimits;

@@ -1,0 +1,415 @@
+// The journal writer: group commit of journal records and audit entries; each append resolves once durable.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../kernel/clock.ts';
+import {
+  type AuditEntry,
+  type BalanceRecord,
+  type BreakerRecord,
+  type DenialRecord,
+  type EquityRecord,
+  type FillRecord,
+  type JsonValue,
+  type ModeChangeRecord,
+  type OrderEventInput,
+  type PositionRecord,
+  type RunEnd,
+  type RunKind,
+  type RunStart,
+  RunStatus,
+  type Store,
+  type StoreBatch,
+  StoreError,
+  StoreErrorCode,
+} from '../kernel/store.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { entryHash, GENESIS_HASH } from './chain.ts';
+import { checkNumber, checkRecords, checkText, checkTime, RECORD_RULES } from './validate.ts';
+
+export interface JournalOptions {
+  /** Time for audit entries appended without one, and for the checkpoint of each commit. */
+  readonly clock: Clock;
+  /** Start a commit as soon as this many records wait (default 4096); otherwise at the next turn of the event loop. */
+  readonly maxBatch?: number;
+  /**
+   * Also write an audit entry for every run start and end, order event, fill, denial, breaker change
+   * and mode change (default true). Positions, balances and equity snapshots are journaled only.
+   */
+  readonly auditJournal?: boolean;
+}
+
+/** A run as the caller describes it; the journal fills in the id, start time and defaults. */
+export interface NewRun {
+  readonly kind: RunKind;
+  readonly strategy: string;
+  readonly symbols: readonly string[];
+  readonly id?: string;
+  readonly market?: string | null;
+  readonly timeframe?: string | null;
+  readonly mode?: string | null;
+  /** Default 'traider'. */
+  readonly actor?: string;
+  readonly parameters?: { readonly [key: string]: JsonValue };
+  readonly dataHashes?: { readonly [file: string]: string };
+  /** Default: the clock's now. */
+  readonly startedAt?: number;
+}
+
+export interface RunFinish {
+  readonly status?: typeof RunStatus.Finished | typeof RunStatus.Failed;
+  readonly summary?: JsonValue;
+  readonly error?: string | null;
+  /** Default: the clock's now. */
+  readonly finishedAt?: number;
+}
+
+export interface AuditAppend {
+  /** Who: a person's name, 'risk-engine', 'strategy:sma-cross', ... */
+  readonly actor: string;
+  /** What, dotted lower case: 'mode.changed', 'order.submitted', 'kill-switch.pressed'. */
+  readonly kind: string;
+  /** Any JSON value (bigints become decimal strings); stored as canonical JSON. */
+  readonly payload: unknown;
+  /** UTC ms; default: the clock's now. */
+  readonly time?: number;
+}
+
+export interface AuditReceipt {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Callers may ignore an append's promise; its failure still surfaces through flush(), close() and `failure`.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** Records waiting for the next commit. */
+class PendingBatch {
+  runs: RunStart[] = [];
+  runEnds: RunEnd[] = [];
+  orderEvents: OrderEventInput[] = [];
+  fills: FillRecord[] = [];
+  positions: PositionRecord[] = [];
+  balances: BalanceRecord[] = [];
+  equity: EquityRecord[] = [];
+  denials: DenialRecord[] = [];
+  breakerEvents: BreakerRecord[] = [];
+  modeChanges: ModeChangeRecord[] = [];
+  audit: AuditEntry[] = [];
+  size = 0;
+  readonly done = deferred();
+
+  toStoreBatch(time: number): StoreBatch {
+    return {
+      time,
+      runs: this.runs,
+      orderEvents: this.orderEvents,
+      fills: this.fills,
+      positions: this.positions,
+      balances: this.balances,
+      equity: this.equity,
+      denials: this.denials,
+      breakerEvents: this.breakerEvents,
+      modeChanges: this.modeChanges,
+      runEnds: this.runEnds,
+      audit: this.audit,
+    };
+  }
+}
+
+/**
+ * The append side of the audit log. Seq and hash are assigned at append, in call order; the
+ * entry is durable when the returned promise resolves.
+ */
+export class AuditLog {
+  /** @internal */
+  constructor(
+    private readonly journal: Journal,
+    private headSeq: number,
+    private headHash: string,
+  ) {}
+
+  /** Seq and hash of the last entry appended (committed or not); 0 and the genesis hash when empty. */
+  get head(): AuditReceipt {
+    return { seq: this.headSeq, hash: this.headHash };
+  }
+
+  append(entry: AuditAppend): Promise<AuditReceipt> {
+    const receipt = this.add(entry);
+    const committed = this.journal.enqueue(1).then(() => receipt);
+    committed.catch(() => {});
+    return committed;
+  }
+
+  /** @internal Adds an entry to the pending batch without scheduling a commit. */
+  add(entry: AuditAppend): AuditReceipt {
+    checkText('audit', 'actor', entry.actor);
+    checkText('audit', 'kind', entry.kind);
+    const time = entry.time ?? this.journal.now();
+    checkTime('audit', 'time', time);
+    const payload = canonicalJson(entry.payload ?? null);
+    const seq = this.headSeq + 1;
+    const fields = { seq, time, actor: entry.actor, kind: entry.kind, payload };
+    const hash = entryHash(fields, this.headHash);
+    this.journal.pendingBatch.audit.push({ ...fields, prevHash: this.headHash, hash });
+    this.headSeq = seq;
+    this.headHash = hash;
+    return { seq, hash };
+  }
+}
+
+/**
+ * Durable journal of runs plus the audit log, over any Store. Appends are grouped: everything
+ * appended in the same turn of the event loop (or up to maxBatch records) is written in one
+ * transaction, and each append's promise resolves only after that transaction committed. Commits
+ * run one at a time, in order. After a failed commit the journal stops: later appends reject, and
+ * flush() and close() rethrow the failure (nothing acknowledged is ever lost).
+ */
+export class Journal {
+  readonly audit: AuditLog;
+  private pending = new PendingBatch();
+  private flushing = false;
+  private scheduled = false;
+  private closed = false;
+  private error: StoreError | undefined;
+  private readonly maxBatch: number;
+  private readonly auditJournal: boolean;
+  private readonly actors = new Map<string, string>();
+
+  private constructor(
+    readonly store: Store,
+    private readonly clock: Clock,
+    options: JournalOptions,
+    head: AuditReceipt,
+  ) {
+    this.maxBatch = options.maxBatch ?? 4096;
+    this.auditJournal = options.auditJournal ?? true;
+    this.audit = new AuditLog(this, head.seq, head.hash);
+  }
+
+  /**
+   * A journal continuing the stored chain. The head comes from the checkpoint when it is ahead of
+   * the last stored entry (a deleted tail stays visible as a gap instead of being written over).
+   */
+  static async open(store: Store, options: JournalOptions): Promise<Journal> {
+    const { last, checkpoint } = await store.auditHead();
+    let head: AuditReceipt = { seq: 0, hash: GENESIS_HASH };
+    if (last) head = { seq: last.seq, hash: last.hash };
+    if (checkpoint && checkpoint.headSeq >= head.seq) head = { seq: checkpoint.headSeq, hash: checkpoint.headHash };
+    return new Journal(store, options.clock, options, head);
+  }
+
+  /** The failure that stopped the journal, if any. */
+  get failure(): StoreError | undefined {
+    return this.error;
+  }
+
+  /** @internal */
+  get pendingBatch(): PendingBatch {
+    return this.pending;
+  }
+
+  /** @internal */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Start a run; resolves with its id once the run is durable. */
+  createRun(run: NewRun): Promise<string> {
+    const record: RunStart = {
+      id: run.id ?? randomUUID(),
+      kind: run.kind,
+      strategy: run.strategy,
+      symbols: [...run.symbols],
+      market: run.market ?? null,
+      timeframe: run.timeframe ?? null,
+      mode: run.mode ?? null,
+      actor: run.actor ?? 'traider',
+      parameters: run.parameters ?? {},
+      dataHashes: run.dataHashes ?? {},
+      startedAt: run.startedAt ?? this.clock.now(),
+    };
+    return this.guard(() => {
+      checkRecords('run', [record], RECORD_RULES.runs);
+      const payload = canonicalJson(record);
+      this.actors.set(record.id, record.actor);
+      this.pending.runs.push(record);
+      if (this.auditJournal) this.audit.add({ actor: record.actor, kind: 'run.started', payload: JSON.parse(payload), time: record.startedAt });
+      return 1;
+    }).then(() => record.id);
+  }
+
+  finishRun(runId: string, finish: RunFinish = {}): Promise<void> {
+    const record: RunEnd = {
+      runId,
+      status: finish.status ?? RunStatus.Finished,
+      finishedAt: finish.finishedAt ?? this.clock.now(),
+      summary: finish.summary ?? null,
+      error: finish.error ?? null,
+    };
+    return this.guard(() => {
+      checkRecords('runEnd', [record], RECORD_RULES.runEnds);
+      const payload = canonicalJson(record);
+      this.pending.runEnds.push(record);
+      if (this.auditJournal) this.audit.add({ actor: this.actorOf(runId), kind: 'run.finished', payload: JSON.parse(payload), time: record.finishedAt });
+      return 1;
+    });
+  }
+
+  /** Every order event, with the order's fixed fields; the store derives each order's latest state. */
+  appendOrderEvents(events: readonly OrderEventInput[]): Promise<void> {
+    return this.append('orderEvents', events, (e) => ({ actor: this.actorOf(e.runId), kind: `order.${e.kind.toLowerCase()}`, payload: e, time: e.time }));
+  }
+
+  appendFills(fills: readonly FillRecord[]): Promise<void> {
+    return this.append('fills', fills, (f) => ({ actor: this.actorOf(f.runId), kind: 'fill', payload: f, time: f.time }));
+  }
+
+  appendPositions(positions: readonly PositionRecord[]): Promise<void> {
+    return this.append('positions', positions);
+  }
+
+  appendBalances(balances: readonly BalanceRecord[]): Promise<void> {
+    return this.append('balances', balances);
+  }
+
+  appendEquity(points: readonly EquityRecord[]): Promise<void> {
+    return this.append('equity', points);
+  }
+
+  appendDenials(denials: readonly DenialRecord[]): Promise<void> {
+    return this.append('denials', denials, (d) => ({ actor: 'risk-engine', kind: 'risk.denied', payload: d, time: d.time }));
+  }
+
+  appendBreakerEvents(events: readonly BreakerRecord[]): Promise<void> {
+    return this.append('breakerEvents', events, (e) => ({ actor: e.actor ?? 'risk-engine', kind: 'breaker.changed', payload: e, time: e.time }));
+  }
+
+  appendModeChanges(changes: readonly ModeChangeRecord[]): Promise<void> {
+    return this.append('modeChanges', changes, (c) => ({ actor: c.actor, kind: 'mode.changed', payload: c, time: c.time }));
+  }
+
+  /** Resolves when everything appended so far is durable; rethrows the failure that stopped the journal. */
+  async flush(): Promise<void> {
+    if (this.error) throw this.error;
+    const batch = this.pending;
+    if (batch.size > 0) {
+      void this.commitLoop();
+      await batch.done.promise;
+    } else {
+      while (this.flushing) await this.inFlight;
+    }
+    if (this.error) throw this.error;
+  }
+
+  /** Flush, then refuse further appends. The store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+    }
+  }
+
+  private inFlight: Promise<void> = Promise.resolve();
+
+  private append<K extends 'orderEvents' | 'fills' | 'positions' | 'balances' | 'equity' | 'denials' | 'breakerEvents' | 'modeChanges'>(
+    table: K,
+    records: readonly PendingBatch[K][number][],
+    audit?: (record: PendingBatch[K][number]) => AuditAppend,
+  ): Promise<void> {
+    if (records.length === 0) return this.error ? rejected(this.error) : Promise.resolve();
+    return this.guard(() => {
+      checkRecords(table, records, RECORD_RULES[table] as never);
+      const list = this.pending[table] as Array<PendingBatch[K][number]>;
+      // Audit payloads first: a value canonical JSON refuses must not leave half a batch behind.
+      const entries = this.auditJournal && audit ? records.map(audit) : [];
+      const payloads = entries.map((e) => canonicalJson(e.payload));
+      for (const record of records) list.push(record);
+      for (let i = 0; i < entries.length; i++) this.audit.add({ ...entries[i]!, payload: JSON.parse(payloads[i]!) });
+      return records.length + entries.length;
+    });
+  }
+
+  private actorOf(runId: string): string {
+    return this.actors.get(runId) ?? 'traider';
+  }
+
+  /** Runs `add` (which validates and stages records, returning how many) and schedules the commit. */
+  private guard(add: () => number): Promise<void> {
+    if (this.error) return rejected(this.error);
+    if (this.closed) return rejected(new StoreError(StoreErrorCode.Closed, 'the journal is closed'));
+    let count: number;
+    try {
+      count = add();
+    } catch (error) {
+      return rejected(error);
+    }
+    return this.enqueue(count);
+  }
+
+  /** @internal Counts staged records and schedules a commit; resolves when their batch is durable. */
+  enqueue(count: number): Promise<void> {
+    if (this.error) return rejected(this.error);
+    const batch = this.pending;
+    batch.size += count;
+    if (!this.flushing) {
+      if (batch.size >= this.maxBatch) {
+        void this.commitLoop();
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.commitLoop();
+        });
+      }
+    }
+    return batch.done.promise;
+  }
+
+  private commitLoop(): Promise<void> {
+    if (this.flushing) return this.inFlight;
+    this.flushing = true;
+    this.inFlight = (async () => {
+      try {
+        while (this.pending.size > 0 && !this.error) {
+          const batch = this.pending;
+          this.pending = new PendingBatch();
+          try {
+            await this.store.write(batch.toStoreBatch(this.clock.now()));
+            batch.done.resolve();
+          } catch (error) {
+            this.error = error instanceof StoreError ? error : new StoreError(StoreErrorCode.Closed, `journal stopped: a commit failed: ${(error as Error).message}`, { cause: error });
+            batch.done.reject(this.error);
+            this.pending.done.reject(this.error);
+          }
+        }
+      } finally {
+        this.flushing = false;
+      }
+    })();
+    return this.inFlight;
+  }
+}
+
+function rejected(error: unknown): Promise<never> {
+  const promise = Promise.reject(error);
+  promise.catch(() => {});
+  return promise;
+}
+
+/** Checks a number field of a free-form record (exported for callers that build records by hand). */
+export { checkNumber };

@@ -1,0 +1,72 @@
+// Checks on journal records before they reach a database: bad values fail the caller, not a whole batch.
+import { StoreError, StoreErrorCode } from '../kernel/store.ts';
+
+function invalid(what: string, field: string, value: unknown, rule: string): never {
+  throw new StoreError(StoreErrorCode.InvalidRecord, `${what}.${field}: ${rule} (got ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value)})`);
+}
+
+/** A finite number. */
+export function checkNumber(what: string, field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) invalid(what, field, value, 'expected a finite number');
+}
+
+export function checkNullableNumber(what: string, field: string, value: unknown): void {
+  if (value !== null) checkNumber(what, field, value);
+}
+
+/** A time: an integer number of UTC milliseconds. */
+export function checkTime(what: string, field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) invalid(what, field, value, 'expected integer UTC milliseconds');
+}
+
+export function checkText(what: string, field: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0) invalid(what, field, value, 'expected a non-empty string');
+}
+
+export function checkNullableText(what: string, field: string, value: unknown): void {
+  if (value !== null && typeof value !== 'string') invalid(what, field, value, 'expected a string or null');
+}
+
+/** Ledger units fit a signed 64-bit column. */
+export function checkLedger(what: string, field: string, value: unknown): void {
+  if (typeof value !== 'bigint' || value > 9223372036854775807n || value < -9223372036854775808n) {
+    invalid(what, field, value, 'expected a bigint of ledger units within 64 bits');
+  }
+}
+
+/** Checks each named field of each record with its rule. */
+export function checkRecords<T>(what: string, records: readonly T[], rules: { readonly [K in keyof T]?: (what: string, field: string, value: unknown) => void }): void {
+  const entries = Object.entries(rules) as Array<[string, (what: string, field: string, value: unknown) => void]>;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as Record<string, unknown>;
+    for (const [field, rule] of entries) rule(`${what}[${i}]`, field, record[field]);
+  }
+}
+
+const num = checkNumber;
+const optNum = checkNullableNumber;
+const time = checkTime;
+const text = checkText;
+const optText = checkNullableText;
+const ledger = checkLedger;
+
+/** The rules per record type, shared by the journal (at append) and the adapters (at write). */
+export const RECORD_RULES = {
+  runs: { id: text, kind: text, strategy: text, actor: text, startedAt: time, market: optText, timeframe: optText, mode: optText },
+  runEnds: { runId: text, status: text, finishedAt: time, error: optText },
+  orderEvents: {
+    runId: text, time, orderId: text, kind: text, status: text, filledQuantity: num, fillId: optText, reason: optText, detail: optText,
+    symbol: text, side: text, type: text, quantity: num, price: optNum, stopPrice: optNum, timeInForce: text, tag: optText,
+  },
+  fills: {
+    runId: text, time, fillId: text, orderId: text, symbol: text, side: text, price: num, quantity: num, notional: ledger, fee: ledger, tax: ledger,
+    liquidity: text, referencePrice: num, impactBps: num, slippageBps: num,
+  },
+  positions: { runId: text, time, symbol: text, quantity: num, averagePrice: optNum, cost: ledger, realizedPnl: ledger },
+  balances: { runId: text, time, currency: text, total: ledger, free: ledger },
+  equity: { runId: text, time, equity: num, cash: num },
+  denials: { runId: text, time, orderId: optText, symbol: optText, reason: text, detail: optText, value: optNum, limit: optNum },
+  breakerEvents: { runId: text, time, level: text, previousLevel: text, cause: text, value: num, threshold: num, actor: optText, detail: optText },
+  modeChanges: { runId: text, time, fromMode: text, toMode: text, actor: text, reason: optText },
+  audit: { seq: time, time, actor: text, kind: text, payload: text, prevHash: text, hash: text },
+} as const;

@@ -1,0 +1,295 @@
+// The Store port: the durable journal of runs and the audit log. SQLite and PostgreSQL implement it alike.
+import type { Liquidity } from '../core/fill.ts';
+import type { OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../core/order.ts';
+
+export const RunKind = { Backtest: 'BACKTEST', Paper: 'PAPER', Live: 'LIVE' } as const;
+export type RunKind = (typeof RunKind)[keyof typeof RunKind];
+
+export const RunStatus = { Running: 'RUNNING', Finished: 'FINISHED', Failed: 'FAILED' } as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+/** A value that survives a JSON round trip. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A backtest, paper or live session as it starts: enough to run it again. */
+export interface RunStart {
+  readonly id: string;
+  readonly kind: RunKind;
+  readonly strategy: string;
+  readonly symbols: readonly string[];
+  readonly market: string | null;
+  readonly timeframe: string | null;
+  /** Risk or deployment mode (BACKTEST, PAPER, LIVE_MINIMAL, ...). */
+  readonly mode: string | null;
+  /** Who started it: a person, or the program for scheduled sessions. */
+  readonly actor: string;
+  /** Strategy parameters, effective configuration, command line: anything needed to repeat the run. */
+  readonly parameters: { readonly [key: string]: JsonValue };
+  /** SHA-256 (hex) of each input data file, by file name. */
+  readonly dataHashes: { readonly [file: string]: string };
+  /** UTC ms. */
+  readonly startedAt: number;
+}
+
+export interface RunEnd {
+  readonly runId: string;
+  readonly status: typeof RunStatus.Finished | typeof RunStatus.Failed;
+  readonly finishedAt: number;
+  /** The results (a backtest's summary); null when there are none. */
+  readonly summary: JsonValue;
+  /** Why a FAILED run failed. */
+  readonly error: string | null;
+}
+
+export interface RunRecord extends RunStart {
+  readonly status: RunStatus;
+  readonly finishedAt: number | null;
+  readonly summary: JsonValue;
+  readonly error: string | null;
+}
+
+/** What every journal row carries besides its own fields. */
+interface RunScoped {
+  readonly runId: string;
+  /** UTC ms. */
+  readonly time: number;
+}
+
+/** The fields of an order that do not change over its life. */
+export interface OrderFields {
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly quantity: number;
+  readonly price: number | null;
+  readonly stopPrice: number | null;
+  readonly timeInForce: TimeInForce;
+  readonly tag: string | null;
+}
+
+/** One step of an order's life, as stored. */
+export interface OrderEventRecord extends RunScoped {
+  readonly orderId: string;
+  readonly kind: OrderEventKind;
+  /** Status after the event. */
+  readonly status: OrderStatus;
+  readonly filledQuantity: number;
+  readonly fillId: string | null;
+  /** Machine-readable code of a denial or rejection. */
+  readonly reason: string | null;
+  readonly detail: string | null;
+}
+
+/** An order event as written: the event plus the order's fixed fields (the store keeps the latest state per order). */
+export type OrderEventInput = OrderEventRecord & OrderFields;
+
+/** The latest state of an order, derived by the store from its events. */
+export interface OrderRecord extends OrderFields {
+  readonly runId: string;
+  readonly status: OrderStatus;
+  readonly filledQuantity: number;
+  /** Time of the first journaled event. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface FillRecord extends RunScoped {
+  readonly fillId: string;
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly price: number;
+  readonly quantity: number;
+  /** Ledger units (10^-8 of the quote currency), exact. */
+  readonly notional: bigint;
+  readonly fee: bigint;
+  readonly tax: bigint;
+  readonly liquidity: Liquidity;
+  readonly referencePrice: number;
+  readonly impactBps: number;
+  readonly slippageBps: number;
+  readonly reducedForCash: boolean;
+}
+
+export interface PositionRecord extends RunScoped {
+  readonly symbol: string;
+  readonly quantity: number;
+  /** Null when flat. */
+  readonly averagePrice: number | null;
+  /** Cost basis of what is held and realized P&L so far, in ledger units. */
+  readonly cost: bigint;
+  readonly realizedPnl: bigint;
+}
+
+export interface BalanceRecord extends RunScoped {
+  readonly currency: string;
+  /** Ledger units. */
+  readonly total: bigint;
+  readonly free: bigint;
+}
+
+export interface EquityRecord extends RunScoped {
+  /** Cash plus positions marked to market, in the account currency. */
+  readonly equity: number;
+  readonly cash: number;
+}
+
+export interface DenialRecord extends RunScoped {
+  readonly orderId: string | null;
+  readonly symbol: string | null;
+  readonly reason: string;
+  readonly detail: string;
+  readonly value: number | null;
+  readonly limit: number | null;
+}
+
+export interface BreakerRecord extends RunScoped {
+  readonly level: string;
+  readonly previousLevel: string;
+  readonly cause: string;
+  readonly value: number;
+  readonly threshold: number;
+  readonly actor: string | null;
+  readonly detail: string | null;
+}
+
+export interface ModeChangeRecord extends RunScoped {
+  readonly fromMode: string;
+  readonly toMode: string;
+  /** Who changed it (a person for promotions and overrides, the program for automatic step-downs). */
+  readonly actor: string;
+  readonly reason: string | null;
+}
+
+/**
+ * One entry of the hash chain. `payload` is the canonical JSON text exactly as hashed;
+ * hash = SHA-256 over the entry's canonical bytes followed by `prevHash` (see docs/audit.md).
+ */
+export interface AuditEntry {
+  readonly seq: number;
+  readonly time: number;
+  readonly actor: string;
+  readonly kind: string;
+  readonly payload: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** The head of the chain kept apart from it, updated with every batch: a deleted tail shows against it. */
+export interface AuditCheckpoint {
+  readonly count: number;
+  readonly headSeq: number;
+  readonly headHash: string;
+  readonly updatedAt: number;
+}
+
+/** Everything one commit writes, in one transaction: all of it is durable, or none of it. */
+export interface StoreBatch {
+  /** Commit time (UTC ms), recorded on the audit checkpoint. */
+  readonly time: number;
+  readonly runs?: readonly RunStart[];
+  readonly orderEvents?: readonly OrderEventInput[];
+  readonly fills?: readonly FillRecord[];
+  readonly positions?: readonly PositionRecord[];
+  readonly balances?: readonly BalanceRecord[];
+  readonly equity?: readonly EquityRecord[];
+  readonly denials?: readonly DenialRecord[];
+  readonly breakerEvents?: readonly BreakerRecord[];
+  readonly modeChanges?: readonly ModeChangeRecord[];
+  /** Applied after every other record of the batch. */
+  readonly runEnds?: readonly RunEnd[];
+  /** Contiguous seqs continuing the stored head; the store also advances the checkpoint. */
+  readonly audit?: readonly AuditEntry[];
+}
+
+/** Every journal row of one run, each list in the order it was written. */
+export interface RunJournal {
+  readonly orders: OrderRecord[];
+  readonly orderEvents: OrderEventRecord[];
+  readonly fills: FillRecord[];
+  readonly positions: PositionRecord[];
+  readonly balances: BalanceRecord[];
+  readonly equity: EquityRecord[];
+  readonly denials: DenialRecord[];
+  readonly breakerEvents: BreakerRecord[];
+  readonly modeChanges: ModeChangeRecord[];
+}
+
+export interface RunQuery {
+  /** Newest first; default 100. */
+  readonly limit?: number;
+  readonly kind?: RunKind;
+}
+
+export interface AuditQuery {
+  /** Entries with seq greater than this, ascending. */
+  readonly afterSeq: number;
+  readonly limit: number;
+  /** Highest seq to return. */
+  readonly toSeq?: number;
+  /** Time range [fromTime, toTime), UTC ms. */
+  readonly fromTime?: number;
+  readonly toTime?: number;
+}
+
+/** What reading the audit log needs (verification and export use only this). */
+export interface AuditReader {
+  readAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** The entry with this hash, wherever it sits (used to explain a broken link). */
+  findAuditByHash(hash: string): Promise<AuditEntry | undefined>;
+  /** The highest-seq entry and the checkpoint, each undefined when absent. */
+  auditHead(): Promise<{ last: AuditEntry | undefined; checkpoint: AuditCheckpoint | undefined }>;
+}
+
+export const StoreDialect = { Sqlite: 'sqlite', Postgres: 'postgres' } as const;
+export type StoreDialect = (typeof StoreDialect)[keyof typeof StoreDialect];
+
+/** The durable store. Writers go through a journal that groups records into batches. */
+export interface Store extends AuditReader {
+  readonly dialect: StoreDialect;
+  /** File path or URL without its password: safe to print. */
+  readonly location: string;
+  /** Schema version of the database after migrations. */
+  readonly schemaVersion: number;
+  /** Write a batch in one transaction; resolves once it is durable. */
+  write(batch: StoreBatch): Promise<void>;
+  listRuns(query?: RunQuery): Promise<RunRecord[]>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Runs whose id starts with `prefix` (at most `limit`, default 10). */
+  findRuns(prefix: string, limit?: number): Promise<RunRecord[]>;
+  readRunJournal(runId: string): Promise<RunJournal>;
+  close(): Promise<void>;
+}
+
+export const StoreErrorCode = {
+  /** --db is neither a path nor a postgres:// URL, or the URL is malformed. */
+  BadUrl: 'BAD_URL',
+  /** The path cannot be created or written. */
+  Unwritable: 'UNWRITABLE',
+  /** A reader was pointed at a database that does not exist or has no traider schema. */
+  NotFound: 'NOT_FOUND',
+  /** The file is not a SQLite database. */
+  NotADatabase: 'NOT_A_DATABASE',
+  /** Written by a newer traider: refused rather than guessed at. */
+  NewerSchema: 'NEWER_SCHEMA',
+  ConnectionFailed: 'CONNECTION_FAILED',
+  /** Another writer advanced the audit chain under us. */
+  ConcurrentWriter: 'CONCURRENT_WRITER',
+  /** A record that cannot be stored as given (non-finite number, unknown run, duplicate id). */
+  InvalidRecord: 'INVALID_RECORD',
+  /** The store was closed, or an earlier write failed and the journal stopped. */
+  Closed: 'CLOSED',
+} as const;
+export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
