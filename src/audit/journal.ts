@@ -23,7 +23,7 @@ import {
 } from '../kernel/store.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { entryHash, GENESIS_HASH } from './chain.ts';
-import { checkNumber, checkRecords, checkText, checkTime, RECORD_RULES } from './validate.ts';
+import { checkRecords, checkText, checkTime, RECORD_RULES } from './validate.ts';
 
 export interface JournalOptions {
   /** Time for audit entries appended without one, and for the checkpoint of each commit. */
@@ -148,23 +148,25 @@ export class AuditLog {
   }
 
   append(entry: AuditAppend): Promise<AuditReceipt> {
-    const receipt = this.add(entry);
-    const committed = this.journal.enqueue(1).then(() => receipt);
-    committed.catch(() => {});
-    return committed;
+    let receipt: AuditReceipt | undefined;
+    const committed = this.journal.stage(() => {
+      checkText('audit', 'actor', entry.actor);
+      checkText('audit', 'kind', entry.kind);
+      receipt = this.add(entry.actor, entry.kind, canonicalJson(entry.payload ?? null), entry.time ?? this.journal.now());
+      return 1;
+    });
+    const result = committed.then(() => receipt!);
+    result.catch(() => {});
+    return result;
   }
 
-  /** @internal Adds an entry to the pending batch without scheduling a commit. */
-  add(entry: AuditAppend): AuditReceipt {
-    checkText('audit', 'actor', entry.actor);
-    checkText('audit', 'kind', entry.kind);
-    const time = entry.time ?? this.journal.now();
+  /** @internal Stages an entry whose payload is already canonical JSON; the caller schedules the commit. */
+  add(actor: string, kind: string, payload: string, time: number): AuditReceipt {
     checkTime('audit', 'time', time);
-    const payload = canonicalJson(entry.payload ?? null);
     const seq = this.headSeq + 1;
-    const fields = { seq, time, actor: entry.actor, kind: entry.kind, payload };
+    const fields = { seq, time, actor, kind, payload };
     const hash = entryHash(fields, this.headHash);
-    this.journal.pendingBatch.audit.push({ ...fields, prevHash: this.headHash, hash });
+    this.journal.pendingBatch.audit.push({ seq, time, actor, kind, payload, prevHash: this.headHash, hash });
     this.headSeq = seq;
     this.headHash = hash;
     return { seq, hash };
@@ -242,14 +244,17 @@ export class Journal {
       dataHashes: run.dataHashes ?? {},
       startedAt: run.startedAt ?? this.clock.now(),
     };
-    return this.guard(() => {
+    const committed = this.stage(() => {
       checkRecords('run', [record], RECORD_RULES.runs);
       const payload = canonicalJson(record);
       this.actors.set(record.id, record.actor);
       this.pending.runs.push(record);
-      if (this.auditJournal) this.audit.add({ actor: record.actor, kind: 'run.started', payload: JSON.parse(payload), time: record.startedAt });
-      return 1;
+      if (!this.auditJournal) return 1;
+      this.audit.add(record.actor, 'run.started', payload, record.startedAt);
+      return 2;
     }).then(() => record.id);
+    committed.catch(() => {});
+    return committed;
   }
 
   finishRun(runId: string, finish: RunFinish = {}): Promise<void> {
@@ -260,12 +265,13 @@ export class Journal {
       summary: finish.summary ?? null,
       error: finish.error ?? null,
     };
-    return this.guard(() => {
+    return this.stage(() => {
       checkRecords('runEnd', [record], RECORD_RULES.runEnds);
       const payload = canonicalJson(record);
       this.pending.runEnds.push(record);
-      if (this.auditJournal) this.audit.add({ actor: this.actorOf(runId), kind: 'run.finished', payload: JSON.parse(payload), time: record.finishedAt });
-      return 1;
+      if (!this.auditJournal) return 1;
+      this.audit.add(this.actorOf(runId), 'run.finished', payload, record.finishedAt);
+      return 2;
     });
   }
 
@@ -332,14 +338,14 @@ export class Journal {
     audit?: (record: PendingBatch[K][number]) => AuditAppend,
   ): Promise<void> {
     if (records.length === 0) return this.error ? rejected(this.error) : Promise.resolve();
-    return this.guard(() => {
+    return this.stage(() => {
       checkRecords(table, records, RECORD_RULES[table] as never);
       const list = this.pending[table] as Array<PendingBatch[K][number]>;
       // Audit payloads first: a value canonical JSON refuses must not leave half a batch behind.
       const entries = this.auditJournal && audit ? records.map(audit) : [];
       const payloads = entries.map((e) => canonicalJson(e.payload));
       for (const record of records) list.push(record);
-      for (let i = 0; i < entries.length; i++) this.audit.add({ ...entries[i]!, payload: JSON.parse(payloads[i]!) });
+      for (let i = 0; i < entries.length; i++) this.audit.add(entries[i]!.actor, entries[i]!.kind, payloads[i]!, entries[i]!.time!);
       return records.length + entries.length;
     });
   }
@@ -348,8 +354,8 @@ export class Journal {
     return this.actors.get(runId) ?? 'traider';
   }
 
-  /** Runs `add` (which validates and stages records, returning how many) and schedules the commit. */
-  private guard(add: () => number): Promise<void> {
+  /** @internal Runs `add` (which validates and stages records, returning how many) and schedules the commit. */
+  stage(add: () => number): Promise<void> {
     if (this.error) return rejected(this.error);
     if (this.closed) return rejected(new StoreError(StoreErrorCode.Closed, 'the journal is closed'));
     let count: number;
@@ -361,8 +367,8 @@ export class Journal {
     return this.enqueue(count);
   }
 
-  /** @internal Counts staged records and schedules a commit; resolves when their batch is durable. */
-  enqueue(count: number): Promise<void> {
+  /** Counts staged records and schedules a commit; resolves when their batch is durable. */
+  private enqueue(count: number): Promise<void> {
     if (this.error) return rejected(this.error);
     const batch = this.pending;
     batch.size += count;
@@ -410,6 +416,3 @@ function rejected(error: unknown): Promise<never> {
   promise.catch(() => {});
   return promise;
 }
-
-/** Checks a number field of a free-form record (exported for callers that build records by hand). */
-export { checkNumber };

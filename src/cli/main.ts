@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { backtestCommand } from './backtest-command.ts';
 import { configCommand } from './config-command.ts';
+import { liveCommand, paperCommand } from './session-command.ts';
 import { ExitCode, reportError } from './errors.ts';
 import { riskCommand } from './risk-command.ts';
 
@@ -15,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(backtestCommand(io));
   program.addCommand(configCommand(io));
   program.addCommand(riskCommand(io));
+  program.addCommand(paperCommand(io));
+  program.addCommand(liveCommand(io));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,30 @@
+// Instruments of a live session come from the exchange's own market filters (tick, step, minimum).
+import { toPlainDecimal } from '../../core/decimal.ts';
+import { Instrument } from '../../core/instrument.ts';
+import { Market } from '../../core/market.ts';
+
+/** The fields of a ccxt market we read (precision in TICK_SIZE mode: the tick itself). */
+export interface CcxtMarket {
+  symbol: string;
+  base: string;
+  quote: string;
+  precision: { price?: number; amount?: number };
+  limits?: { cost?: { min?: number } };
+}
+
+export function instrumentFromMarket(market: CcxtMarket, precisionIsTickSize: boolean): Instrument {
+  const step = (value: number | undefined, what: string): string => {
+    if (value === undefined || !(value > 0)) throw new RangeError(`${market.symbol}: the exchange reports no ${what} precision`);
+    // In DECIMAL_PLACES mode ccxt gives the number of decimals instead of the step.
+    return toPlainDecimal(precisionIsTickSize ? value : 10 ** -value);
+  };
+  return new Instrument({
+    symbol: market.symbol,
+    market: Market.Crypto,
+    base: market.base,
+    quote: market.quote,
+    tickSize: step(market.precision.price, 'price'),
+    lotSize: step(market.precision.amount, 'amount'),
+    minNotional: market.limits?.cost?.min ?? 0,
+  });
+}

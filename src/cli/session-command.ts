@@ -1,0 +1,103 @@
+// `traider paper` and `traider live`: run a strategy on an exchange's live data (paper fills on the
+// live book, or real orders through the CCXT venue with --confirm-live).
+import { randomBytes } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../app/config/index.ts';
+import { runSession, type SessionSummary } from '../app/session/run-session.ts';
+import { UsageError } from './errors.ts';
+
+interface SessionFlags {
+  exchange: string;
+  url?: string;
+  symbols: string;
+  strategy: string;
+  params?: string;
+  timeframe: string;
+  capital?: string;
+  config?: string;
+  duration?: string;
+  confirmLive?: boolean;
+  json?: boolean;
+}
+
+function parseJson(flag: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--${flag}: not valid JSON (${(error as Error).message}): ${text}`);
+  }
+}
+
+function parsePositive(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(value > 0)) throw new UsageError(`--${flag}: expected a positive number (got "${text}")`);
+  return value;
+}
+
+export function formatSessionSummary(s: SessionSummary): string {
+  return [
+    `${s.mode} session on ${s.exchange} (${s.symbols.join(', ')}), venue clock ${s.clockRate === 1 ? 'real time' : `${s.clockRate.toFixed(1)}x`}`,
+    `data       ${s.bars} bars, ${s.books} book updates, ${s.reconnects} reconnects, longest book gap ${s.longestBookGapMs} ms`,
+    `trading    ${s.orders} orders, ${s.fills} fills, ${s.trades} round trips, denials ${JSON.stringify(s.denials)}, ${s.breakerEvents} breaker changes`,
+    `account    ${s.initialCapital.toFixed(2)} -> ${s.finalEquity.toFixed(2)} (fees ${s.feesPaid.toFixed(4)}), ${s.discrepancies} reconciliation differences`,
+    '',
+  ].join('\n');
+}
+
+function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; err: (s: string) => void }): Command {
+  const command = new Command(mode)
+    .description(mode === 'paper' ? 'trade a strategy on live exchange data with simulated fills on the live order book' : 'trade a strategy with real orders through the exchange (needs credentials and --confirm-live)')
+    .option('--exchange <id>', 'ccxt exchange id', 'binance')
+    .option('--url <url>', 'base URL of the exchange API (e.g. the local exchange http://127.0.0.1:8900)')
+    .requiredOption('--symbols <list>', 'symbols, comma-separated, e.g. BTC/USDT,ETH/USDT')
+    .requiredOption('--strategy <name|path>', 'built-in strategy or a .ts file exporting a Strategy class')
+    .option('--params <json>', 'strategy parameters as JSON')
+    .option('--timeframe <tf>', 'bar timeframe', '1m')
+    .option('--config <file>', 'configuration file (JSON or YAML)')
+    .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
+    .option('--json', 'print the final summary as one JSON object on the last stdout line');
+  if (mode === 'paper') command.option('--capital <amount>', 'paper cash in the quote currency (default 10000)');
+  if (mode === 'live') command.addOption(new Option('--confirm-live', 'required: you understand this places real orders'));
+  return command.action(async (flags: SessionFlags) => {
+    if (mode === 'live' && !flags.confirmLive) throw new UsageError('live trading places real orders: add --confirm-live to go ahead');
+    const config = loadConfig({ file: flags.config, env: process.env });
+    const controller = new AbortController();
+    const stop = (): void => {
+      io.err('stopping: closing streams and settling orders (Ctrl-C again to force)\n');
+      controller.abort();
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const durationSeconds = parsePositive('duration', flags.duration);
+    const summary = await runSession({
+      mode,
+      exchange: flags.exchange,
+      url: flags.url,
+      symbols: flags.symbols.split(',').map((s) => s.trim()).filter(Boolean),
+      strategy: flags.strategy,
+      params: parseJson('params', flags.params),
+      timeframe: flags.timeframe,
+      config,
+      env: process.env,
+      capital: parsePositive('capital', flags.capital),
+      durationMs: durationSeconds === undefined ? undefined : durationSeconds * 1000,
+      signal: controller.signal,
+      log: (line) => io.err(`${line}\n`),
+      sessionId: `t${randomBytes(4).toString('hex')}`,
+    });
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSessionSummary(summary));
+  });
+}
+
+export function paperCommand(io: { out: (s: string) => void; err: (s: string) => void }): Command {
+  return sessionCommand('paper', io);
+}
+
+export function liveCommand(io: { out: (s: string) => void; err: (s: string) => void }): Command {
+  return sessionCommand('live', io);
+}

@@ -1,0 +1,329 @@
+// The matching engine and ledger: order entry and cancel, fills against the merged book, resting orders
+// filled when the replayed price crosses them, balances (free/locked) and fees, and the events streams need.
+import { Account, Accounts } from './accounts.ts';
+import { BinanceError, Errors } from './errors.ts';
+import { isOpen, type OrderKind, type Side, type SimOrder, type SimTrade, type TimeInForce } from './orders.ts';
+import type { SymbolReplay } from './replay.ts';
+import { SymbolMarket, type DepthDiff, type PublicTrade, type TakerPlan } from './symbol-market.ts';
+import type { SymbolSpec } from './symbols.ts';
+import { feeOf, floorTo, mulUnits } from './units.ts';
+import type { VirtualClock } from './virtual-clock.ts';
+
+export interface NewOrder {
+  symbol: string;
+  side: Side;
+  type: OrderKind;
+  timeInForce?: TimeInForce;
+  quantity?: bigint;
+  quoteOrderQty?: bigint;
+  price?: bigint;
+  newClientOrderId?: string;
+}
+
+export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED';
+
+export interface Execution {
+  type: ExecutionType;
+  time: number;
+  /** The fill of a TRADE execution. */
+  trade?: SimTrade;
+  /** CANCELED: the cancel request's client id (the order's own id is reported as the original). */
+  cancelClientId?: string;
+}
+
+/** What the streams and the WebSocket API listen to. */
+export interface ExchangeListener {
+  depth?(market: SymbolMarket, diff: DepthDiff): void;
+  trade?(market: SymbolMarket, trade: PublicTrade): void;
+  /** After every step of a symbol (klines, book tickers). */
+  stepped?(market: SymbolMarket, time: number): void;
+  execution?(account: Account, order: SimOrder, execution: Execution): void;
+  accountPosition?(account: Account, assets: readonly string[], time: number): void;
+}
+
+export interface FeeRates {
+  makerBps: number;
+  takerBps: number;
+}
+
+const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+
+export class ExchangeCore {
+  readonly markets = new Map<string, SymbolMarket>();
+  readonly listeners = new Set<ExchangeListener>();
+  private seq = 0;
+  private cancelIds = 0;
+  private readonly makerBps: bigint;
+  private readonly takerBps: bigint;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly accounts: Accounts,
+    symbols: ReadonlyArray<{ spec: SymbolSpec; replay: SymbolReplay }>,
+    seed: number,
+    fees: FeeRates = { makerBps: 10, takerBps: 10 },
+  ) {
+    this.makerBps = BigInt(fees.makerBps);
+    this.takerBps = BigInt(fees.takerBps);
+    const start = clock.now();
+    for (const { spec, replay } of symbols) {
+      const market = new SymbolMarket(spec, replay, seed, start);
+      market.publish(start);
+      // An opening print so the tape is never empty.
+      const first = market.book;
+      const mid = market.price(Math.round((first.bestBidTick + first.bestAskTick) / 2));
+      market.recordTrade(mid, spec.step, start, false);
+      this.markets.set(spec.id, market);
+    }
+  }
+
+  market(symbol: string | undefined): SymbolMarket {
+    if (symbol === undefined || symbol === '') throw Errors.mandatory('symbol');
+    const market = this.markets.get(symbol.toUpperCase());
+    if (market === undefined) throw Errors.invalidSymbol();
+    return market;
+  }
+
+  private emit<K extends keyof ExchangeListener>(name: K, ...args: Parameters<NonNullable<ExchangeListener[K]>>): void {
+    for (const listener of this.listeners) {
+      const fn = listener[name] as ((...a: unknown[]) => void) | undefined;
+      fn?.apply(listener, args);
+    }
+  }
+
+  /** Advance every market to the virtual clock: fill crossed resting orders, print the tape, publish diffs. */
+  step(): void {
+    const now = this.clock.now();
+    for (const market of this.markets.values()) {
+      const from = market.lastTime;
+      if (now > from) {
+        this.fillCrossed(market, from, now);
+        const qty = floorTo(BigInt(Math.floor((market.replay.volumeAt(now) * (now - from) * 1e8) / market.replay.intervalMs)), market.spec.step);
+        const before = market.replay.priceAt(from);
+        const price = market.replay.priceAt(now);
+        if (qty > 0n && now >= market.replay.firstTime && now < market.replay.endTime) {
+          const tick = Math.max(1, Math.round((price * 1e8) / Number(market.spec.tick)));
+          this.emit('trade', market, market.recordTrade(market.price(tick), qty, now, price < before));
+        }
+        market.lastTime = now;
+      }
+      market.book.update(Math.max(now, market.lastTime));
+      const diff = market.publish(now);
+      if (diff) this.emit('depth', market, diff);
+      this.emit('stepped', market, now);
+    }
+  }
+
+  /** Resting orders whose price the replay reached in (from, to] fill completely, as makers, at their price. */
+  private fillCrossed(market: SymbolMarket, from: number, to: number): void {
+    const { low, high } = market.replay.rangeBetween(from, to);
+    const tickSize = Number(market.spec.tick) / 1e8;
+    const eps = tickSize / 1000;
+    const touched = new Set<Account>();
+    const crossed: SimOrder[] = [];
+    for (const level of market.bids) {
+      if (level.tick * tickSize < low - eps) break;
+      crossed.push(...level.orders);
+    }
+    for (const level of market.asks) {
+      if (level.tick * tickSize > high + eps) break;
+      crossed.push(...level.orders);
+    }
+    for (const order of crossed) {
+      const account = this.accounts.list[order.accountId]!;
+      const qty = order.origQty - order.executedQty;
+      const trade = market.recordTrade(order.price, qty, to, order.side === 'BUY');
+      this.emit('trade', market, trade);
+      this.applyFill(market, account, order, order.price, qty, true, trade.id, to);
+      touched.add(account);
+    }
+    for (const account of touched) this.emitPositions(account, market.spec, to);
+  }
+
+  /** Validate, fund, match and (for GTC limits) rest a new order. Throws BinanceError on rejection. */
+  placeOrder(account: Account, request: NewOrder): SimOrder {
+    const market = this.market(request.symbol);
+    const spec = market.spec;
+    const now = this.clock.now();
+    const clientOrderId = request.newClientOrderId ?? `sim-${account.id}-${this.seq + 1}`;
+    if (!CLIENT_ID_RE.test(clientOrderId)) throw Errors.malformed("Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
+    if (account.byClientId.has(clientOrderId)) throw Errors.duplicateOrder();
+
+    const isMarket = request.type === 'MARKET';
+    let priceTick = 0;
+    let price = 0n;
+    if (!isMarket) {
+      if (request.price === undefined) throw Errors.mandatory('price');
+      if (request.quantity === undefined) throw Errors.mandatory('quantity');
+      price = request.price;
+      if (price <= 0n || price % spec.tick !== 0n) throw Errors.filter('PRICE_FILTER');
+      priceTick = Number(price / spec.tick);
+    }
+    if (request.quantity !== undefined) {
+      const q = request.quantity;
+      if (q < spec.minQty || q > spec.maxQty || q % spec.step !== 0n) throw Errors.filter('LOT_SIZE');
+      if (!isMarket && mulUnits(price, q) < spec.minNotional) throw Errors.filter('NOTIONAL');
+    } else if (request.quoteOrderQty === undefined) {
+      throw Errors.mandatory('quantity');
+    } else if (request.quoteOrderQty < spec.minNotional) {
+      throw Errors.filter('NOTIONAL');
+    }
+
+    const side = request.side;
+    const timeInForce: TimeInForce = request.type === 'LIMIT' ? (request.timeInForce ?? 'GTC') : 'GTC';
+    let plan: TakerPlan;
+    let lock = 0n;
+    if (isMarket) {
+      plan = market.plan(side, undefined, request.quantity, request.quoteOrderQty);
+      if (plan.filled > 0n && plan.quote < spec.minNotional) throw Errors.filter('NOTIONAL');
+      if (side === 'BUY' && account.balance(spec.quote).free < plan.quote) throw Errors.insufficientBalance();
+      if (side === 'SELL' && account.balance(spec.base).free < plan.filled) throw Errors.insufficientBalance();
+    } else {
+      plan = market.plan(side, priceTick, request.quantity, undefined);
+      if (request.type === 'LIMIT_MAKER' && plan.filled > 0n) throw Errors.wouldTake();
+      lock = side === 'BUY' ? mulUnits(price, request.quantity!) : request.quantity!;
+      if (!account.lock(side === 'BUY' ? spec.quote : spec.base, lock)) throw Errors.insufficientBalance();
+    }
+
+    this.seq++;
+    const order: SimOrder = {
+      symbol: spec.id,
+      orderId: market.nextOrderId++,
+      clientOrderId,
+      accountId: account.id,
+      side,
+      type: request.type,
+      timeInForce,
+      price,
+      priceTick,
+      origQty: request.quantity ?? plan.filled,
+      origQuoteOrderQty: request.quoteOrderQty ?? 0n,
+      executedQty: 0n,
+      cummulativeQuoteQty: 0n,
+      status: 'NEW',
+      time: now,
+      updateTime: now,
+      locked: lock,
+      seq: this.seq,
+      fills: [],
+    };
+    account.orders.push(order);
+    account.byClientId.set(clientOrderId, order);
+    this.emit('execution', account, order, { type: 'NEW', time: now });
+
+    const touched = new Set<Account>([account]);
+    const fillOrKillFails = timeInForce === 'FOK' && plan.filled < order.origQty;
+    if (!fillOrKillFails) {
+      for (const match of plan.matches) {
+        const trade = market.recordTrade(match.price, match.qty, now, side === 'SELL');
+        this.emit('trade', market, trade);
+        if (match.maker) {
+          const makerAccount = this.accounts.list[match.maker.accountId]!;
+          this.applyFill(market, makerAccount, match.maker, match.price, match.qty, true, trade.id, now);
+          touched.add(makerAccount);
+        } else {
+          market.book.consume(side === 'BUY' ? 'ask' : 'bid', match.tick, match.qty);
+        }
+        this.applyFill(market, account, order, match.price, match.qty, false, trade.id, now);
+      }
+    }
+    if (isOpen(order)) {
+      const restable = !isMarket && timeInForce === 'GTC';
+      if (restable) market.addResting(order);
+      else this.finish(account, order, 'EXPIRED', now);
+    }
+    for (const touchedAccount of touched) this.emitPositions(touchedAccount, spec, now);
+    return order;
+  }
+
+  /** Cancel an open order by id or client id. Throws -2011 when it is unknown or no longer open. */
+  cancelOrder(account: Account, symbol: string | undefined, orderId: number | undefined, origClientOrderId: string | undefined, newClientOrderId?: string): { order: SimOrder; cancelClientId: string } {
+    const market = this.market(symbol);
+    if (orderId === undefined && origClientOrderId === undefined) throw Errors.mandatory('orderId');
+    const order = this.findOrder(account, market.spec.id, orderId, origClientOrderId);
+    if (order === undefined || !isOpen(order)) throw Errors.unknownOrderCancel();
+    const now = this.clock.now();
+    const cancelClientId = newClientOrderId ?? `cancel-${++this.cancelIds}`;
+    this.finish(account, order, 'CANCELED', now, cancelClientId);
+    this.emitPositions(account, market.spec, now);
+    return { order, cancelClientId };
+  }
+
+  findOrder(account: Account, symbol: string, orderId: number | undefined, clientOrderId: string | undefined): SimOrder | undefined {
+    if (orderId !== undefined) {
+      const order = account.orders.find((o) => o.symbol === symbol && o.orderId === orderId);
+      if (order && clientOrderId !== undefined && order.clientOrderId !== clientOrderId) return undefined;
+      return order;
+    }
+    if (clientOrderId !== undefined) {
+      const order = account.byClientId.get(clientOrderId);
+      return order?.symbol === symbol ? order : undefined;
+    }
+    return undefined;
+  }
+
+  /** Close an open order (cancel or expiry): release what is still locked and take it off the book. */
+  private finish(account: Account, order: SimOrder, status: 'CANCELED' | 'EXPIRED', time: number, cancelClientId?: string): void {
+    const market = this.markets.get(order.symbol)!;
+    market.removeResting(order);
+    if (order.locked > 0n) {
+      account.unlock(order.side === 'BUY' ? market.spec.quote : market.spec.base, order.locked);
+      order.locked = 0n;
+    }
+    order.status = status;
+    order.updateTime = time;
+    this.emit('execution', account, order, { type: status, time, ...(cancelClientId ? { cancelClientId } : {}) });
+  }
+
+  /** Book one fill on an order: balances, fee, order progress, the account's trade; removes filled resting orders. */
+  private applyFill(market: SymbolMarket, account: Account, order: SimOrder, price: bigint, qty: bigint, isMaker: boolean, tradeId: number, time: number): void {
+    const { base, quote: quoteAsset } = market.spec;
+    const quote = mulUnits(price, qty);
+    const bps = isMaker ? this.makerBps : this.takerBps;
+    const lastFill = order.executedQty + qty >= order.origQty;
+    let commission: bigint;
+    let commissionAsset: string;
+    if (order.side === 'BUY') {
+      const q = account.balance(quoteAsset);
+      if (order.type === 'MARKET') {
+        q.free -= quote;
+      } else {
+        const release = lastFill ? order.locked : mulUnits(order.price, qty) < order.locked ? mulUnits(order.price, qty) : order.locked;
+        order.locked -= release;
+        q.locked -= release;
+        q.free += release - quote;
+      }
+      commission = feeOf(qty, bps);
+      commissionAsset = base;
+      account.balance(base).free += qty - commission;
+    } else {
+      const b = account.balance(base);
+      if (order.type === 'MARKET') {
+        b.free -= qty;
+      } else {
+        order.locked -= qty;
+        b.locked -= qty;
+      }
+      commission = feeOf(quote, bps);
+      commissionAsset = quoteAsset;
+      account.balance(quoteAsset).free += quote - commission;
+    }
+    order.executedQty += qty;
+    order.cummulativeQuoteQty += quote;
+    order.status = order.executedQty >= order.origQty ? 'FILLED' : 'PARTIALLY_FILLED';
+    order.updateTime = time;
+    order.fills.push({ price, qty, commission, commissionAsset, tradeId });
+    if (order.status === 'FILLED') market.removeResting(order);
+    const trade: SimTrade = { id: tradeId, symbol: order.symbol, orderId: order.orderId, price, qty, quoteQty: quote, commission, commissionAsset, time, isBuyer: order.side === 'BUY', isMaker };
+    account.trades.push(trade);
+    account.updateTime = time;
+    this.emit('execution', account, order, { type: 'TRADE', time, trade });
+  }
+
+  private emitPositions(account: Account, spec: SymbolSpec, time: number): void {
+    account.updateTime = time;
+    this.emit('accountPosition', account, [spec.base, spec.quote], time);
+  }
+}
+
+export { BinanceError };
