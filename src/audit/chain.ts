@@ -1,5 +1,5 @@
 // The hash chain: how an audit entry's hash is computed from its fields and the previous hash.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEntry } from '../kernel/store.ts';
 
 /** prevHash of the first entry. */
@@ -21,12 +21,25 @@ export interface AuditFields {
  * parse the payload, and any change to its stored bytes changes the hash.
  */
 export function entryText(fields: AuditFields): string {
-  return `{"actor":${JSON.stringify(fields.actor)},"kind":${JSON.stringify(fields.kind)},"payload":${fields.payload},"seq":${fields.seq},"time":${fields.time}}`;
+  return `{"actor":${quoted(fields.actor)},"kind":${quoted(fields.kind)},"payload":${fields.payload},"seq":${fields.seq},"time":${fields.time}}`;
+}
+
+/** Actors and kinds repeat: their JSON forms are kept (verification is hash-bound, this is a measurable share). */
+const QUOTED = new Map<string, string>();
+
+function quoted(text: string): string {
+  let json = QUOTED.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (QUOTED.size >= 4096) QUOTED.clear();
+    QUOTED.set(text, json);
+  }
+  return json;
 }
 
 /** SHA-256, lowercase hex, of the UTF-8 bytes of entryText(fields) followed by prevHash (64 hex characters). */
 export function entryHash(fields: AuditFields, prevHash: string): string {
-  return createHash('sha256').update(entryText(fields)).update(prevHash).digest('hex');
+  return hash('sha256', entryText(fields) + prevHash, 'hex');
 }
 
 /** True when the entry's stored hash matches its fields and stored prevHash as if it sat at `seq`. */

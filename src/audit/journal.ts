@@ -1,5 +1,6 @@
 // The journal writer: group commit of journal records and audit entries; each append resolves once durable.
 import { randomUUID } from 'node:crypto';
+import { formatMoney } from '../core/decimal.ts';
 import type { Clock } from '../kernel/clock.ts';
 import {
   type AuditEntry,
@@ -281,7 +282,9 @@ export class Journal {
   }
 
   appendFills(fills: readonly FillRecord[]): Promise<void> {
-    return this.append('fills', fills, (f) => ({ actor: this.actorOf(f.runId), kind: 'fill', payload: f, time: f.time }));
+    // Money in the audit payload as exact decimal strings of the currency, as people read it.
+    const payload = (f: FillRecord) => ({ ...f, notional: formatMoney(f.notional), fee: formatMoney(f.fee), tax: formatMoney(f.tax) });
+    return this.append('fills', fills, (f) => ({ actor: this.actorOf(f.runId), kind: 'fill', payload: payload(f), time: f.time }));
   }
 
   appendPositions(positions: readonly PositionRecord[]): Promise<void> {

@@ -47,8 +47,8 @@ const MAX_LINK_DEPTH = 32;
  * Walks the log by ascending seq from 1. The first problem wins: a seq gap is `missing`; an entry
  * whose hash does not match its own fields is `reordered` when it matches at another seq (found by
  * following its prevHash), else `changed`; an entry that matches but does not link to its
- * predecessor is `reordered` when the hash it links to exists elsewhere, else the predecessor was
- * rewritten with a recomputed hash (`changed` at the predecessor). Finally the count and head must
+ * predecessor is `reordered` when the hash it links to exists elsewhere or another entry links to
+ * the predecessor, else the predecessor was rewritten with a recomputed hash (`changed` there). Finally the count and head must
  * equal the checkpoint: fewer entries is `truncated`.
  */
 export async function verifyAuditLog(reader: AuditReader, options: VerifyOptions = {}): Promise<AuditVerification> {
@@ -75,6 +75,10 @@ export async function verifyAuditLog(reader: AuditReader, options: VerifyOptions
         const linked = await reader.findAuditByHash(entry.prevHash);
         if (linked !== undefined) {
           return broken(entry.seq, AuditBreak.Reordered, `seq ${entry.seq} links to the entry now at seq ${linked.seq}, not to seq ${entry.seq - 1}`, checked);
+        }
+        const follower = await reader.findAuditByPrevHash(prevHash);
+        if (follower !== undefined && follower.seq !== entry.seq) {
+          return broken(entry.seq, AuditBreak.Reordered, `the entry that links to seq ${entry.seq - 1} sits at seq ${follower.seq}, not at seq ${entry.seq}`, checked);
         }
         if (entry.seq > 1) {
           return broken(entry.seq - 1, AuditBreak.Changed, `seq ${entry.seq - 1} was rewritten with a recomputed hash: seq ${entry.seq} links to a hash no entry has`, checked - 1);

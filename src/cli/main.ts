@@ -1,10 +1,14 @@
 // The `traider` command line: thin wrappers over the use-cases in src/app.
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './audit-command.ts';
 import { backtestCommand } from './backtest-command.ts';
+import { bookCommand } from './book-command.ts';
 import { configCommand } from './config-command.ts';
 import { liveCommand, paperCommand } from './session-command.ts';
 import { ExitCode, reportError } from './errors.ts';
+import { exchangeSimCommand } from './exchange-sim-command.ts';
 import { riskCommand } from './risk-command.ts';
+import { runsCommand } from './runs-command.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
@@ -14,8 +18,12 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
   program.addCommand(backtestCommand(io));
+  program.addCommand(bookCommand(io));
   program.addCommand(configCommand(io));
   program.addCommand(riskCommand(io));
+  program.addCommand(exchangeSimCommand(io));
+  program.addCommand(runsCommand(io));
+  program.addCommand(auditCommand(io));
   program.addCommand(paperCommand(io));
   program.addCommand(liveCommand(io));
   for (const command of program.commands) command.exitOverride();

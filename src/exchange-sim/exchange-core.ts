@@ -1,7 +1,7 @@
 // The matching engine and ledger: order entry and cancel, fills against the merged book, resting orders
 // filled when the replayed price crosses them, balances (free/locked) and fees, and the events streams need.
-import { Account, Accounts } from './accounts.ts';
-import { BinanceError, Errors } from './errors.ts';
+import type { Account, Accounts } from './accounts.ts';
+import { Errors } from './errors.ts';
 import { isOpen, type OrderKind, type Side, type SimOrder, type SimTrade, type TimeInForce } from './orders.ts';
 import type { SymbolReplay } from './replay.ts';
 import { SymbolMarket, type DepthDiff, type PublicTrade, type TakerPlan } from './symbol-market.ts';
@@ -96,9 +96,10 @@ export class ExchangeCore {
     const now = this.clock.now();
     for (const market of this.markets.values()) {
       const from = market.lastTime;
+      if (now < from) market.lastTime = now;
       if (now > from) {
         this.fillCrossed(market, from, now);
-        const qty = floorTo(BigInt(Math.floor((market.replay.volumeAt(now) * (now - from) * 1e8) / market.replay.intervalMs)), market.spec.step);
+        const qty = floorTo(BigInt(Math.floor((market.replay.volumeAt(now) * Math.min(now - from, market.replay.intervalMs) * 1e8) / market.replay.intervalMs)), market.spec.step);
         const before = market.replay.priceAt(from);
         const price = market.replay.priceAt(now);
         if (qty > 0n && now >= market.replay.firstTime && now < market.replay.endTime) {
@@ -107,11 +108,16 @@ export class ExchangeCore {
         }
         market.lastTime = now;
       }
-      market.book.update(Math.max(now, market.lastTime));
-      const diff = market.publish(now);
-      if (diff) this.emit('depth', market, diff);
+      market.book.update(now);
+      this.publish(market, now);
       this.emit('stepped', market, now);
     }
+  }
+
+  /** Publish the book's changes (after a step, and right after orders change it). */
+  private publish(market: SymbolMarket, time: number): void {
+    const diff = market.publish(time);
+    if (diff) this.emit('depth', market, diff);
   }
 
   /** Resting orders whose price the replay reached in (from, to] fill completely, as makers, at their price. */
@@ -233,6 +239,7 @@ export class ExchangeCore {
       else this.finish(account, order, 'EXPIRED', now);
     }
     for (const touchedAccount of touched) this.emitPositions(touchedAccount, spec, now);
+    this.publish(market, now);
     return order;
   }
 
@@ -246,6 +253,7 @@ export class ExchangeCore {
     const cancelClientId = newClientOrderId ?? `cancel-${++this.cancelIds}`;
     this.finish(account, order, 'CANCELED', now, cancelClientId);
     this.emitPositions(account, market.spec, now);
+    this.publish(market, now);
     return { order, cancelClientId };
   }
 
@@ -326,4 +334,3 @@ export class ExchangeCore {
   }
 }
 
-export { BinanceError };

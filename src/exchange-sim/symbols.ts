@@ -24,14 +24,14 @@ function clamp(value: number, lo: number, hi: number): number {
 }
 
 /**
- * Ticks of about 1e-6 of the price (BTC at 50,000: 0.01) and quantity steps worth between 0.1 and 1 quote
- * units (BTC: 0.00001), both powers of ten between 1e-8 and 1; minimum notional 5 quote units.
+ * Ticks of about 1e-6 of the price, at most 0.01 (BTC at 50,000 or 100,000: 0.01), and quantity steps worth
+ * between 0.1 and 1 quote units (BTC at 50,000: 0.00001), powers of ten from 1e-8; minimum notional 5 quote units.
  */
 export function specFor(series: BarSeries, index: number): SymbolSpec {
   const [base, quote] = series.symbol.split('/');
   if (base === undefined || quote === undefined) throw new Error(`${series.source.file}: not a crypto pair (${series.symbol}); the exchange simulator needs BASE/QUOTE data`);
   const reference = series.close[0]! > 0 ? series.close[0]! : 1;
-  const tickExp = clamp(Math.floor(Math.log10(reference)) - 6, -8, 0);
+  const tickExp = clamp(Math.floor(Math.log10(reference)) - 6, -8, -2);
   const stepExp = clamp(Math.floor(Math.log10(1 / reference)), -8, 0);
   const tick = 10n ** BigInt(tickExp + 8);
   const step = 10n ** BigInt(stepExp + 8);

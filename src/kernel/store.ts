@@ -238,6 +238,8 @@ export interface AuditReader {
   readAudit(query: AuditQuery): Promise<AuditEntry[]>;
   /** The entry with this hash, wherever it sits (used to explain a broken link). */
   findAuditByHash(hash: string): Promise<AuditEntry | undefined>;
+  /** The entry that links to this hash (its prevHash), wherever it sits. */
+  findAuditByPrevHash(prevHash: string): Promise<AuditEntry | undefined>;
   /** The highest-seq entry and the checkpoint, each undefined when absent. */
   auditHead(): Promise<{ last: AuditEntry | undefined; checkpoint: AuditCheckpoint | undefined }>;
 }

@@ -2,7 +2,7 @@
 // receives the DENIED event, the denial carries the numbers (value, limit) and the kernel counts it.
 import { describe, expect, it } from 'vitest';
 import { Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../src/core/order.ts';
-import { BreakerLevel, DenialReason } from '../../src/engines/risk/codes.ts';
+import { BreakerLevel, DenialReason, RiskMode } from '../../src/engines/risk/codes.ts';
 import { ashareInstrument, cryptoInstrument } from '../sim/helpers.ts';
 import { DAY, Harness, HOUR, MINUTE, T0 } from './helpers.ts';
 
@@ -91,6 +91,19 @@ describe('size and value limits', () => {
     expect(counts(h)).toEqual({ MAX_EXPOSURE: 1 });
   });
 
+  it('under --risk-mode sizes increasing orders to the mode exposure headroom, then denies with MAX_EXPOSURE (mode limit)', () => {
+    const h = new Harness({ capital: 100_000, engine: { mode: RiskMode.LiveMinimal } });
+    h.bar(100);
+    const first = h.buy(100);
+    expect(first.quantity).toBe(20);
+    h.bar(100);
+    expect(h.position()).toBe(20);
+    expectDenied(h, h.buy(10), DenialReason.MaxExposure, { value: 0.03, limit: 0.02 });
+    // Reducing orders are not sized.
+    expect(h.sell(20).quantity).toBe(20);
+    expect(counts(h)).toEqual({ MAX_EXPOSURE: 1 });
+  });
+
   it('denies a buy worth more than the free cash (cash less open buys) with INSUFFICIENT_BALANCE', () => {
     const h = new Harness({ capital: 100_000 });
     h.bar(100);
@@ -171,6 +184,16 @@ describe('price checks', () => {
     h.bar({ close: 9.2, preClose: 10 });
     expectDenied(h, h.buy(100, { type: OrderType.Limit, price: 8.99 }), DenialReason.PriceLimit, { value: 8.99, limit: 9 });
     expect(counts(h)).toEqual({ PRICE_LIMIT: 2 });
+  });
+
+  it('after the 15:00 close (a daily bar) checks A-share prices against the next session limits, from that close', () => {
+    const h = new Harness({ instruments: [ashareInstrument()], capital: 1_000_000, start: Date.UTC(2024, 0, 2), risk: { preTrade: { priceBandBps: 1500 } } });
+    h.bar({ open: 10.2, close: 10.95, preClose: 10, openTime: Date.UTC(2024, 0, 2), intervalMs: DAY });
+    // Today's limits were 9.00 .. 11.00; tomorrow's are 9.86 .. 12.05 (10.95 -/+ 10%, half up to the fen).
+    expectPassed(h.buy(100, { type: OrderType.Limit, price: 11.5 }));
+    expectPassed(h.buy(100, { type: OrderType.Limit, price: 12.05 }));
+    expectDenied(h, h.buy(100, { type: OrderType.Limit, price: 12.06 }), DenialReason.PriceLimit, { value: 12.06, limit: 12.05 });
+    expectDenied(h, h.buy(100, { type: OrderType.Limit, price: 9.85 }), DenialReason.PriceLimit, { value: 9.85, limit: 9.86 });
   });
 
   it('denies orders on a symbol without any price yet with NO_QUOTE', () => {
@@ -289,7 +312,7 @@ describe('daily loss and breaker levels', () => {
   it('uses the mode daily loss under --risk-mode (LIVE_SCALED step 1: 2%)', () => {
     const h = new Harness({
       capital: 100_000,
-      engine: { mode: 'LIVE_SCALED', scaledStep: 0 },
+      engine: { mode: RiskMode.LiveScaled, scaledStep: 0 },
       risk: { breakers: { live: { dailyLoss: { threshold: 0.05 }, drawdown: { threshold: 0.5 } } } },
     });
     h.bar(100);

@@ -45,6 +45,7 @@ function journalTables(dialect: StoreDialect): string[] {
     )`,
     `CREATE INDEX runs_started_at ON runs (started_at)`,
     `CREATE TABLE orders (
+      id ${rowId},
       ${run},
       order_id ${text} NOT NULL,
       symbol ${text} NOT NULL,
@@ -59,7 +60,7 @@ function journalTables(dialect: StoreDialect): string[] {
       filled_quantity ${real} NOT NULL,
       created_at ${int} NOT NULL,
       updated_at ${int} NOT NULL,
-      PRIMARY KEY (run_id, order_id)
+      UNIQUE (run_id, order_id)
     )`,
     `CREATE TABLE order_events (
       id ${rowId},
@@ -204,10 +205,12 @@ function auditTables(dialect: StoreDialect): string[] {
     `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION traider_audit_append_only()`,
     `CREATE FUNCTION traider_audit_checkpoint_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF TG_OP <> 'UPDATE' OR NEW.entry_count < OLD.entry_count OR NEW.head_seq < OLD.head_seq THEN
-          RAISE EXCEPTION 'audit_checkpoint only moves forward: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+        IF TG_OP = 'UPDATE' THEN
+          IF NEW.entry_count >= OLD.entry_count AND NEW.head_seq >= OLD.head_seq THEN
+            RETURN NEW;
+          END IF;
         END IF;
-        RETURN NEW;
+        RAISE EXCEPTION 'audit_checkpoint only moves forward: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`,
     `CREATE TRIGGER audit_checkpoint_forward_only BEFORE UPDATE OR DELETE ON audit_checkpoint FOR EACH ROW EXECUTE FUNCTION traider_audit_checkpoint_forward_only()`,
     `CREATE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION traider_audit_checkpoint_forward_only()`,

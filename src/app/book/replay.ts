@@ -28,7 +28,9 @@ export async function readCaptureText(file: string): Promise<string> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new Error(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new Error(`${file}: cannot read the file: ${why}`);
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -115,15 +117,17 @@ export function eventsBeforeSnapshot(capture: BinanceCapture): number {
 
 const MAX_MISMATCHES = 5;
 
-/** Replay a parsed capture: diffs in receive order, the snapshot inserted where it was received. */
-export function replayBinanceCapture(capture: BinanceCapture): BinanceReplayResult {
+/**
+ * Replay a parsed capture into `book` (default: a new one): diffs in receive order, the snapshot
+ * inserted where it was received.
+ */
+export function replayBinanceCapture(capture: BinanceCapture, book: OrderBook = new OrderBook()): BinanceReplayResult {
   const { snapshot, bookTicker } = capture;
   const diffs = capture.diffs.diffs;
   const tickerRow = new Map<number, number>();
   if (bookTicker !== undefined) {
     for (let r = 0; r < bookTicker.count; r++) if (!tickerRow.has(bookTicker.updateId[r])) tickerRow.set(bookTicker.updateId[r], r);
   }
-  const book = new OrderBook(4096);
   let checked = 0;
   let matches = 0;
   const mismatches: TopMismatch[] = [];

@@ -49,11 +49,22 @@ const cooldownSchema = z.string().refine((text) => parseCooldown(text) !== undef
   error: 'must be next-trading-day, next-trading-day+<duration>, next-week, while-above or a duration such as 24h, 90m',
 });
 
-const triggerSchema = (defaults: TriggerConfig) =>
+/**
+ * What a trigger's threshold measures: a fraction of equity (losses, drawdown, VaR) or a correlation
+ * coefficient, both at most 1; a count of failures (a whole number); or milliseconds.
+ */
+type ThresholdKind = 'fraction' | 'count' | 'ms';
+
+const thresholdSchema = (kind: ThresholdKind) =>
+  kind === 'fraction' ? z.number().gt(0).max(1)
+  : kind === 'count' ? z.number().int().min(1)
+  : z.number().gt(0);
+
+const triggerSchema = (defaults: TriggerConfig, kind: ThresholdKind) =>
   z
     .strictObject({
       enabled: z.boolean().default(defaults.enabled),
-      threshold: z.number().gt(0).default(defaults.threshold),
+      threshold: thresholdSchema(kind).default(defaults.threshold),
       level: z.enum(LEVELS).default(defaults.level as (typeof LEVELS)[number]),
       cooldown: cooldownSchema.default(formatCooldown(defaults.cooldown)),
     })
@@ -62,14 +73,14 @@ const triggerSchema = (defaults: TriggerConfig) =>
 const profileSchema = (defaults: BreakerProfile) =>
   z
     .strictObject({
-      dailyLoss: triggerSchema(defaults.dailyLoss),
-      weeklyLoss: triggerSchema(defaults.weeklyLoss),
-      drawdown: triggerSchema(defaults.drawdown),
-      dataStale: triggerSchema(defaults.dataStale),
-      dataFailures: triggerSchema(defaults.dataFailures),
-      apiLatency: triggerSchema(defaults.apiLatency),
-      correlation: triggerSchema(defaults.correlation),
-      varLimit: triggerSchema(defaults.varLimit),
+      dailyLoss: triggerSchema(defaults.dailyLoss, 'fraction'),
+      weeklyLoss: triggerSchema(defaults.weeklyLoss, 'fraction'),
+      drawdown: triggerSchema(defaults.drawdown, 'fraction'),
+      dataStale: triggerSchema(defaults.dataStale, 'ms'),
+      dataFailures: triggerSchema(defaults.dataFailures, 'count'),
+      apiLatency: triggerSchema(defaults.apiLatency, 'ms'),
+      correlation: triggerSchema(defaults.correlation, 'fraction'),
+      varLimit: triggerSchema(defaults.varLimit, 'fraction'),
     })
     .prefault({});
 

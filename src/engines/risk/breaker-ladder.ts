@@ -101,6 +101,12 @@ export class BreakerLadder {
   /** Drop causes that have cooled down, no longer hold and need no reset; report a lower level once. */
   expire(time: number): void {
     if (time < this.nextExpiry) return;
+    const dropped = this.dropCooled(time);
+    if (dropped) this.recompute(time, dropped.cause, dropped.value, dropped.threshold, {});
+  }
+
+  /** Removes the causes `expire` would drop, without reporting; returns the last one dropped. */
+  private dropCooled(time: number): ActiveCause | undefined {
     let dropped: ActiveCause | undefined;
     let next = Infinity;
     for (let i = 0; i < this.slots.length; i++) {
@@ -115,7 +121,7 @@ export class BreakerLadder {
       }
     }
     this.nextExpiry = next;
-    if (dropped) this.recompute(time, dropped.cause, dropped.value, dropped.threshold, {});
+    return dropped;
   }
 
   /** A person sets the MANUAL level; it holds, whatever the level, until a reset. */
@@ -136,8 +142,9 @@ export class BreakerLadder {
     this.activeMask &= ~(1 << SLOT_OF[BreakerCause.Manual]);
     for (const entry of this.slots) if (entry) entry.awaitingReset = false;
     this.nextExpiry = -Infinity;
-    this.expire(time);
-    this.recompute(time, BreakerCause.Manual, 0, 0, { actor, detail: 'reset' });
+    // One event for whatever the reset lowers, naming who did it (and the cause it cleared, if any).
+    const dropped = this.dropCooled(time);
+    this.recompute(time, dropped?.cause ?? BreakerCause.Manual, dropped?.value ?? 0, dropped?.threshold ?? 0, { actor, detail: 'reset' });
   }
 
   /**

@@ -1,13 +1,13 @@
 // The risk engine: the kernel's RiskGate. Pre-trade checks on every order, breakers on every bar,
 // the kill switch, and the emergency close. Same engine in backtest, paper and live.
 import type { Bar } from '../../core/bar.ts';
-import { DailyLimitTracker } from '../../core/ashare-rules.ts';
-import { Market, MS_PER_DAY, SHANGHAI_OFFSET_MS, tradingDayOf, tradingWeekOf } from '../../core/market.ts';
+import { DailyLimitTracker, dailyLimitFraction, priceLimits } from '../../core/ashare-rules.ts';
+import { ASHARE_DAILY_CLOSE_OFFSET_MS, Market, MS_PER_DAY, SHANGHAI_OFFSET_MS, tradingDayOf, tradingWeekOf } from '../../core/market.ts';
 import { type Order, OrderSide, OrderType } from '../../core/order.ts';
 import { Topic } from '../../kernel/message-bus.ts';
 import type { OrderDenial, RiskContext, RiskGate } from '../../kernel/ports.ts';
 import { BreakerLadder, type BreakerEvent } from './breaker-ladder.ts';
-import { BreakerCause, BreakerLevel, DenialReason, levelRank, RiskMode } from './codes.ts';
+import { BreakerCause, BreakerLevel, DenialReason, levelRank, needsReset, RiskMode } from './codes.ts';
 import { type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimits, profileFor, type RiskConfig, type TriggerConfig } from './config.ts';
 import { PortfolioMonitor } from './portfolio-monitor.ts';
 import { checkOrder, OrderRateLimiter, type SymbolLimits } from './pre-trade.ts';
@@ -28,6 +28,27 @@ class VolatilityTracker {
     this.value = this.atr.update(high, low, close);
     if (this.value === this.value) this.norm = this.average.update(this.value);
   }
+}
+
+/**
+ * The equity at or below which a loss of `threshold` from `start` may have been reached. Set a hair
+ * above start x (1 - threshold): equity that rounds to the threshold itself must reach the exact
+ * check ((start - equity) / start >= threshold), not be skipped by the fast path.
+ */
+function floorOf(start: number, threshold: number): number {
+  return start * (1 - threshold) * (1 + 1e-9);
+}
+
+/** Topic of the emergency close's reports of what market rules keep it from selling now. */
+export const EMERGENCY_TOPIC = 'risk.emergency';
+
+/** Part of a position the emergency close cannot sell now; its order keeps working at the venue. */
+export interface HeldBack {
+  readonly time: number;
+  readonly symbol: string;
+  readonly quantity: number;
+  /** T_PLUS_ONE: bought today (A-shares); LIMIT_DOWN: the last price is at the daily limit-down. */
+  readonly reason: 'T_PLUS_ONE' | 'LIMIT_DOWN';
 }
 
 /** Whether a loss condition currently holds and until when the ladder has it cooling down. */
@@ -59,6 +80,9 @@ export class RiskEngine implements RiskGate {
   private volatility: (VolatilityTracker | undefined)[] = [];
   /** Per symbol: the market's UTC offset for trading days (A-shares: Shanghai). */
   private dayOffset = new Float64Array(0);
+  /** A-shares: raw last close and its adjustment factor, for the next session's limits after the close. */
+  private lastRawClose = new Float64Array(0);
+  private lastFactor = new Float64Array(0);
   /** When the current trading day of the account ends (UTC ms): the per-bar path only compares. */
   private dayEnds = -Infinity;
   private monitor!: PortfolioMonitor;
@@ -78,6 +102,8 @@ export class RiskEngine implements RiskGate {
   private readonly drawdownState: LossState = { holding: false, until: -Infinity };
   private consecutiveDataFailures = 0;
   readonly deniedCounts = new Map<string, number>();
+  /** Every part of a position an emergency close could not sell at once, and why. */
+  readonly heldBack: HeldBack[] = [];
 
   constructor(options: RiskEngineOptions = {}) {
     this.config = options.config ?? DEFAULT_RISK_CONFIG;
@@ -115,6 +141,8 @@ export class RiskEngine implements RiskGate {
     this.volatility = context.instruments.map(() => (this.limitsOfMode ? new VolatilityTracker() : undefined));
     this.monitor = new PortfolioMonitor(context.instruments.length, this.config.monitorDays);
     this.dayOffset = Float64Array.from(context.instruments, (i) => (i.market === Market.AShare ? SHANGHAI_OFFSET_MS : 0));
+    this.lastRawClose = new Float64Array(context.instruments.length).fill(NaN);
+    this.lastFactor = new Float64Array(context.instruments.length).fill(1);
   }
 
   // ---- pre-trade ---------------------------------------------------------------------------
@@ -146,15 +174,18 @@ export class RiskEngine implements RiskGate {
     for (let i = 0; i < context.instruments.length; i++) exposure += Math.abs(context.heldQuantity(i)) * context.lastPrice(i);
     for (const order of context.openOrders()) if (order.side === OrderSide.Buy) exposure += order.remainingQuantity * (order.price ?? context.lastPrice(context.symbolIndex(order.symbol)));
     const atr = this.volatility[index];
-    sized = sizeWithinLimits(sized, limits, {
+    const decision = sizeWithinLimits(sized, limits, {
       equity: context.equity(),
       price,
       stopDistance: atr ? ATR_STOP_MULTIPLE * atr.value : NaN,
       currentExposure: exposure,
       volatility: atr ? atr.value : NaN,
       normalVolatility: atr ? atr.norm : NaN,
-    }).quantity;
-    return sized;
+    });
+    // No room left under the exposure cap: leave the size alone so the pre-trade chain denies the order
+    // with MAX_EXPOSURE and its numbers, not the kernel with "rounds to 0".
+    if (decision.boundBy === 'exposure' && context.instruments[index]!.roundQuantity(decision.quantity) <= 0) return sized;
+    return decision.quantity;
   }
 
   checkSubmit(order: Order): OrderDenial | undefined {
@@ -198,9 +229,22 @@ export class RiskEngine implements RiskGate {
     return denial;
   }
 
+  /**
+   * Today's A-share limits while the day's session can still trade; after its 15:00 close an order is
+   * for the next session, whose limits come from today's close (a daily bar's strategy decides then).
+   */
   private symbolLimits(index: number): SymbolLimits | undefined {
     const tracker = this.limitTrackers[index];
-    return tracker ? { up: tracker.up, down: tracker.down } : undefined;
+    if (tracker === undefined) return undefined;
+    const sessionEnd = tracker.day * MS_PER_DAY + ASHARE_DAILY_CLOSE_OFFSET_MS; // 15:00 Shanghai of the tracker's day
+    if (this.context.clock.now() < sessionEnd || tracker.up === Infinity) return { up: tracker.up, down: tracker.down };
+    const instrument = this.context.instruments[index]!;
+    const fraction = dailyLimitFraction(instrument, tracker.day + 1);
+    const raw = this.lastRawClose[index]!;
+    if (fraction === undefined || !Number.isFinite(raw)) return { up: Infinity, down: 0 };
+    const next = priceLimits(instrument, raw, fraction);
+    const factor = this.lastFactor[index]!;
+    return { up: next.up * factor, down: next.down * factor };
   }
 
   // ---- breakers ----------------------------------------------------------------------------
@@ -208,7 +252,11 @@ export class RiskEngine implements RiskGate {
   onBar(bar: Bar, index: number): void {
     const tracker = this.limitTrackers[index];
     const instrumentDay = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
-    if (tracker !== undefined) tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
+    if (tracker !== undefined) {
+      tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
+      this.lastFactor[index] = bar.adjustmentFactor ?? 1;
+      this.lastRawClose[index] = bar.close / this.lastFactor[index]!;
+    }
     const volatility = this.volatility[index];
     if (volatility !== undefined) volatility.update(bar.high, bar.low, bar.close);
     if (this.monitor.onBar(index, instrumentDay, bar.close)) this.portfolioDirty = true;
@@ -224,7 +272,7 @@ export class RiskEngine implements RiskGate {
     if (now >= this.dayEnds) this.startDay(now);
     if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) {
       this.peakEquity = equity;
-      this.drawdownFloor = this.profile.drawdown.enabled ? equity * (1 - this.profile.drawdown.threshold) : -Infinity;
+      this.drawdownFloor = this.profile.drawdown.enabled ? floorOf(equity, this.profile.drawdown.threshold) : -Infinity;
     }
     this.lastEquity = equity;
     // Floors are the equity at which each loss trigger fires; above all of them nothing can trip.
@@ -234,8 +282,9 @@ export class RiskEngine implements RiskGate {
     this.lossTrigger(BreakerCause.WeeklyLoss, p.weeklyLoss, this.weeklyState, (this.weekStartEquity - equity) / this.weekStartEquity, now);
     this.lossTrigger(BreakerCause.Drawdown, p.drawdown, this.drawdownState, (this.peakEquity - equity) / this.peakEquity, now);
     if (this.portfolioDirty) {
-      this.portfolioDirty = false;
       this.portfolioTriggers(equity, now);
+      // Emergency orders skip the pre-trade chain that marks positions as changing: look again until they are done.
+      this.portfolioDirty = this.context.openOrders().some((o) => o.emergency);
     }
     this.ladder.expire(now);
   }
@@ -252,8 +301,8 @@ export class RiskEngine implements RiskGate {
       this.weekStartEquity = this.dayStartEquity;
     }
     const p = this.profile;
-    this.dailyFloor = p.dailyLoss.enabled ? this.dayStartEquity * (1 - p.dailyLoss.threshold) : -Infinity;
-    this.weeklyFloor = p.weeklyLoss.enabled ? this.weekStartEquity * (1 - p.weeklyLoss.threshold) : -Infinity;
+    this.dailyFloor = p.dailyLoss.enabled ? floorOf(this.dayStartEquity, p.dailyLoss.threshold) : -Infinity;
+    this.weeklyFloor = p.weeklyLoss.enabled ? floorOf(this.weekStartEquity, p.weeklyLoss.threshold) : -Infinity;
   }
 
   /** The ladder is called only on transitions: while a condition holds inside its cooldown this is two comparisons. */
@@ -349,21 +398,31 @@ export class RiskEngine implements RiskGate {
   /**
    * Closing orders for every position (or the given symbols) in this same event. The participation
    * cap is waived for them; T+1 and limit-down are not (the venue keeps those parts working).
-   * Returns what market rules keep open now.
+   * What market rules keep from selling now is returned, kept in `heldBack` and published on
+   * EMERGENCY_TOPIC.
    */
-  flatten(indices?: readonly number[]): string[] {
+  flatten(indices?: readonly number[]): HeldBack[] {
     const context = this.context;
-    const keptOpen: string[] = [];
+    const time = context.clock.now();
+    const reports: HeldBack[] = [];
     const targets = indices ?? context.instruments.map((_, i) => i);
     for (const i of targets) {
       const quantity = context.heldQuantity(i);
       if (quantity <= 0) continue;
       const symbol = context.instruments[i]!.symbol;
-      const sellable = context.instruments[i]!.market === Market.AShare ? context.sellableQuantity(symbol) : quantity;
-      if (sellable < quantity) keptOpen.push(`${symbol}: ${quantity - sellable} held back by T+1`);
+      const sellable = context.instruments[i]!.market === Market.AShare ? Math.min(quantity, context.sellableQuantity(symbol)) : quantity;
+      if (sellable < quantity) reports.push({ time, symbol, quantity: quantity - sellable, reason: 'T_PLUS_ONE' });
+      const tracker = this.limitTrackers[i];
+      const down = tracker === undefined ? 0 : this.symbolLimits(i)!.down;
+      if (sellable > 0 && context.lastPrice(i) <= down * (1 + 1e-9)) reports.push({ time, symbol, quantity: sellable, reason: 'LIMIT_DOWN' });
       context.submitEmergencyOrder({ symbol, side: OrderSide.Sell, type: OrderType.Market, quantity, tag: 'emergency-close' });
     }
-    return keptOpen;
+    this.portfolioDirty = true;
+    for (const report of reports) {
+      this.heldBack.push(report);
+      context.publish(EMERGENCY_TOPIC, report);
+    }
+    return reports;
   }
 
   // ---- operator controls and live feeds ---------------------------------------------------------
@@ -381,9 +440,21 @@ export class RiskEngine implements RiskGate {
     this.ladder.setManual(level, this.context.clock.now(), actor, detail);
   }
 
-  /** A named person clears the manual level and the reset requirement of HALT_ALL_TRADING / EMERGENCY_CLOSE. */
+  /**
+   * A named person clears the manual level and the reset requirement of HALT_ALL_TRADING /
+   * EMERGENCY_CLOSE. A drawdown that needed the reset is measured from the equity at the reset from
+   * then on (else the flattened account would stay below its old peak, and halted, for ever).
+   */
   reset(actor: string): void {
-    this.ladder.reset(actor, this.context.clock.now());
+    if (!actor.trim()) throw new RangeError('reset needs the name of the person doing it');
+    const now = this.context.clock.now();
+    const drawdown = this.profile.drawdown;
+    if (this.ladder.isActive(BreakerCause.Drawdown) && needsReset(drawdown.level)) {
+      this.peakEquity = this.context.equity();
+      this.drawdownFloor = floorOf(this.peakEquity, drawdown.threshold);
+      this.lossTrigger(BreakerCause.Drawdown, drawdown, this.drawdownState, 0, now);
+    }
+    this.ladder.reset(actor, now);
   }
 
   /** Live data clients report the age of their freshest quote (ms). Not used in backtests. */
@@ -391,7 +462,7 @@ export class RiskEngine implements RiskGate {
     const trigger = this.profile.dataStale;
     if (this.backtest || !trigger.enabled) return;
     const now = this.context.clock.now();
-    if (ageMs > trigger.threshold) this.ladder.trip(BreakerCause.DataStale, trigger.level, ageMs, trigger.threshold, now, now);
+    if (ageMs > trigger.threshold) this.ladder.trip(BreakerCause.DataStale, trigger.level, ageMs, trigger.threshold, now, this.cooldownEnd(trigger.cooldown, now));
     else {
       this.ladder.release(BreakerCause.DataStale);
       this.ladder.expire(now);

@@ -1,6 +1,6 @@
 // Order-book features computed from an OrderBook (formulas in docs/order-book.md). All read the book
 // without allocating except priceImpact, which returns a small result object.
-import type { BookLadder } from './ladder.ts';
+import type { Ladder } from './ladder.ts';
 import type { OrderBook, TopOfBook } from './order-book.ts';
 
 /** Best ask - best bid (NaN when a side is empty). */
@@ -28,7 +28,7 @@ export function imbalance(book: OrderBook, levels = 1): number {
   return (bid - ask) / (bid + ask);
 }
 
-function sumQty(ladder: BookLadder, levels: number): number {
+function sumQty(ladder: Ladder, levels: number): number {
   const n = Math.min(levels, ladder.size);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += ladder.qtyAt(i);

@@ -1,6 +1,9 @@
 // Level-2 order books: the sorted-ladder book, Binance snapshot+diff sync, Kraken checksummed books,
 // capture parsers and book features. See docs/order-book.md.
-export { BookLadder } from './ladder.ts';
+export { SortedLadder } from './ladder.ts';
+export type { Ladder } from './ladder.ts';
+export { TickLadder, decimalsOf } from './tick-ladder.ts';
+export type { TickLadderOptions } from './tick-ladder.ts';
 export { ASK, BID, OrderBook } from './order-book.ts';
 export type { BookSide, Level, TopOfBook } from './order-book.ts';
 export { DepthDiffs } from './depth-diffs.ts';

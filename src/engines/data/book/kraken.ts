@@ -7,7 +7,7 @@
 // keeps numbers and re-prints them with toFixed(decimals of the pair, read from the snapshot).
 import { crc32 } from './crc32.ts';
 import { OrderBook } from './order-book.ts';
-import type { BookLadder } from './ladder.ts';
+import type { Ladder } from './ladder.ts';
 
 /** [price, volume, timestamp, ("r" = republish)] as Kraken sends them. */
 export type KrakenLevel = readonly [price: string, volume: string, ...rest: unknown[]];
@@ -89,7 +89,7 @@ export class KrakenBook {
 
   constructor(depth = 1000) {
     this.depth = depth;
-    this.book = new OrderBook(Math.max(64, depth * 2));
+    this.book = new OrderBook({ windowTicks: 1 << 14 });
   }
 
   /** Apply a snapshot (replaces the book) or an update, then truncate each side to `depth` levels. */
@@ -122,7 +122,7 @@ export class KrakenBook {
     return crc32(this.checksumString());
   }
 
-  private applySide(ladder: BookLadder, levels: readonly KrakenLevel[], count: boolean): void {
+  private applySide(ladder: Ladder, levels: readonly KrakenLevel[], count: boolean): void {
     for (const level of levels) {
       ladder.set(parseNumber(level[0], 'price'), parseNumber(level[1], 'volume'));
       if (count) this.updates++;

@@ -1,5 +1,6 @@
-// A level-2 order book: two BookLadders (bids and asks) with O(1) top of book.
-import { BookLadder } from './ladder.ts';
+// A level-2 order book: two price-indexed TickLadders (bids and asks) with O(1) top of book.
+import { TickLadder } from './tick-ladder.ts';
+import type { TickLadderOptions } from './tick-ladder.ts';
 
 /** Book side as stored in the columnar diff arrays: 0 = bid, 1 = ask. */
 export const BID = 0;
@@ -18,12 +19,13 @@ export interface TopOfBook {
 export type Level = [price: number, qty: number];
 
 export class OrderBook {
-  readonly bids: BookLadder;
-  readonly asks: BookLadder;
+  readonly bids: TickLadder;
+  readonly asks: TickLadder;
 
-  constructor(capacity = 1024) {
-    this.bids = new BookLadder(true, capacity);
-    this.asks = new BookLadder(false, capacity);
+  /** options: window size in price units and the price decimals (both inferred when omitted). */
+  constructor(options: TickLadderOptions = {}) {
+    this.bids = new TickLadder(true, options);
+    this.asks = new TickLadder(false, options);
   }
 
   /** Set the absolute quantity of a level (qty 0 deletes it). side: BID (0) or ASK (1). */

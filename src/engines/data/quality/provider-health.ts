@@ -35,6 +35,8 @@ export class ProviderHealth {
   private lastSuccess = NaN;
   private lastFailure = NaN;
   private error: string | undefined;
+  /** Sorted latencies of the window's successes, rebuilt lazily after a change. */
+  private sorted: number[] | undefined;
 
   constructor(
     readonly provider: string,
@@ -69,6 +71,7 @@ export class ProviderHealth {
     }
     if (ok) this.successesInWindow++;
     this.next = (this.next + 1) % this.windowSize;
+    this.sorted = undefined;
   }
 
   get samples(): number {
@@ -88,7 +91,8 @@ export class ProviderHealth {
   }
 
   private latencies(): number[] {
-    return this.latency.filter((x) => x === x);
+    if (this.sorted === undefined) this.sorted = this.latency.filter((x) => x === x).sort((a, b) => a - b);
+    return this.sorted;
   }
 
   get averageLatencyMs(): number {
@@ -101,7 +105,7 @@ export class ProviderHealth {
 
   /** Nearest-rank 95th percentile of the successes' latencies in the window. */
   get p95LatencyMs(): number {
-    const values = this.latencies().sort((a, b) => a - b);
+    const values = this.latencies();
     if (values.length === 0) return NaN;
     return values[Math.ceil(0.95 * values.length) - 1]!;
   }
