@@ -213,7 +213,7 @@ export class TickLadder implements Ladder {
     for (let i = start; i < end; i++) this.set(prices[i], qtys[i]);
   }
 
-  /** Price of the best level (window) or the level `depth` down, as a window index. */
+  /** Window index of the level `depth` steps below the best (depth < inWindow); sequential walks are O(1) a step. */
   private locate(depth: number): number {
     if (this.cursorDepth >= 0 && depth === this.cursorDepth + 1) {
       this.cursorIndex = this.below(this.cursorIndex);
