@@ -5,6 +5,7 @@ import { backtestCommand } from './backtest-command.ts';
 import { bookCommand } from './book-command.ts';
 import { configCommand } from './config-command.ts';
 import { liveCommand, paperCommand } from './session-command.ts';
+import { demoCommand } from './demo-command.ts';
 import { ExitCode, reportError } from './errors.ts';
 import { exchangeSimCommand } from './exchange-sim-command.ts';
 import { riskCommand } from './risk-command.ts';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(auditCommand(io));
   program.addCommand(paperCommand(io));
   program.addCommand(liveCommand(io));
+  program.addCommand(demoCommand(io));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);
