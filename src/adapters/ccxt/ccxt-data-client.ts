@@ -86,13 +86,18 @@ export class CcxtDataClient implements DataClient {
     return { symbol, openTime, closeTime: openTime + this.intervalMs, open, high, low, close, volume, preClose: undefined, adjustmentFactor: undefined };
   }
 
-  /** Deliver every candle that has closed by now and was not delivered yet, oldest first. */
+  /**
+   * Deliver every candle that has closed and was not delivered yet, oldest first. A candle is closed
+   * when a later one exists, or when its close time has passed on the venue clock.
+   */
   private deliverClosed(sink: MarketDataSink, symbol: string, candles: readonly number[][]): void {
     const now = this.clock.now();
     const last = this.delivered.get(symbol) ?? -Infinity;
-    for (const candle of [...candles].sort((a, b) => a[0]! - b[0]!)) {
+    const sorted = [...candles].sort((a, b) => a[0]! - b[0]!);
+    const newest = sorted.length > 0 ? sorted[sorted.length - 1]![0]! : -Infinity;
+    for (const candle of sorted) {
       const openTime = candle[0]!;
-      if (openTime <= last || openTime + this.intervalMs > now) continue;
+      if (openTime <= last || (openTime === newest && openTime + this.intervalMs > now)) continue;
       this.delivered.set(symbol, openTime);
       this.barsDelivered++;
       sink.onBar(this.bar(symbol, candle));
@@ -104,12 +109,13 @@ export class CcxtDataClient implements DataClient {
     if (warmup > 0) {
       this.options.onWarmup?.(true);
       for (const symbol of this.symbols) {
-        const since = this.clock.now() - (warmup + 1) * this.intervalMs;
+        const since = Math.floor(this.clock.now() / this.intervalMs - (warmup + 1)) * this.intervalMs;
         const history = await this.request(() => this.api.fetchOHLCV(symbol, this.options.timeframe, since, warmup + 1));
         this.deliverClosed(sink, symbol, history ?? []);
       }
       this.options.onWarmup?.(false);
     }
+    this.loops.push(this.clockLoop());
     for (const symbol of this.symbols) {
       this.loops.push(this.candleLoop(sink, symbol));
       if (sink.onBook) this.loops.push(this.bookLoop(sink, symbol));
@@ -127,6 +133,28 @@ export class CcxtDataClient implements DataClient {
       this.options.health?.reportDataResult?.(true);
       this.options.log?.(`data request failed: ${toVenueError(error).message}`);
       return undefined;
+    }
+  }
+
+  /**
+   * Keep the venue clock honest: every few seconds, take the venue's time again and fit offset and
+   * rate over the whole session (a long baseline makes the rate of a replaying venue exact).
+   */
+  private async clockLoop(): Promise<void> {
+    let first: { venue: number; wall: number } | undefined;
+    while (!this.stopped) {
+      const before = LiveClock.wallNow();
+      const venue = await this.request(() => this.api.fetchTime());
+      const after = LiveClock.wallNow();
+      if (venue !== undefined) {
+        const sample = { venue, wall: (before + after) / 2 };
+        first ??= sample;
+        const span = sample.wall - first.wall;
+        let rate = span > 2_000 ? (sample.venue - first.venue) / span : this.clock.speed;
+        if (Math.abs(rate - 1) < 0.05 || !(rate > 0)) rate = 1;
+        this.clock.sync(sample.venue, sample.wall, rate);
+      }
+      for (let waited = 0; waited < 5_000 && !this.stopped; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
