@@ -27,6 +27,7 @@ interface BacktestFlags {
   progress?: boolean;
   riskMode?: RiskMode;
   riskStep?: string;
+  db?: string;
 }
 
 function parseNumberFlag(name: string, value: string | undefined): number | undefined {
@@ -101,8 +102,9 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
     .addOption(new Option('--adjust <mode>', 'A-share price adjustment (default backward)').choices(['backward', 'none']))
     .addOption(new Option('--risk-mode <mode>', "apply a deployment mode's limits (default: breakers and pre-trade checks only)").choices(Object.values(RiskMode).filter((m) => m !== RiskMode.Backtest)))
     .option('--risk-step <n>', 'LIVE_SCALED step: 1, 2 or 3 (default 1)')
+    .option('--db <url|path>', 'journal the run, its orders, fills and audit trail to SQLite (a path) or PostgreSQL (postgres://...); also TRAIDER_DB')
     .option('--no-progress', 'no progress bar on stderr')
-    .action(async (flags: BacktestFlags, command: Command) => {
+    .action(async (flags: BacktestFlags) => {
       const config = loadConfig({ file: flags.config, env: process.env, flags: flagsToConfig(flags) });
       const params = parseParams(flags.params);
       const showProgress = flags.progress !== false && process.stderr.isTTY === true;
@@ -117,6 +119,9 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
         timeframe: flags.timeframe,
         config,
         riskMode: flags.riskMode,
+        db: flags.db ?? process.env.TRAIDER_DB,
+        command: process.argv.slice(2),
+        onRunId: (id) => io.err(`run ${id} journaled to ${flags.db ?? process.env.TRAIDER_DB}\n`),
         riskStep: parseNumberFlag('risk-step', flags.riskStep),
         progress: bar
           ? (done, total) => {
@@ -133,7 +138,7 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
         io.err(`skipped ${outcome.skippedRows} bad row(s); first: ${outcome.problems.slice(0, 3).map((p) => p.message).join('; ')}\n`);
       }
       if (flags.out) {
-        writeOutputs(flags.out, outcome, config, ['traider', 'backtest', ...command.parent!.args.slice(0), ...process.argv.slice(3)].slice(0, 2).concat(process.argv.slice(3)));
+        writeOutputs(flags.out, outcome, config, ['traider', ...process.argv.slice(2)]);
         io.err(`wrote ${flags.out}/report.html, trades.csv, fills.csv, equity.csv, run.json\n`);
       }
       io.out(flags.json ? `${JSON.stringify(outcome.summary)}\n` : formatSummary(outcome.summary));

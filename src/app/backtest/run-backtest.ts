@@ -17,6 +17,10 @@ import { RiskEngine } from '../../engines/risk/risk-engine.ts';
 import { RiskMode } from '../../engines/risk/codes.ts';
 import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
+import { openJournal } from '../store/index.ts';
+import { type JsonValue, RunKind } from '../../kernel/store.ts';
+import { LiveClock } from '../../kernel/clock.ts';
+import { dailyEquity, journalKernel, jsonSafe } from './journal-run.ts';
 
 export interface BacktestRequest {
   readonly dataFiles: readonly string[];
@@ -31,6 +35,12 @@ export interface BacktestRequest {
   readonly riskMode?: RiskMode;
   /** LIVE_SCALED step, 1-based. */
   readonly riskStep?: number;
+  /** Journal the run to this database (path or postgres:// URL); undefined: write nothing. */
+  readonly db?: string;
+  /** The command line, recorded with the run. */
+  readonly command?: readonly string[];
+  /** Where the run id is reported (stderr), so the JSON on stdout stays identical with or without --db. */
+  readonly onRunId?: (id: string) => void;
   /** Also run buy-and-hold on the same data as the benchmark line (default true). */
   readonly benchmark?: boolean;
   readonly progress?: (done: number, total: number) => void;
@@ -130,9 +140,31 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   const instruments = instrumentsFor(series, config);
   const fill: FillModelConfig = config.fill;
   const base = { series, instruments, capital: config.backtest.capital, fill, fees: config.fees };
+  // Open the database first: a bad --db fails before any work, and nothing is written.
+  const journaled = request.db === undefined ? undefined : await openJournal(request.db, { clock: new LiveClock() });
+  let runId: string | undefined;
+  if (journaled) {
+    runId = await journaled.journal.createRun({
+      kind: RunKind.Backtest,
+      strategy: strategyFactory.name,
+      symbols: series.map((s) => s.symbol),
+      market: series[0]!.market,
+      timeframe: series[0]!.timeframe,
+      mode: request.riskMode ?? RiskMode.Backtest,
+      parameters: jsonSafe({ strategy: strategy.parameters(), command: request.command ?? [], config }) as { readonly [key: string]: JsonValue },
+      dataHashes: Object.fromEntries(series.map((s) => [s.source.file, s.source.sha256])),
+    });
+    request.onRunId?.(runId);
+  }
   const mode = request.riskMode ?? RiskMode.Backtest;
   const risk = new RiskEngine({ config: toRiskConfig(config.risk), mode, scaledStep: (request.riskStep ?? 1) - 1, backtest: true });
-  const simulation = simulate({ ...base, strategy, risk, progress: request.progress });
+  const simulation = simulate({
+    ...base,
+    strategy,
+    risk,
+    progress: request.progress,
+    onKernel: journaled && runId ? (kernel) => journalKernel(journaled.journal, runId!, kernel) : undefined,
+  });
   let benchmark: BacktestOutcome['benchmark'];
   if (request.benchmark !== false) {
     const run = simulate({ ...base, strategy: new BuyAndHold({ fraction: 1 }) });
@@ -193,6 +225,14 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     riskMode: mode,
     benchmarkReturn: benchmark && benchmark.equity.length > 0 ? benchmark.equity[benchmark.equity.length - 1]! / config.backtest.capital - 1 : null,
   };
+  if (journaled && runId) {
+    try {
+      await journaled.journal.appendEquity(dailyEquity(runId, market, simulation.time, simulation.equity, simulation.cash));
+      await journaled.journal.finishRun(runId, { summary: jsonSafe(summary) });
+    } finally {
+      await journaled.close();
+    }
+  }
   return {
     summary,
     metrics,

@@ -24,6 +24,8 @@ export interface SimulationRequest {
   readonly fees: { readonly crypto: CryptoFeeConfig; readonly ashare: AShareFeeConfig };
   readonly risk?: RiskGate;
   readonly progress?: (done: number, total: number) => void;
+  /** Called with the kernel before it starts (journaling subscribes here). */
+  readonly onKernel?: (kernel: Kernel) => void;
 }
 
 export interface SimulationResult {
@@ -32,6 +34,8 @@ export interface SimulationResult {
   /** One point per distinct bar close time. */
   readonly time: Float64Array;
   readonly equity: Float64Array;
+  /** Free cash at the same points. */
+  readonly cash: Float64Array;
   readonly barsInPosition: number;
   /** Bar events replayed (all symbols). */
   readonly bars: number;
@@ -74,16 +78,19 @@ export function simulate(request: SimulationRequest): SimulationResult {
   });
   const time = new Float64Array(total);
   const equity = new Float64Array(total);
+  const cash = new Float64Array(total);
   let points = 0;
   let barsInPosition = 0;
   const replay = new ReplayDataClient(series, order, clock, {
     afterTime: (t) => {
       time[points] = t;
+      cash[points] = kernel.cash();
       equity[points++] = kernel.equity();
       if (kernel.hasOpenPosition) barsInPosition++;
     },
     progress: request.progress,
   });
+  request.onKernel?.(kernel);
   kernel.start();
   replay.start(kernel);
   kernel.stop();
@@ -92,6 +99,7 @@ export function simulate(request: SimulationRequest): SimulationResult {
     currency,
     time: time.subarray(0, points),
     equity: equity.subarray(0, points),
+    cash: cash.subarray(0, points),
     barsInPosition,
     bars: total,
     assumptions: [...venue.describe(), ...instruments.map((i) => feeScheduleFor(request.fees)(i).describe()).filter((d, k, all) => all.indexOf(d) === k)],

@@ -1,0 +1,16 @@
+import { startExchangeSim } from '../../src/exchange-sim/index.ts';
+import { createExchange } from '../../src/adapters/ccxt/exchange-factory.ts';
+const sim = await startExchangeSim({ data: ['data/BTCUSDT-1m-2021-02-19_2021-02-25.csv'], port: 0, seed: 1, speed: 60 });
+const ex = await createExchange({ exchange: 'binance', url: sim.url, env: { TRAIDER_BINANCE_API_KEY: 'test-key', TRAIDER_BINANCE_API_SECRET: 'test-secret' } });
+console.log('rateLimit', ex.rateLimit, ex.timeout);
+await ex.loadMarkets();
+const o = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.001, undefined, { clientOrderId: 'x-1' });
+console.log(JSON.stringify({ ...o, info: undefined }, null, 1));
+const f = await ex.fetchOrder(undefined as any, 'BTC/USDT', { origClientOrderId: 'x-1' });
+console.log(JSON.stringify({ ...f, info: undefined }));
+const t = await ex.fetchOrderTrades(f.id, 'BTC/USDT');
+console.log(JSON.stringify(t.map(x=>({...x, info: undefined}))));
+const b = await ex.fetchBalance();
+console.log(b.total);
+console.log(JSON.stringify(sim.admin.state().accounts[0]!.trades));
+await ex.close(); await sim.close();
