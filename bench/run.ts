@@ -2,6 +2,9 @@
 import { benchBacktest } from './backtest.ts';
 import { benchIndicators } from './indicators.ts';
 import { benchRisk } from './risk.ts';
+import { benchAudit } from './audit.ts';
+import { benchBook } from './book.ts';
+import { benchPaper } from './paper.ts';
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
@@ -12,6 +15,12 @@ async function main(): Promise<void> {
   results.indicators = await benchIndicators();
   log('risk: pre-trade chain, VaR, backtest with the risk engine');
   results.risk = await benchRisk();
+  log('audit: durable appends and verification (SQLite, PostgreSQL)');
+  results.audit = await benchAudit();
+  log('order book: the real capture through our book and through ccxt');
+  results.book = await benchBook();
+  log('paper: tick to order on loopback');
+  results.paper = await benchPaper();
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

@@ -80,6 +80,8 @@ export class RiskEngine implements RiskGate {
   private volatility: (VolatilityTracker | undefined)[] = [];
   /** Per symbol: the market's UTC offset for trading days (A-shares: Shanghai). */
   private dayOffset = new Float64Array(0);
+  private symbolDay = new Float64Array(0);
+  private symbolDayEnds = new Float64Array(0);
   /** A-shares: raw last close and its adjustment factor, for the next session's limits after the close. */
   private lastRawClose = new Float64Array(0);
   private lastFactor = new Float64Array(0);
@@ -141,6 +143,8 @@ export class RiskEngine implements RiskGate {
     this.volatility = context.instruments.map(() => (this.limitsOfMode ? new VolatilityTracker() : undefined));
     this.monitor = new PortfolioMonitor(context.instruments.length, this.config.monitorDays);
     this.dayOffset = Float64Array.from(context.instruments, (i) => (i.market === Market.AShare ? SHANGHAI_OFFSET_MS : 0));
+    this.symbolDay = new Float64Array(context.instruments.length).fill(-1);
+    this.symbolDayEnds = new Float64Array(context.instruments.length).fill(-Infinity);
     this.lastRawClose = new Float64Array(context.instruments.length).fill(NaN);
     this.lastFactor = new Float64Array(context.instruments.length).fill(1);
   }
@@ -251,7 +255,13 @@ export class RiskEngine implements RiskGate {
 
   onBar(bar: Bar, index: number): void {
     const tracker = this.limitTrackers[index];
-    const instrumentDay = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
+    // The symbol's trading day changes rarely: compare with when it ends instead of dividing each bar.
+    if (bar.openTime >= this.symbolDayEnds[index]!) {
+      const day = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
+      this.symbolDay[index] = day;
+      this.symbolDayEnds[index] = (day + 1) * MS_PER_DAY - this.dayOffset[index]!;
+    }
+    const instrumentDay = this.symbolDay[index]!;
     if (tracker !== undefined) {
       tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
       this.lastFactor[index] = bar.adjustmentFactor ?? 1;
