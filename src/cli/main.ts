@@ -6,6 +6,7 @@ import { bookCommand } from './book-command.ts';
 import { configCommand } from './config-command.ts';
 import { liveCommand, paperCommand } from './session-command.ts';
 import { demoCommand } from './demo-command.ts';
+import { replayCommand } from './replay-command.ts';
 import { ExitCode, reportError } from './errors.ts';
 import { exchangeSimCommand } from './exchange-sim-command.ts';
 import { riskCommand } from './risk-command.ts';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(paperCommand(io));
   program.addCommand(liveCommand(io));
   program.addCommand(demoCommand(io));
+  program.addCommand(replayCommand(io));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

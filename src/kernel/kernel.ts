@@ -71,6 +71,9 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private orderSequence = 0;
   private started = false;
   readonly deniedCounts = new Map<string, number>();
+  private writeAhead: ((item: { topic: string; message: unknown }) => void) | undefined;
+  private holding = false;
+  private readonly held: Array<{ topic: string; message: unknown }> = [];
   /** Every breaker level change published by the risk engine (Topic.Breaker). */
   readonly breakerEvents: unknown[] = [];
   readonly fills: Fill[] = [];
@@ -110,6 +113,35 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     });
   }
 
+  /**
+   * Recovery: rebuild the ledger, positions and orders from a journal (fills in journal order, orders
+   * in their last journaled state) before any new data. Open orders go back to the venue. Nothing is
+   * re-journaled and no strategy sees these events: they happened before the restart.
+   */
+  restore(state: { fills: readonly Fill[]; orders: readonly Order[] }): void {
+    for (const fill of state.fills) {
+      const instrument = this.cache.instrument(fill.symbol);
+      const index = this.cache.symbolIndex(fill.symbol);
+      const position = this.account.position(instrument);
+      const wasFlat = position.isFlat;
+      this.account.applyFill(instrument, fill, instrument.tradingDay(fill.time));
+      this.heldQuantity[index] = position.quantity;
+      if (wasFlat && !position.isFlat) this.openPositionCount++;
+      else if (!wasFlat && position.isFlat) this.openPositionCount--;
+      this.fills.push(fill);
+    }
+    this.cashNumber = moneyToNumber(this.account.cash);
+    for (const order of state.orders) {
+      this.cache.addOrder(order);
+      const sequence = Number(/^O-(\d+)$/.exec(order.id)?.[1] ?? 0);
+      if (sequence > this.orderSequence) this.orderSequence = sequence;
+      if (order.isOpen) {
+        this.cache.markOpen(order);
+        this.execution.restoreOrder?.(order, state.fills.filter((f) => f.orderId === order.id));
+      }
+    }
+  }
+
   /** Replace the pre-trade gate (the risk engine installs itself here). */
   setRiskGate(risk: RiskGate): void {
     this.risk = risk;
@@ -132,7 +164,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       openOrders: () => cache.openOrders,
       cancelOrder: (orderId) => kernel.cancelOrder(orderId),
       submitEmergencyOrder: (request) => kernel.submitOrder(request, true),
-      publish: (topic, message) => kernel.bus.publish(topic, message),
+      publish: (topic, message) => kernel.publish(topic, message),
     };
   }
 
@@ -157,12 +189,22 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
 
   /** The hot path: venue matching, marks, risk observation, indicators, then the strategy. */
   onBarIndexed(bar: Bar, index: number): void {
+    this.ingestBar(bar, index);
+    this.presentBar(bar, index);
+  }
+
+  /** First half of a bar: the venue matches against it, marks move, the risk engine observes. */
+  ingestBar(bar: Bar, index: number): void {
     const listeners = this.barListeners;
     for (let i = 0; i < listeners.length; i++) listeners[i]!(bar, index);
     this.cache.lastClose[index] = bar.close;
     this.cache.lastBarTime[index] = bar.closeTime;
     this.cache.lastBars[index] = bar;
     if (this.risk.onBar !== undefined) this.risk.onBar(bar, index);
+  }
+
+  /** Second half: indicators, subscribers and the strategy see the bar. */
+  presentBar(bar: Bar, index: number): void {
     const feeds = this.feeds[index]!;
     for (let i = 0; i < feeds.length; i++) {
       const feed = feeds[i]!;
@@ -220,6 +262,13 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   /** `emergency` marks orders of the emergency close (no participation cap; the risk engine lets them through). */
   submitOrder(request: OrderRequest, emergency = false): Order {
     const now = this.clock.now();
+    if (this.warmingUp && !emergency) {
+      // History replayed for indicators: the decision is refused quietly and leaves no trace (no id,
+      // no event, no count), so a restarted session numbers its orders exactly as before.
+      const order = new Order('warm-up', request.symbol, request.side, request.type, request.quantity, request.price, request.stopPrice, request.timeInForce ?? TimeInForce.GTC, now, NaN, request.tag);
+      order.apply(OrderEventKind.Denied, now);
+      return order;
+    }
     const id = `O-${++this.orderSequence}`;
     if (!this.cache.hasSymbol(request.symbol)) {
       const order = new Order(id, request.symbol, request.side, request.type, request.quantity, request.price, request.stopPrice, request.timeInForce ?? TimeInForce.GTC, now, NaN, request.tag);
@@ -247,7 +296,6 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.cache.addOrder(order);
     const denial =
       this.validate(order, request) ??
-      (this.warmingUp && !emergency ? { reason: KernelDenial.WarmingUp, detail: 'history is being replayed to warm up indicators; no orders yet' } : undefined) ??
       this.risk.checkSubmit(order);
     if (denial) return this.deny(order, denial);
     order.apply(OrderEventKind.Submitted, now);
@@ -342,13 +390,48 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     else if (!wasFlat && position.isFlat) this.openPositionCount--;
     this.fills.push(fill);
     if (kind === OrderEventKind.Filled) this.cache.pruneOpen();
-    if (this.bus.hasSubscribers(Topic.Fill)) this.bus.publish(Topic.Fill, fill);
+    if (this.writeAhead !== undefined || this.bus.hasSubscribers(Topic.Fill)) this.publish(Topic.Fill, fill);
     this.emit({ kind, order, time: fill.time, fill });
   }
 
   private emit(event: OrderEvent): void {
+    this.writeAhead?.({ topic: Topic.OrderEvent, message: event });
+    if (this.holding) {
+      this.held.push({ topic: Topic.OrderEvent, message: event });
+      return;
+    }
     if (this.bus.hasSubscribers(Topic.OrderEvent)) this.bus.publish(Topic.OrderEvent, event);
     if (this.started) this.strategy.onOrderEvent(event);
+  }
+
+  /** Publish on the bus, or hold it with the order events while write-ahead is pending. */
+  private publish(topic: string, message: unknown): void {
+    this.writeAhead?.({ topic, message });
+    if (this.holding) this.held.push({ topic, message });
+    else this.bus.publish(topic, message);
+  }
+
+  /**
+   * Write-ahead: `record` sees every order event, fill and breaker change first, synchronously; while
+   * `hold()` is on, nothing else (strategy, subscribers, logs) sees them until `release()`, which the
+   * session calls once the records are durable.
+   */
+  setWriteAhead(record: (item: { topic: string; message: unknown }) => void): void {
+    this.writeAhead = record;
+  }
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Deliver what was held, in order, to subscribers and the strategy. */
+  release(): void {
+    this.holding = false;
+    const items = this.held.splice(0);
+    for (const { topic, message } of items) {
+      this.bus.publish(topic, message);
+      if (topic === Topic.OrderEvent && this.started) this.strategy.onOrderEvent(message as OrderEvent);
+    }
   }
 
   // ---- the strategy's view ------------------------------------------------------------------

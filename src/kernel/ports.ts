@@ -65,6 +65,8 @@ export interface ExecutionClient {
   cancelOrder(order: Order): void;
   /** Human-readable assumptions of the fill model, for reports. */
   describe(): string[];
+  /** Recovery: take back an order that was open when the process stopped, with its fills so far. */
+  restoreOrder?(order: Order, fills: readonly Fill[]): void;
 }
 
 /** Decision of the pre-trade checks: undefined lets the order through. */

@@ -1,10 +1,11 @@
 // The CCXT venue's ExecutionClient: real orders through ccxt, idempotent client order ids, retries by
 // error class, fills from the exchange's own trades, and reconciliation with the exchange.
+import { createHash } from 'node:crypto';
 import { notionalOf } from '../../core/account.ts';
-import { numberToMoney } from '../../core/decimal.ts';
+import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import { type Fill, Liquidity } from '../../core/fill.ts';
-import type { Instrument } from '../../core/instrument.ts';
-import { type Order, OrderSide, OrderType } from '../../core/order.ts';
+import { type Instrument, RoundingMode } from '../../core/instrument.ts';
+import { type Order, OrderSide, OrderStatus, OrderType } from '../../core/order.ts';
 import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
 import { retryDelay, RETRY_POLICIES, VenueError, VenueErrorAction } from '../../kernel/venue-errors.ts';
 import { toVenueError } from './error-map.ts';
@@ -12,13 +13,23 @@ import { toVenueError } from './error-map.ts';
 /** The part of a ccxt exchange this client uses (REST and, when present, watchOrders). */
 export interface CcxtTradingApi {
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
-  cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** Resolves to the order as canceled (ccxt parses the venue's answer); some venues answer nothing useful. */
+  cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder | undefined>;
   fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
   fetchOpenOrders(symbol?: string): Promise<CcxtOrder[]>;
-  fetchMyTrades(symbol: string, since?: number, limit?: number): Promise<CcxtTrade[]>;
+  fetchMyTrades(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<CcxtTrade[]>;
+  /** The trades of one order (ccxt's fetchOrderTrades); without it, fetchMyTrades with `orderId`. */
+  fetchOrderTrades?(id: string, symbol: string): Promise<CcxtTrade[]>;
   fetchBalance(): Promise<{ free: Record<string, number>; total: Record<string, number> }>;
 }
 
+/*
+ * A ccxt trade as parsed from Binance's GET /api/v3/myTrades entry
+ *   {"symbol":"BTCUSDT","id":4,"orderId":1,"price":"51547.26000000","qty":"0.00100000",
+ *    "quoteQty":"51.54726000","commission":"0.00000100","commissionAsset":"BTC","time":1613692817220,
+ *    "isBuyer":true,"isMaker":false,"isBestMatch":true}
+ * The `fills` of a createOrder answer carry no time: `timestamp` is then undefined.
+ */
 export interface CcxtTrade {
   id: string;
   order?: string;
@@ -26,11 +37,18 @@ export interface CcxtTrade {
   side: string;
   price: number;
   amount: number;
-  timestamp: number;
+  timestamp?: number;
   takerOrMaker?: string;
   fee?: { cost?: number; currency?: string };
 }
 
+/*
+ * A ccxt order as parsed from Binance's order JSON
+ *   {"symbol":"BTCUSDT","orderId":1,"clientOrderId":"t1a2b-O-1","price":"0.00000000","origQty":"0.00100000",
+ *    "executedQty":"0.00100000","status":"FILLED","type":"MARKET","side":"BUY","time":1613692817220,
+ *    "fills":[{"price":"51547.26","qty":"0.001","commission":"0.000001","commissionAsset":"BTC","tradeId":4}]}
+ * fetchOrder and watchOrders give `filled` but no trades; createOrder (FULL) gives the fills.
+ */
 export interface CcxtOrder {
   id: string;
   clientOrderId?: string;
@@ -40,13 +58,34 @@ export interface CcxtOrder {
   amount?: number;
   trades?: CcxtTrade[];
   timestamp?: number;
+  lastTradeTimestamp?: number;
 }
 
 /** A difference between what the platform believes and what the exchange says. */
 export interface Discrepancy {
-  readonly kind: 'MISSED_FILL' | 'UNKNOWN_ORDER' | 'MISSING_ORDER' | 'BALANCE';
+  /**
+   * MISSED_FILL: a trade of ours found (and booked) only by reconciliation. UNKNOWN_ORDER: an order on
+   * the exchange the platform did not place. MISSING_ORDER: an open order of ours the exchange has
+   * closed. UNKNOWN_POSITION: the exchange holds more or less of a traded asset than the platform
+   * books (trading that symbol should halt until a person decides). BALANCE: the same for the quote
+   * currency.
+   */
+  readonly kind: 'MISSED_FILL' | 'UNKNOWN_ORDER' | 'MISSING_ORDER' | 'UNKNOWN_POSITION' | 'BALANCE';
   readonly symbol: string;
   readonly detail: string;
+  /** For UNKNOWN_POSITION and BALANCE: the asset and exchange minus platform. */
+  readonly asset?: string;
+  readonly difference?: number;
+}
+
+/** One asset of the last balance comparison. */
+export interface BalanceComparison {
+  readonly asset: string;
+  /** The exchange's total (free + locked). */
+  readonly exchange: number;
+  /** What the platform's books imply the exchange should hold. */
+  readonly expected: number;
+  readonly difference: number;
 }
 
 export interface CcxtExecutionOptions {
@@ -66,22 +105,70 @@ interface Tracked {
   venueId?: string;
   /** Exchange trade ids already booked (a fill is never booked twice). */
   readonly trades: Set<string>;
+  /** Settles when the placement has an answer, or has given up. */
+  placing: Promise<void>;
+  placed: boolean;
+  /** Every attempt and query failed: the exchange may or may not have it. Reconciliation asks again. */
+  unresolved: boolean;
+  canceling: boolean;
+  /** A fetch of this order's trades in flight. */
+  refreshing?: Promise<void>;
 }
 
-/** Binance allows [.A-Z:/a-z0-9_-]{1,36}: the prefix plus our order id. */
+/** Page size of fetchMyTrades during reconciliation (Binance's maximum). */
+const TRADE_PAGE = 1000;
+/** Trades this much (venue time) before the oldest open order are fetched again: clock error margin. */
+const TRADE_CURSOR_MARGIN_MS = 5 * 60_000;
+/** Quote differences below this are rounding (ledger units are 1e-8; exchanges round fees their own way). */
+const QUOTE_TOLERANCE = 0.01;
+
+const ID_PATTERN = /[^.A-Za-z0-9:/_-]/g;
+const MAX_CLIENT_ID = 36;
+
+/**
+ * Binance allows [.A-Z:/a-z0-9_-]{1,36}: the prefix plus our order id. The order id (the run's
+ * sequence) is never cut; a prefix too long for it is replaced by a short hash of itself.
+ */
 export function clientOrderIdFor(prefix: string, orderId: string): string {
-  return `${prefix}-${orderId}`.replace(/[^.A-Za-z0-9:/_-]/g, '').slice(0, 36);
+  const id = orderId.replace(ID_PATTERN, '');
+  let head = prefix.replace(ID_PATTERN, '');
+  if (head.length + 1 + id.length > MAX_CLIENT_ID) head = createHash('sha256').update(prefix).digest('hex').slice(0, Math.max(0, Math.min(10, MAX_CLIENT_ID - 1 - id.length)));
+  return (head ? `${head}-${id}` : id).slice(-MAX_CLIENT_ID);
 }
+
+function isDuplicate(error: VenueError): boolean {
+  return error.venueCode === 'DuplicateOrderId' || (error.action === VenueErrorAction.InvalidOrder && /duplicate/i.test(error.message));
+}
+
+type Recovery = 'found' | 'absent' | 'unknown';
 
 export class CcxtExecutionClient implements ExecutionClient {
   readonly name: string;
   private context!: ExecutionContext;
   private readonly byClientId = new Map<string, Tracked>();
+  private readonly byVenueId = new Map<string, Tracked>();
+  private readonly byOrder = new Map<Order, Tracked>();
+  /** Orders not yet terminal (reconciliation looks at these). */
+  private readonly active = new Set<Tracked>();
+  private readonly unresolved = new Set<Tracked>();
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   /** Requests in flight, so `settle()` can wait for them (tests, shutdown). */
   private readonly pending = new Set<Promise<unknown>>();
-  readonly counts = { submitted: 0, retries: 0, recoveredByQuery: 0, rejected: 0, fills: 0 };
+  /** Venue time from which reconciliation reads trades, per symbol. */
+  private readonly tradeCursor = new Map<string, number>();
+  private startTime = 0;
+  private readonly reportedUnknown = new Set<string>();
+  private readonly reportedDifference = new Map<string, number>();
+  /** Exchange balance minus the platform's books at the first comparison (holdings it does not trade). */
+  private readonly baseline = new Map<string, number>();
+  /** Fees paid in a base asset: the exchange keeps them out of what was bought, the books charge their value in cash. */
+  private readonly baseFees = new Map<string, number>();
+  private baseFeeValue = 0n;
+  private reconciling: Promise<Discrepancy[]> | undefined;
+  /** The last balance comparison (empty until reconciliation could compare). */
+  lastBalances: BalanceComparison[] = [];
+  readonly counts = { submitted: 0, retries: 0, recoveredByQuery: 0, rejected: 0, fills: 0, missedFills: 0, unknownOrders: 0, balanceChecks: 0 };
 
   constructor(
     private readonly api: CcxtTradingApi,
@@ -96,10 +183,17 @@ export class CcxtExecutionClient implements ExecutionClient {
 
   connect(context: ExecutionContext): void {
     this.context = context;
+    // Trades before the platform connected belong to orders it never placed.
+    this.startTime = context.clock.now() - TRADE_CURSOR_MARGIN_MS;
   }
 
   describe(): string[] {
     return [`Orders go to ${this.name} through ccxt; fills are the exchange's own trades.`];
+  }
+
+  /** Placements nobody could confirm either way (reconciliation settles them). */
+  get unresolvedCount(): number {
+    return this.unresolved.size;
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -113,91 +207,200 @@ export class CcxtExecutionClient implements ExecutionClient {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  submitOrder(order: Order): void {
-    const clientOrderId = clientOrderIdFor(this.options.clientIdPrefix, order.id);
-    const tracked: Tracked = { order, clientOrderId, trades: new Set() };
-    this.byClientId.set(clientOrderId, tracked);
-    this.counts.submitted++;
-    void this.track(this.place(tracked));
+  private log(message: string): void {
+    this.options.log?.(message);
   }
 
-  /** Create the order; on a transient failure ask the exchange by client id before sending again. */
+  submitOrder(order: Order): void {
+    const clientOrderId = clientOrderIdFor(this.options.clientIdPrefix, order.id);
+    const tracked: Tracked = { order, clientOrderId, trades: new Set(), placing: Promise.resolve(), placed: false, unresolved: false, canceling: false };
+    this.byClientId.set(clientOrderId, tracked);
+    this.byOrder.set(order, tracked);
+    this.active.add(tracked);
+    this.counts.submitted++;
+    tracked.placing = this.track(this.place(tracked));
+  }
+
+  /**
+   * Create the order. After a transient failure, ask the exchange by client id before sending again;
+   * the same client id makes a second send a duplicate, never a second order. An order is rejected only
+   * when the exchange refused it or confirms it does not have it.
+   */
   private async place(tracked: Tracked): Promise<void> {
     const { order, clientOrderId } = tracked;
     const type = order.type === OrderType.Market ? 'market' : order.type === OrderType.Limit ? 'limit' : order.type === OrderType.Stop ? 'STOP_LOSS' : 'STOP_LOSS_LIMIT';
     const params: Record<string, unknown> = { clientOrderId };
     if (order.stopPrice !== undefined) params.stopPrice = order.stopPrice;
     if (order.type === OrderType.Limit) params.timeInForce = order.timeInForce;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const placed = await this.api.createOrder(order.symbol, type, order.side.toLowerCase(), order.quantity, order.price, params);
-        this.accepted(tracked, placed);
-        return;
-      } catch (raw) {
-        const error = toVenueError(raw);
-        if (error.action === VenueErrorAction.InvalidOrder && /duplicate/i.test(error.message)) {
-          // Our earlier attempt did reach the exchange: recover it instead of failing.
-          if (await this.recover(tracked)) return;
+    /** An earlier attempt failed in a way that may have reached the exchange. */
+    let ambiguous = false;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let placed: CcxtOrder | undefined;
+        let error: VenueError | undefined;
+        try {
+          placed = await this.api.createOrder(order.symbol, type, order.side.toLowerCase(), order.quantity, order.price, params);
+        } catch (raw) {
+          error = toVenueError(raw);
         }
-        if (!error.retryable || attempt >= RETRY_POLICIES[error.action].maxAttempts) {
-          if (error.retryable && (await this.recover(tracked))) return;
-          this.counts.rejected++;
-          this.context.events.orderRejected(order, error.action, `${error.venueCode}: ${error.message}`, this.context.clock.now());
+        if (error === undefined) {
+          await this.applyUpdate(tracked, placed!);
           return;
         }
+        const outOfAttempts = error.retryable && attempt >= RETRY_POLICIES[error.action].maxAttempts;
+        if (isDuplicate(error) || outOfAttempts || (!error.retryable && ambiguous)) {
+          // The exchange may hold the order already (a duplicate id says it does): ask before deciding.
+          const state = await this.recover(tracked, true);
+          if (state === 'found') {
+            this.counts.recoveredByQuery++;
+            return;
+          }
+          if (state === 'unknown' || isDuplicate(error)) {
+            this.markUnresolved(tracked, error);
+            return;
+          }
+          this.reject(tracked, error);
+          return;
+        }
+        if (!error.retryable) {
+          this.reject(tracked, error);
+          return;
+        }
+        ambiguous = true;
         this.counts.retries++;
         await this.sleep(retryDelay(error, attempt, this.random));
-        if (await this.recover(tracked)) return;
+        const state = await this.recover(tracked, false);
+        if (state === 'found') {
+          this.counts.recoveredByQuery++;
+          return;
+        }
       }
+    } finally {
+      tracked.placed = true;
     }
   }
 
-  /** Look the order up by client id; true when the exchange has it (and it is now booked). */
-  private async recover(tracked: Tracked): Promise<boolean> {
+  private markUnresolved(tracked: Tracked, error: VenueError): void {
+    tracked.unresolved = true;
+    this.unresolved.add(tracked);
+    this.log(`order ${tracked.order.id} (${tracked.clientOrderId}): outcome unknown after ${error.venueCode}: ${error.message}; reconciliation will ask again`);
+  }
+
+  private reject(tracked: Tracked, error: VenueError): void {
+    const order = tracked.order;
+    if (order.isTerminal) return;
+    this.counts.rejected++;
+    const now = this.context.clock.now();
+    // A cancel asked while the order was on its way: it never existed there, so it is simply canceled.
+    if (order.status === OrderStatus.PendingCancel) this.context.events.orderCanceled(order, now);
+    else this.context.events.orderRejected(order, error.action, `${error.venueCode}: ${error.message}`, now);
+  }
+
+  /** Look the order up by client id. `persist` retries the query by its error class. */
+  private async recover(tracked: Tracked, persist: boolean): Promise<Recovery> {
+    const query = (): Promise<CcxtOrder> => this.api.fetchOrder(undefined, tracked.order.symbol, { origClientOrderId: tracked.clientOrderId });
+    let found: CcxtOrder;
     try {
-      const found = await this.api.fetchOrder(undefined, tracked.order.symbol, { origClientOrderId: tracked.clientOrderId });
-      this.counts.recoveredByQuery++;
-      this.accepted(tracked, found);
-      return true;
+      found = persist ? await this.withRetry(query) : await query();
     } catch (raw) {
       const error = toVenueError(raw);
-      if (error.action === VenueErrorAction.NotFound) return false;
-      if (error.retryable) return false;
-      throw error;
+      if (error.action === VenueErrorAction.NotFound) return 'absent';
+      if (!error.retryable) this.log(`order ${tracked.order.id}: lookup by client id failed: ${error.venueCode}: ${error.message}`);
+      return 'unknown';
     }
+    await this.applyUpdate(tracked, found);
+    return 'found';
   }
 
-  private accepted(tracked: Tracked, placed: CcxtOrder): void {
-    const first = tracked.venueId === undefined;
-    tracked.venueId = placed.id;
-    if (first && tracked.order.status === 'SUBMITTED') this.context.events.orderAccepted(tracked.order, placed.timestamp ?? this.context.clock.now());
-    for (const trade of placed.trades ?? []) this.bookTrade(tracked, trade);
-    if (placed.status === 'canceled' && !tracked.order.isTerminal) this.context.events.orderCanceled(tracked.order, this.context.clock.now());
-    if (placed.status === 'expired' && !tracked.order.isTerminal) this.context.events.orderExpired(tracked.order, this.context.clock.now());
+  /** The exchange's id for the order: once known, the placement is no longer in doubt. */
+  private link(tracked: Tracked, venueId: string | undefined): void {
+    if (venueId === undefined || venueId === '' || tracked.venueId !== undefined) return;
+    tracked.venueId = venueId;
+    this.byVenueId.set(venueId, tracked);
+    tracked.unresolved = false;
+    this.unresolved.delete(tracked);
   }
 
-  /** Book one exchange trade of a tracked order, once. */
-  bookTrade(tracked: Tracked, trade: CcxtTrade): void {
+  private lookup(update: CcxtOrder): Tracked | undefined {
+    return (update.clientOrderId ? this.byClientId.get(update.clientOrderId) : undefined) ?? (update.id ? this.byVenueId.get(update.id) : undefined);
+  }
+
+  /** Whether the exchange reports more filled than the platform has booked. */
+  private hasUnbookedFill(tracked: Tracked, update: CcxtOrder): boolean {
+    if (update.filled === undefined || !(update.filled > 0)) return false;
+    const instrument = this.context.instrument(tracked.order.symbol);
+    return instrument.quantityUnits(update.filled) > instrument.quantityUnits(tracked.order.filledQuantity);
+  }
+
+  /**
+   * Bring the order up to what the exchange says: accepted, its trades booked, then its final status.
+   * A terminal status is applied only once every fill it reports is booked (fetching the order's trades
+   * when the answer has none), since nothing can be booked on a terminal order.
+   */
+  private async applyUpdate(tracked: Tracked, update: CcxtOrder): Promise<void> {
+    const order = tracked.order;
+    this.link(tracked, update.id);
+    if (order.isTerminal) return;
+    const now = this.context.clock.now();
+    if (order.status === OrderStatus.Submitted && update.status !== 'rejected') this.context.events.orderAccepted(order, update.timestamp ?? now);
+    for (const trade of update.trades ?? []) this.bookTrade(tracked, trade, update.lastTradeTimestamp ?? update.timestamp);
+    if (this.hasUnbookedFill(tracked, update)) {
+      await this.refreshTrades(tracked);
+      // Trades not available now: reconciliation books them before the order may end.
+      if (this.hasUnbookedFill(tracked, update)) return;
+    }
+    if (order.isTerminal) return;
+    const time = this.context.clock.now();
+    if (update.status === 'canceled') this.context.events.orderCanceled(order, time);
+    else if (update.status === 'expired') this.context.events.orderExpired(order, time);
+    else if (update.status === 'rejected') this.reject(tracked, new VenueError(VenueErrorAction.InvalidOrder, 'the exchange rejected the order', 'rejected'));
+  }
+
+  /** Fetch and book the trades of one order (one fetch at a time per order). */
+  private refreshTrades(tracked: Tracked): Promise<void> {
+    const venueId = tracked.venueId;
+    if (venueId === undefined) return Promise.resolve();
+    tracked.refreshing ??= (async () => {
+      const symbol = tracked.order.symbol;
+      try {
+        const trades = await this.withRetry(() =>
+          this.api.fetchOrderTrades ? this.api.fetchOrderTrades(venueId, symbol) : this.api.fetchMyTrades(symbol, undefined, undefined, { orderId: venueId }),
+        );
+        for (const trade of trades) if (trade.order === undefined || trade.order === venueId) this.bookTrade(tracked, trade);
+      } catch (raw) {
+        const error = toVenueError(raw);
+        this.log(`order ${tracked.order.id}: trades not available now (${error.venueCode}: ${error.message}); reconciliation will book them`);
+      } finally {
+        tracked.refreshing = undefined;
+      }
+    })();
+    return tracked.refreshing;
+  }
+
+  /** Book one exchange trade of a tracked order, once. Returns whether it was booked now. */
+  private bookTrade(tracked: Tracked, trade: CcxtTrade, fallbackTime?: number): boolean {
     const key = trade.id ?? `${trade.timestamp}:${trade.price}:${trade.amount}`;
-    if (tracked.trades.has(key) || tracked.order.isTerminal) return;
+    if (tracked.trades.has(key) || tracked.order.isTerminal) return false;
     tracked.trades.add(key);
     const instrument = this.context.instrument(tracked.order.symbol);
-    const quantity = instrument.roundQuantity(Math.min(trade.amount, tracked.order.remainingQuantity), 'nearest');
-    if (!(quantity > 0)) return;
+    const quantity = instrument.roundQuantity(Math.min(trade.amount, tracked.order.remainingQuantity), RoundingMode.Nearest);
+    if (!(quantity > 0)) return false;
     const price = instrument.roundPrice(trade.price);
     const notional = notionalOf(instrument, price, quantity);
     const decision = tracked.order.decisionPrice;
     const sign = tracked.order.side === OrderSide.Buy ? 1 : -1;
+    const fee = this.feeInQuote(instrument, trade, price);
     const fill: Fill = {
       id: `${this.name}-${key}`,
       orderId: tracked.order.id,
       symbol: tracked.order.symbol,
       side: tracked.order.side,
-      time: trade.timestamp,
+      // The fills of a createOrder answer have no time of their own: the order's, else now.
+      time: trade.timestamp ?? fallbackTime ?? this.context.clock.now(),
       price,
       quantity,
       notional,
-      fee: this.feeInQuote(instrument, trade, price),
+      fee,
       tax: 0n,
       liquidity: trade.takerOrMaker === 'maker' ? Liquidity.Maker : Liquidity.Taker,
       referencePrice: price,
@@ -205,8 +408,14 @@ export class CcxtExecutionClient implements ExecutionClient {
       slippageBps: decision > 0 ? (sign * (price - decision) * 10_000) / decision : 0,
       reducedForCash: false,
     };
+    if (trade.fee?.currency === instrument.base && (trade.fee.cost ?? 0) > 0) {
+      this.baseFees.set(instrument.base, (this.baseFees.get(instrument.base) ?? 0) + trade.fee.cost!);
+      this.baseFeeValue += fee;
+    }
     this.counts.fills++;
     this.context.events.orderFilled(tracked.order, fill);
+    if (tracked.order.isTerminal) this.active.delete(tracked);
+    return true;
   }
 
   /** The trade's fee in the account (quote) currency: base-currency fees are valued at the fill price. */
@@ -218,71 +427,266 @@ export class CcxtExecutionClient implements ExecutionClient {
   }
 
   cancelOrder(order: Order): void {
-    const tracked = [...this.byClientId.values()].find((t) => t.order === order);
+    const tracked = this.byOrder.get(order);
     if (!tracked) return;
     void this.track(this.cancel(tracked));
   }
 
+  /** Cancel once the placement has its answer; whatever goes wrong, ask the exchange what the order is now. */
   private async cancel(tracked: Tracked): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const params = { origClientOrderId: tracked.clientOrderId };
-        await this.api.cancelOrder(tracked.venueId ?? '', tracked.order.symbol, tracked.venueId ? {} : params);
-        if (!tracked.order.isTerminal) this.context.events.orderCanceled(tracked.order, this.context.clock.now());
-        return;
-      } catch (raw) {
-        const error = toVenueError(raw);
-        if (error.action === VenueErrorAction.NotFound || !error.retryable || attempt >= RETRY_POLICIES[error.action].maxAttempts) {
-          // Gone already (filled, or canceled by an earlier attempt whose answer was lost): ask.
-          await this.recover(tracked).catch(() => false);
+    if (tracked.canceling) return;
+    tracked.canceling = true;
+    try {
+      await tracked.placing;
+      const order = tracked.order;
+      for (let attempt = 1; !order.isTerminal; attempt++) {
+        try {
+          const params = tracked.venueId ? {} : { origClientOrderId: tracked.clientOrderId };
+          const answer = await this.api.cancelOrder(tracked.venueId ?? '', order.symbol, params);
+          // The answer says how much filled before the cancel: those trades are booked first.
+          const status = answer?.status && answer.status !== 'open' ? answer.status : 'canceled';
+          await this.applyUpdate(tracked, { ...(answer ?? { symbol: order.symbol }), id: answer?.id ?? tracked.venueId ?? '', status });
+          return;
+        } catch (raw) {
+          const error = toVenueError(raw);
+          if (error.retryable && attempt < RETRY_POLICIES[error.action].maxAttempts) {
+            this.counts.retries++;
+            await this.sleep(retryDelay(error, attempt, this.random));
+            continue;
+          }
+          // Gone already (filled, or canceled by an earlier attempt whose answer was lost), refused,
+          // or out of attempts: ask what the order is now.
+          const state = await this.recover(tracked, true);
+          if (state === 'absent' && tracked.venueId === undefined && !order.isTerminal) {
+            // Never reached the exchange (its placement was unresolved): nothing to cancel there.
+            tracked.unresolved = false;
+            this.unresolved.delete(tracked);
+            this.context.events.orderCanceled(order, this.context.clock.now());
+          } else if (state !== 'found') {
+            this.log(`cancel of ${order.id}: ${error.venueCode}: ${error.message}; the order's state is unknown until reconciliation`);
+          }
           return;
         }
-        await this.sleep(retryDelay(error, attempt, this.random));
       }
+    } finally {
+      tracked.canceling = false;
+      if (tracked.order.isTerminal) this.active.delete(tracked);
     }
   }
 
-  /** Feed an order update from the exchange's stream (watchOrders). */
+  /** Feed an order update from the exchange's stream (watchOrders); applied after the placement's own answer. */
   onOrderUpdate(update: CcxtOrder): void {
-    const tracked = update.clientOrderId ? this.byClientId.get(update.clientOrderId) : [...this.byClientId.values()].find((t) => t.venueId === update.id);
+    const tracked = this.lookup(update);
     if (!tracked) return;
-    this.accepted(tracked, update);
+    void this.track(
+      tracked.placing.then(async () => {
+        await this.applyUpdate(tracked, update);
+        if (tracked.order.isTerminal) this.active.delete(tracked);
+      }),
+    );
   }
 
   /**
-   * Compare with the exchange: fills missed while away are booked; orders the exchange has and we do
-   * not know, and open orders of ours it no longer has, are reported.
+   * Compare with the exchange: unresolved placements are settled, fills missed while away are booked,
+   * orders the exchange has and the platform does not know are reported, open orders of ours the
+   * exchange has closed are brought up to date, and balances are compared with the books. One pass at
+   * a time; a call during a pass gets that pass's result.
    */
-  async reconcile(symbols: readonly string[]): Promise<Discrepancy[]> {
+  reconcile(symbols: readonly string[]): Promise<Discrepancy[]> {
+    this.reconciling ??= this.reconcileOnce(symbols).finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(symbols: readonly string[]): Promise<Discrepancy[]> {
     const found: Discrepancy[] = [];
     const report = (d: Discrepancy): void => {
       found.push(d);
       this.options.onDiscrepancy?.(d);
     };
-    for (const symbol of symbols) {
-      const open = await this.withRetry(() => this.api.fetchOpenOrders(symbol));
-      for (const o of open) {
-        const tracked = o.clientOrderId ? this.byClientId.get(o.clientOrderId) : undefined;
-        if (!tracked) report({ kind: 'UNKNOWN_ORDER', symbol, detail: `exchange order ${o.id} (${o.clientOrderId ?? 'no client id'}) is not ours` });
-      }
-      const trades = await this.withRetry(() => this.api.fetchMyTrades(symbol));
-      for (const trade of trades) {
-        const tracked = [...this.byClientId.values()].find((t) => t.venueId !== undefined && t.venueId === trade.order);
-        if (!tracked) continue;
-        const before = this.counts.fills;
-        this.bookTrade(tracked, trade);
-        if (this.counts.fills > before) report({ kind: 'MISSED_FILL', symbol, detail: `trade ${trade.id} of order ${tracked.order.id} booked on reconciliation` });
-      }
-      for (const tracked of this.byClientId.values()) {
-        if (tracked.order.symbol !== symbol || tracked.order.isTerminal || tracked.venueId === undefined) continue;
-        if (!open.some((o) => o.id === tracked.venueId)) {
-          const state = await this.withRetry(() => this.api.fetchOrder(tracked.venueId, symbol));
-          this.accepted(tracked, state);
-          if (!tracked.order.isTerminal && state.status !== 'open') report({ kind: 'MISSING_ORDER', symbol, detail: `order ${tracked.order.id} is ${state.status} on the exchange` });
-        }
+    for (const tracked of [...this.unresolved]) {
+      if (!tracked.placed) continue;
+      const state = await this.recover(tracked, true);
+      if (state === 'found') this.counts.recoveredByQuery++;
+      if (state === 'absent') {
+        tracked.unresolved = false;
+        this.unresolved.delete(tracked);
+        this.reject(tracked, new VenueError(VenueErrorAction.NotFound, 'the exchange has no order with this client id: it never arrived', 'OrderNotFound'));
       }
     }
+    for (const symbol of symbols) await this.reconcileSymbol(symbol, report);
+    await this.compareBalances(symbols, report);
     return found;
+  }
+
+  private reportUnknown(symbol: string, exchangeOrder: CcxtOrder, report: (d: Discrepancy) => void, why = 'is not the platform\'s'): void {
+    if (this.reportedUnknown.has(exchangeOrder.id)) return;
+    this.reportedUnknown.add(exchangeOrder.id);
+    this.counts.unknownOrders++;
+    report({ kind: 'UNKNOWN_ORDER', symbol, detail: `exchange order ${exchangeOrder.id} (client id ${exchangeOrder.clientOrderId || 'none'}, ${exchangeOrder.status ?? 'status unknown'}) ${why}` });
+  }
+
+  private async reconcileSymbol(symbol: string, report: (d: Discrepancy) => void): Promise<void> {
+    const open = await this.withRetry(() => this.api.fetchOpenOrders(symbol));
+    const openIds = new Set<string>();
+    for (const exchangeOrder of open) {
+      openIds.add(exchangeOrder.id);
+      const tracked = this.lookup(exchangeOrder);
+      if (!tracked) {
+        this.reportUnknown(symbol, exchangeOrder, report);
+        continue;
+      }
+      if (tracked.order.isTerminal) {
+        if (tracked.order.status !== OrderStatus.Filled) this.reportUnknown(symbol, exchangeOrder, report, `is open there but ${tracked.order.status} here`);
+        continue;
+      }
+      if (tracked.venueId === undefined && tracked.placed) await this.applyUpdate(tracked, exchangeOrder);
+      // A cancel that did not go through is sent again.
+      if (tracked.order.status === OrderStatus.PendingCancel && tracked.placed && !tracked.canceling) void this.track(this.cancel(tracked));
+    }
+
+    // The account's trades since the cursor, page by page.
+    const from = this.tradeCursor.get(symbol) ?? this.startTime;
+    let since = from;
+    let newest = from;
+    let oldestUnhandled = Infinity;
+    const seen = new Set<string>();
+    const unknownOrders = new Set<string>();
+    for (;;) {
+      const page = await this.withRetry(() => this.api.fetchMyTrades(symbol, since, TRADE_PAGE));
+      let fresh = 0;
+      for (const trade of page) {
+        const key = trade.id ?? `${trade.order}:${trade.timestamp}:${trade.price}:${trade.amount}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        fresh++;
+        const time = trade.timestamp ?? newest;
+        newest = Math.max(newest, time);
+        const tracked = trade.order !== undefined ? this.byVenueId.get(trade.order) : undefined;
+        if (!tracked) {
+          if (trade.order !== undefined && !this.reportedUnknown.has(trade.order)) {
+            unknownOrders.add(trade.order);
+            oldestUnhandled = Math.min(oldestUnhandled, time);
+          }
+          continue;
+        }
+        // A placement still in flight books its own answer's fills.
+        if (!tracked.placed) {
+          oldestUnhandled = Math.min(oldestUnhandled, time);
+          continue;
+        }
+        if (this.bookTrade(tracked, trade)) {
+          this.counts.missedFills++;
+          report({ kind: 'MISSED_FILL', symbol, detail: `trade ${trade.id} of order ${tracked.order.id} (${trade.amount} at ${trade.price}) booked on reconciliation` });
+        }
+      }
+      if (page.length < TRADE_PAGE || fresh === 0) break;
+      since = page[page.length - 1]!.timestamp ?? since;
+    }
+
+    // Orders seen only through their trades: ours whose answer never came, or not ours.
+    for (const venueId of unknownOrders) {
+      let state: CcxtOrder;
+      try {
+        state = await this.withRetry(() => this.api.fetchOrder(venueId, symbol));
+      } catch {
+        continue;
+      }
+      const tracked = this.lookup(state);
+      if (!tracked) {
+        this.reportUnknown(symbol, state, report);
+        continue;
+      }
+      const before = this.counts.fills;
+      if (tracked.unresolved) this.counts.recoveredByQuery++;
+      await this.applyUpdate(tracked, state);
+      if (this.counts.fills > before) {
+        this.counts.missedFills += this.counts.fills - before;
+        report({ kind: 'MISSED_FILL', symbol, detail: `${this.counts.fills - before} trade(s) of order ${tracked.order.id} booked on reconciliation` });
+      }
+    }
+
+    // Open orders of ours the exchange no longer lists: what are they now?
+    let oldestActive = Infinity;
+    for (const tracked of [...this.active]) {
+      if (tracked.order.isTerminal) {
+        this.active.delete(tracked);
+        continue;
+      }
+      if (tracked.order.symbol !== symbol) continue;
+      oldestActive = Math.min(oldestActive, tracked.order.createdAt);
+      if (!tracked.placed || tracked.venueId === undefined || openIds.has(tracked.venueId)) continue;
+      const before = this.counts.fills;
+      let state: CcxtOrder;
+      try {
+        state = await this.withRetry(() => this.api.fetchOrder(tracked.venueId, symbol));
+      } catch {
+        continue;
+      }
+      await this.applyUpdate(tracked, state);
+      if (this.counts.fills > before) {
+        this.counts.missedFills += this.counts.fills - before;
+        report({ kind: 'MISSED_FILL', symbol, detail: `${this.counts.fills - before} trade(s) of order ${tracked.order.id} booked on reconciliation` });
+      }
+      if (!tracked.order.isTerminal && state.status !== 'open') report({ kind: 'MISSING_ORDER', symbol, detail: `order ${tracked.order.id} is ${state.status} on the exchange` });
+      if (tracked.order.isTerminal) this.active.delete(tracked);
+    }
+    // Next time, start from the newest trade, but never after anything still to be learned.
+    const cursor = Math.min(newest, oldestActive - TRADE_CURSOR_MARGIN_MS, oldestUnhandled);
+    this.tradeCursor.set(symbol, Math.max(from, cursor));
+  }
+
+  /**
+   * Exchange totals against the books. The first comparison takes what the exchange holds beyond the
+   * books as the baseline (reporting traded assets the platform does not hold); later ones report any
+   * change of that difference. Skipped while requests are in flight, since their fills are not booked yet.
+   */
+  private async compareBalances(symbols: readonly string[], report: (d: Discrepancy) => void): Promise<void> {
+    if (this.pending.size > 0 || this.unresolved.size > 0 || symbols.length === 0) return;
+    const balance = await this.withRetry(() => this.api.fetchBalance());
+    if (this.pending.size > 0) return;
+    this.counts.balanceChecks++;
+    const instruments = symbols.map((symbol) => this.context.instrument(symbol));
+    const now = this.context.clock.now();
+    const rows: Array<{ asset: string; symbol: string; books: number; tolerance: number; quote: boolean }> = [];
+    const quote = instruments[0]!.quote;
+    rows.push({ asset: quote, symbol: symbols.join(','), books: moneyToNumber(this.context.account.cash()) + moneyToNumber(this.baseFeeValue), tolerance: QUOTE_TOLERANCE, quote: true });
+    for (const instrument of instruments) {
+      if (rows.some((r) => r.asset === instrument.base)) continue;
+      const held = instrument.quantityFromUnits(this.context.account.sellableUnits(instrument.symbol, now));
+      rows.push({ asset: instrument.base, symbol: instrument.symbol, books: held - (this.baseFees.get(instrument.base) ?? 0), tolerance: Number(instrument.lotSize) / 2, quote: false });
+    }
+    const comparisons: BalanceComparison[] = [];
+    for (const row of rows) {
+      const exchange = balance.total?.[row.asset] ?? 0;
+      let baseline = this.baseline.get(row.asset);
+      const first = baseline === undefined;
+      if (baseline === undefined) {
+        baseline = exchange - row.books;
+        this.baseline.set(row.asset, baseline);
+      }
+      const expected = row.books + baseline;
+      const difference = first ? baseline : exchange - expected;
+      comparisons.push({ asset: row.asset, exchange, expected, difference: first ? 0 : difference });
+      if (row.quote && first) continue; // cash beyond the session's capital is normal
+      if (Math.abs(difference) <= row.tolerance) {
+        this.reportedDifference.delete(row.asset);
+        continue;
+      }
+      if (this.reportedDifference.get(row.asset) === difference) continue;
+      this.reportedDifference.set(row.asset, difference);
+      report({
+        kind: row.quote ? 'BALANCE' : 'UNKNOWN_POSITION',
+        symbol: row.symbol,
+        asset: row.asset,
+        difference,
+        detail: first
+          ? `the exchange holds ${exchange} ${row.asset} the platform did not book (taken as the starting balance; trading ${row.symbol} waits for a person to decide)`
+          : `the exchange holds ${exchange} ${row.asset}, the books imply ${expected}: ${difference > 0 ? '+' : ''}${difference}`,
+      });
+    }
+    this.lastBalances = comparisons;
   }
 
   private async withRetry<T>(call: () => Promise<T>): Promise<T> {

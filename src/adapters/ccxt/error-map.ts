@@ -5,8 +5,11 @@ import { VenueError, VenueErrorAction } from '../../kernel/venue-errors.ts';
  * Most specific first: ccxt's classes inherit (OrderNotFound extends InvalidOrder, RateLimitExceeded
  * extends NetworkError), so the first name found on the error's prototype chain decides.
  */
-const ACTION_BY_CLASS: ReadonlyArray<readonly [string, VenueErrorAction]> = [
+export const ACTION_BY_CLASS: ReadonlyArray<readonly [string, VenueErrorAction]> = [
   ['OrderNotFound', VenueErrorAction.NotFound],
+  // Not in ccxt's local cache: the exchange itself has to be asked, as for an unknown order.
+  ['OrderNotCached', VenueErrorAction.NotFound],
+  // The client id was used before: the caller asks for that order by client id.
   ['DuplicateOrderId', VenueErrorAction.InvalidOrder],
   ['InsufficientFunds', VenueErrorAction.InsufficientFunds],
   ['InvalidOrder', VenueErrorAction.InvalidOrder],
@@ -14,6 +17,15 @@ const ACTION_BY_CLASS: ReadonlyArray<readonly [string, VenueErrorAction]> = [
   ['AuthenticationError', VenueErrorAction.FixConfig],
   ['PermissionDenied', VenueErrorAction.FixConfig],
   ['AccountSuspended', VenueErrorAction.FixConfig],
+  ['ArgumentsRequired', VenueErrorAction.FixConfig],
+  ['InvalidProxySettings', VenueErrorAction.FixConfig],
+  ['InvalidAddress', VenueErrorAction.FixConfig],
+  ['ManualInteractionNeeded', VenueErrorAction.FixConfig],
+  ['RestrictedLocation', VenueErrorAction.FixConfig],
+  // The market is closed for now: wait, then try again.
+  ['MarketClosed', VenueErrorAction.BackOff],
+  ['OperationRejected', VenueErrorAction.InvalidOrder],
+  // Includes ChecksumError (a broken order book stream: resubscribe).
   ['InvalidNonce', VenueErrorAction.Retry],
   ['RateLimitExceeded', VenueErrorAction.BackOff],
   ['DDoSProtection', VenueErrorAction.BackOff],
@@ -22,6 +34,8 @@ const ACTION_BY_CLASS: ReadonlyArray<readonly [string, VenueErrorAction]> = [
   ['RequestTimeout', VenueErrorAction.Retry],
   ['NetworkError', VenueErrorAction.Retry],
   ['BadResponse', VenueErrorAction.Retry],
+  ['CancelPending', VenueErrorAction.Retry],
+  ['OperationFailed', VenueErrorAction.Retry],
   ['NotSupported', VenueErrorAction.FixConfig],
   ['BadRequest', VenueErrorAction.InvalidOrder],
   ['ExchangeError', VenueErrorAction.Fatal],

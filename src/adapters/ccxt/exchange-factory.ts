@@ -11,6 +11,13 @@ export interface VenueConfig {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether credentials are required (live trading) or optional (market data only). */
   readonly requireCredentials?: boolean;
+  /**
+   * Milliseconds per unit of request weight for ccxt's throttle (default: the exchange's own, 50 for
+   * Binance). Only a local exchange should be given less.
+   */
+  readonly rateLimitMs?: number;
+  /** Request timeout (default: ccxt's 10 s). */
+  readonly timeoutMs?: number;
 }
 
 export class VenueConfigError extends Error {
@@ -50,10 +57,15 @@ export async function createExchange(config: VenueConfig): Promise<ProExchange> 
   if (config.requireCredentials && (!apiKey || !secret)) {
     throw new VenueConfigError(`credentials missing: set ${names.key} and ${names.secret} in the environment`);
   }
+  if (config.rateLimitMs !== undefined && !(config.rateLimitMs >= 0)) throw new VenueConfigError(`rate limit must be >= 0 ms (got ${config.rateLimitMs})`);
+  if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) throw new VenueConfigError(`timeout must be > 0 ms (got ${config.timeoutMs})`);
   const exchange = new Exchange({
     apiKey,
     secret,
+    // ccxt's throttle spaces requests by their weight, so the venue's limits are respected up front.
     enableRateLimit: true,
+    ...(config.rateLimitMs !== undefined ? { rateLimit: config.rateLimitMs } : {}),
+    ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
     options: { fetchMarkets: ['spot'], fetchCurrencies: false, defaultType: 'spot' },
   });
   if (config.url) {

@@ -48,6 +48,8 @@ interface OrderBook {
   limitActiveFrom: number;
   /** Set after the first bar the order could trade on (IOC/FOK end there). */
   sawEligibleBar: boolean;
+  /** Fills so far: fill ids are the order id and this count, so they stay unique across a restart. */
+  fills: number;
 }
 
 export class SimExecutionClient implements ExecutionClient {
@@ -55,7 +57,6 @@ export class SimExecutionClient implements ExecutionClient {
   private context!: ExecutionContext;
   private readonly states: SymbolState[] = [];
   private readonly books = new Map<string, OrderBook>();
-  private fillSequence = 0;
   private readonly realistic: boolean;
   /** The symbol whose pending orders are being matched right now, if any. */
   private matching: SymbolState | undefined;
@@ -85,8 +86,24 @@ export class SimExecutionClient implements ExecutionClient {
   submitOrder(order: Order): void {
     const index = this.context.symbolIndex(order.symbol);
     const state = this.state(index, order.symbol);
-    this.books.set(order.id, { notional: 0n, commission: 0n, limitActiveFrom: -Infinity, sawEligibleBar: false });
+    this.books.set(order.id, { notional: 0n, commission: 0n, limitActiveFrom: -Infinity, sawEligibleBar: false, fills: 0 });
     this.context.events.orderAccepted(order, this.context.clock.now());
+    state.pending.push(order);
+  }
+
+  /** Recovery: an order that was open at the restart resumes with what its fills already paid. */
+  restoreOrder(order: Order, fills: readonly Fill[]): void {
+    const index = this.context.symbolIndex(order.symbol);
+    const state = this.state(index, order.symbol);
+    let notional = 0n;
+    let commission = 0n;
+    for (const fill of fills) {
+      notional += fill.notional;
+      commission += fill.fee;
+    }
+    // Commission is not kept apart from other fees in the journal; fees bound it from above, which
+    // can only lower (never raise) the commission still due against a per-order minimum.
+    this.books.set(order.id, { notional, commission, limitActiveFrom: -Infinity, sawEligibleBar: true, fills: fills.length });
     state.pending.push(order);
   }
 
@@ -262,7 +279,7 @@ export class SimExecutionClient implements ExecutionClient {
     const decision = order.decisionPrice;
     const sign = buy ? 1 : -1;
     const fill: Fill = {
-      id: `F-${++this.fillSequence}`,
+      id: `F-${order.id.replace(/^O-/, '')}.${++book.fills}`,
       orderId: order.id,
       symbol: order.symbol,
       side: order.side,
