@@ -11,7 +11,8 @@ export function demoCommand(io: { out: (s: string) => void; err: (s: string) => 
     .option('--duration <seconds>', 'how long to run', '60')
     .option('--speed <x>', 'data time per wall time', '300')
     .option('--json', 'last stdout line: a JSON summary {orders, fills, trades, finalEquity, ...}')
-    .action(async (flags: { duration: string; speed: string; json?: boolean }) => {
+    .option('--db <url|path>', 'also journal the session (runs list / audit verify read it back)')
+    .action(async (flags: { duration: string; speed: string; json?: boolean; db?: string }) => {
       const duration = Number(flags.duration);
       if (!(duration > 0)) throw new UsageError(`--duration: expected seconds > 0 (got "${flags.duration}")`);
       const speed = Number(flags.speed);
@@ -24,6 +25,7 @@ export function demoCommand(io: { out: (s: string) => void; err: (s: string) => 
         config: loadConfig({ env: process.env }),
         log: (line) => io.out(`${line}\n`),
         signal: controller.signal,
+        db: flags.db,
       });
       io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSessionSummary(summary));
     });

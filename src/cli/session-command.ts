@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../app/config/index.ts';
 import { runSession, type SessionSummary } from '../app/session/run-session.ts';
 import { UsageError } from './errors.ts';
+import { resolveStoreTarget } from '../app/store/index.ts';
 
 interface SessionFlags {
   exchange: string;
@@ -18,6 +19,7 @@ interface SessionFlags {
   duration?: string;
   confirmLive?: boolean;
   json?: boolean;
+  db?: string;
 }
 
 function parseJson(flag: string, text: string | undefined): unknown {
@@ -57,6 +59,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     .option('--timeframe <tf>', 'bar timeframe', '1m')
     .option('--config <file>', 'configuration file (JSON or YAML)')
     .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
+    .option('--db <url|path>', 'journal database (default: TRAIDER_DB, else ./traider-data/traider.db)')
     .option('--json', 'print the final summary as one JSON object on the last stdout line');
   if (mode === 'paper') command.option('--capital <amount>', 'paper cash in the quote currency (default 10000)');
   if (mode === 'live') command.addOption(new Option('--confirm-live', 'required: you understand this places real orders'));
@@ -87,6 +90,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       signal: controller.signal,
       log: (line) => io.err(`${line}\n`),
       sessionId: `t${randomBytes(4).toString('hex')}`,
+      db: resolveStoreTarget(flags.db, process.env),
     });
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);

@@ -156,7 +156,8 @@ export class LiveClock implements Clock {
 
   now(): number {
     const wall = Date.now();
-    return this.anchorVenue === undefined ? wall : this.anchorVenue + (wall - this.anchorWall) * this.rate;
+    // Whole milliseconds, like every timestamp in the platform.
+    return this.anchorVenue === undefined ? wall : Math.floor(this.anchorVenue + (wall - this.anchorWall) * this.rate);
   }
 
   /** The venue said its time is `venueTime` when our wall clock read `wallTime`; `rate` is venue ms per wall ms. */

@@ -424,9 +424,12 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.holding = true;
   }
 
-  /** Deliver what was held, in order, to subscribers and the strategy. */
-  release(): void {
-    this.holding = false;
+  /**
+   * Deliver what was held, in order, to subscribers and the strategy. With `keepHolding` (live
+   * sessions) whatever those deliveries cause is held again until the next release.
+   */
+  release(keepHolding = false): void {
+    this.holding = keepHolding;
     const items = this.held.splice(0);
     for (const { topic, message } of items) {
       this.bus.publish(topic, message);

@@ -184,7 +184,7 @@ export class CcxtExecutionClient implements ExecutionClient {
   connect(context: ExecutionContext): void {
     this.context = context;
     // Trades before the platform connected belong to orders it never placed.
-    this.startTime = context.clock.now() - TRADE_CURSOR_MARGIN_MS;
+    this.startTime = Math.floor(context.clock.now() - TRADE_CURSOR_MARGIN_MS);
   }
 
   describe(): string[] {
@@ -634,7 +634,8 @@ export class CcxtExecutionClient implements ExecutionClient {
     }
     // Next time, start from the newest trade, but never after anything still to be learned.
     const cursor = Math.min(newest, oldestActive - TRADE_CURSOR_MARGIN_MS, oldestUnhandled);
-    this.tradeCursor.set(symbol, Math.max(from, cursor));
+    // Whole milliseconds: a live clock's time is fractional, exchanges want integers.
+    this.tradeCursor.set(symbol, Math.floor(Math.max(from, cursor)));
   }
 
   /**

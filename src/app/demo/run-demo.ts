@@ -14,6 +14,8 @@ export interface DemoRequest {
   readonly config: TraiderConfig;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Journal database; undefined: the session journals nothing. */
+  readonly db?: string;
 }
 
 /** The demo strategy: a fast moving-average cross, so a one-minute demo sees several trades. */
@@ -42,6 +44,7 @@ export async function runDemo(request: DemoRequest): Promise<SessionSummary> {
       signal: request.signal,
       log: request.log,
       sessionId: 'demo',
+      db: request.db,
     });
     return summary;
   } finally {

@@ -18,6 +18,11 @@ import { resolveStrategy } from '../../strategies/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/risk-schema.ts';
 import { instrumentFromMarket, type CcxtMarket } from './instruments-from-exchange.ts';
+import { breakerRecord, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
+import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
+import { RunKind } from '../../kernel/store.ts';
+import { jsonSafe } from '../backtest/journal-run.ts';
+import { openJournal } from '../store/index.ts';
 
 export interface SessionRequest {
   readonly mode: 'paper' | 'live';
@@ -38,6 +43,8 @@ export interface SessionRequest {
   readonly log: (line: string) => void;
   /** Identifies the session in client order ids (so retries and restarts stay idempotent). */
   readonly sessionId: string;
+  /** Journal database (path or postgres:// URL); undefined: nothing is journaled. */
+  readonly db?: string;
 }
 
 export interface SessionSummary {
@@ -111,6 +118,21 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const risk = new RiskEngine({ config: toRiskConfig(config.risk), mode: request.mode === 'live' ? RiskMode.LiveMinimal : RiskMode.Paper, backtest: false });
   const strategy = (await resolveStrategy(request.strategy)).create(request.params);
   const kernel = new Kernel({ clock, execution, instruments, currency, initialCapital: numberToMoney(capital), strategy, risk, log });
+  const journaled = request.db === undefined ? undefined : await openJournal(request.db, { clock });
+  if (journaled) {
+    const runId = await journaled.journal.createRun({
+      kind: request.mode === 'live' ? RunKind.Live : RunKind.Paper,
+      strategy: request.strategy,
+      symbols: [...request.symbols],
+      market: 'crypto',
+      timeframe: request.timeframe,
+      mode: request.mode === 'live' ? RiskMode.LiveMinimal : RiskMode.Paper,
+      parameters: jsonSafe({ exchange: request.exchange, url: request.url ?? null, params: request.params ?? null, capital, sessionId: request.sessionId }) as never,
+    });
+    log(`journaling run ${runId} to ${journaled.store.location}`);
+    writeAheadSession(kernel, journaled.journal, runId);
+    runIdOf.set(kernel, runId);
+  }
   kernel.bus.subscribe<Fill>(Topic.Fill, (fill) => {
     const instrument = kernel.cache.instrument(fill.symbol);
     log(`fill ${fill.side} ${instrument.formatQuantity(fill.quantity)} ${fill.symbol} @ ${instrument.formatPrice(fill.price)} fee ${moneyToNumber(fill.fee).toFixed(4)} ${currency}  equity ${kernel.equity().toFixed(2)}`);
@@ -161,9 +183,13 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   await Promise.race([ordersLoop, new Promise((resolve) => setTimeout(resolve, 1000))]);
   kernel.stop();
   clock.cancelAll();
+  if (journaled) {
+    await journaled.journal.flush().catch(() => undefined);
+    kernel.release();
+  }
 
   const account = kernel.account;
-  return {
+  const summary: SessionSummary = {
     mode: request.mode,
     exchange: request.exchange,
     symbols: [...request.symbols],
@@ -182,4 +208,49 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     longestBookGapMs: Math.round(data.longestBookGapMs),
     discrepancies: discrepancies.length,
   };
+  if (journaled) {
+    const runId = runIdOf.get(kernel)!;
+    try {
+      await journaled.journal.appendEquity([{ runId, time: clock.now(), equity: kernel.equity(), cash: kernel.cash() }]);
+      await journaled.journal.finishRun(runId, { summary: jsonSafe(summary) });
+    } finally {
+      await journaled.close();
+    }
+  }
+  return summary;
+}
+
+const runIdOf = new WeakMap<Kernel, string>();
+
+/**
+ * Live write-ahead: every order event, fill and breaker change is appended to the journal as it
+ * happens; the kernel holds them from the strategy, logs and subscribers until the group commit that
+ * holds them is durable, then delivers them (and holds whatever that causes for the next commit).
+ */
+function writeAheadSession(kernel: Kernel, journal: Journal, runId: string): void {
+  let scheduled = false;
+  kernel.hold();
+  kernel.setWriteAhead(({ topic, message }) => {
+    if (topic === Topic.OrderEvent) {
+      const event = message as OrderEvent;
+      void journal.appendOrderEvents([orderEventRecord(runId, event)]).catch(() => undefined);
+      if (event.kind === 'DENIED') void journal.appendDenials([denialRecord(runId, event.time, { reason: event.reason ?? 'UNKNOWN', detail: event.detail ?? '' }, event.order)]).catch(() => undefined);
+    } else if (topic === Topic.Fill) {
+      void journal.appendFills([fillRecord(runId, message as Fill)]).catch(() => undefined);
+    } else if (topic === Topic.Breaker) {
+      void journal.appendBreakerEvents([breakerRecord(runId, message as BreakerEvent)]).catch(() => undefined);
+    }
+    if (scheduled) return;
+    scheduled = true;
+    void journal.flush().then(
+      () => {
+        scheduled = false;
+        kernel.release(true);
+      },
+      () => {
+        // A failed commit stops the journal: nothing more is acknowledged; the session halts below.
+        scheduled = false;
+      },
+    );
+  });
 }

@@ -1,0 +1,141 @@
+// The ExecutionClient contract: what every venue (the backtest's simulated one, the CCXT one against
+// an exchange) must do the same way. Each adapter's test file runs it with a factory for its venue.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { notionalOf } from '../../src/core/account.ts';
+import { moneyToNumber } from '../../src/core/decimal.ts';
+import type { Fill } from '../../src/core/fill.ts';
+import { RoundingMode } from '../../src/core/instrument.ts';
+import { type Order, OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';
+import type { OrderEvent } from '../../src/kernel/events.ts';
+import type { Kernel } from '../../src/kernel/kernel.ts';
+import { Topic } from '../../src/kernel/message-bus.ts';
+import type { ExecutionClient } from '../../src/kernel/ports.ts';
+import { illegalTransitions } from './helpers.ts';
+
+/** One venue under test, with a kernel on it and a way to move its market on. */
+export interface ContractVenue {
+  readonly kernel: Kernel;
+  readonly client: ExecutionClient;
+  readonly symbol: string;
+  /** A small order size that the market fills at once. */
+  readonly quantity: number;
+  /** Taker fee as a fraction of the notional (the venue's schedule). */
+  readonly takerFeeRate: number;
+  /** The market price now (last trade or last close). */
+  price(): number;
+  /** A price below the market that the next `advance()` trades through: a resting buy there fills. */
+  dipPrice(): number;
+  /** Move the market on by one step and let every answer of the venue arrive. */
+  advance(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type ContractFactory = () => Promise<ContractVenue>;
+
+export function executionClientContract(name: string, factory: ContractFactory): void {
+  describe(`ExecutionClient contract: ${name}`, () => {
+    let venue: ContractVenue;
+    let events: OrderEvent[];
+
+    beforeEach(async () => {
+      venue = await factory();
+      events = [];
+      venue.kernel.bus.subscribe<OrderEvent>(Topic.OrderEvent, (event) => events.push(event));
+    });
+
+    afterEach(async () => {
+      // Whatever a test did, every order event must have been a legal step of the transition table.
+      expect(illegalTransitions(events), `${name}: order events outside the transition table`).toEqual([]);
+      await venue.close();
+    });
+
+    const fillsOf = (order: Order): Fill[] => venue.kernel.fills.filter((f) => f.orderId === order.id);
+    const buy = (type: OrderType, quantity: number, price?: number): Order =>
+      venue.kernel.submitOrder({ symbol: venue.symbol, side: OrderSide.Buy, type, quantity, ...(price !== undefined ? { price } : {}) });
+    const instrument = () => venue.kernel.cache.instrument(venue.symbol);
+
+    it('a market buy fills and the account books it', async () => {
+      const cashBefore = venue.kernel.account.cash;
+      const order = buy(OrderType.Market, venue.quantity);
+      await venue.advance();
+      expect(order.status, `${name}: a small market buy on a liquid market should end FILLED`).toBe(OrderStatus.Filled);
+      const fills = fillsOf(order);
+      const filled = instrument().quantityFromUnits(fills.reduce((n, f) => n + instrument().quantityUnits(f.quantity), 0));
+      expect(filled, `${name}: the fills of a filled order should add up to its quantity`).toBe(venue.quantity);
+      expect(venue.kernel.account.positions.get(venue.symbol)?.quantity, `${name}: the position should hold what was bought`).toBe(venue.quantity);
+      const spent = fills.reduce((n, f) => n + f.notional + f.fee + f.tax, 0n);
+      expect(venue.kernel.account.cash, `${name}: cash should drop by notional plus costs of the fills, exactly`).toBe(cashBefore - spent);
+    });
+
+    it('a limit buy far below the market rests (ACCEPTED, no fill) and cancels (CANCELED)', async () => {
+      const price = instrument().roundPrice(venue.price() * 0.5, RoundingMode.Down);
+      const order = buy(OrderType.Limit, venue.quantity, price);
+      await venue.advance();
+      expect(order.status, `${name}: a limit buy at half the market should rest, acknowledged`).toBe(OrderStatus.Accepted);
+      expect(fillsOf(order), `${name}: a limit buy at half the market should not fill`).toEqual([]);
+      venue.kernel.cancelOrder(order.id);
+      await venue.advance();
+      expect(order.status, `${name}: a resting order should be CANCELED once the venue confirms the cancel`).toBe(OrderStatus.Canceled);
+      expect(venue.kernel.cache.openOrders.includes(order), `${name}: a canceled order should leave the open orders`).toBe(false);
+    });
+
+    it('order events pass through the transition table in a legal order', async () => {
+      const market = buy(OrderType.Market, venue.quantity);
+      const resting = buy(OrderType.Limit, venue.quantity, instrument().roundPrice(venue.price() * 0.5, RoundingMode.Down));
+      await venue.advance();
+      venue.kernel.cancelOrder(resting.id);
+      await venue.advance();
+      const kinds = (order: Order): string[] => events.filter((e) => e.order === order).map((e) => e.kind);
+      expect(kinds(market)[0], `${name}: an order is SUBMITTED before the venue says anything`).toBe('SUBMITTED');
+      expect(kinds(market).at(-1), `${name}: a filled market order ends with FILLED`).toBe('FILLED');
+      // PENDING_CANCEL is the kernel's own step when it asks (applied, not published): the venue's answers are these.
+      expect(kinds(resting), `${name}: a resting order that is canceled is SUBMITTED, ACCEPTED, then CANCELED`).toEqual(['SUBMITTED', 'ACCEPTED', 'CANCELED']);
+      expect(illegalTransitions(events), `${name}: every step must be in the transition table`).toEqual([]);
+    });
+
+    it('fills carry price, quantity and fee in the account currency', async () => {
+      const reference = venue.price();
+      const order = buy(OrderType.Market, venue.quantity);
+      await venue.advance();
+      const fills = fillsOf(order);
+      expect(fills.length, `${name}: a filled market buy should have at least one fill`).toBeGreaterThan(0);
+      for (const fill of fills) {
+        expect(Math.abs(fill.price / reference - 1), `${name}: fill price ${fill.price} should be near the market ${reference}`).toBeLessThan(0.05);
+        expect(fill.quantity, `${name}: fill quantity should be positive`).toBeGreaterThan(0);
+        expect(instrument().roundQuantity(fill.quantity, RoundingMode.Nearest), `${name}: fill quantity should be on the lot grid`).toBe(fill.quantity);
+        expect(fill.notional, `${name}: notional should be price x quantity in ledger units`).toBe(notionalOf(instrument(), fill.price, fill.quantity));
+        const feeRate = moneyToNumber(fill.fee) / moneyToNumber(fill.notional);
+        // A fee left in the base currency (BTC) would be ~50,000 times too small here.
+        expect(Math.abs(feeRate / venue.takerFeeRate - 1), `${name}: fee ${moneyToNumber(fill.fee)} on ${moneyToNumber(fill.notional)} should be the taker rate ${venue.takerFeeRate} in the account currency`).toBeLessThan(0.05);
+        expect(Number.isFinite(fill.time), `${name}: a fill should carry its time`).toBe(true);
+      }
+    });
+
+    it('a canceled order never fills, even when the market trades through its price', async () => {
+      const dip = venue.dipPrice();
+      const canceled = buy(OrderType.Limit, venue.quantity, dip);
+      const control = buy(OrderType.Limit, venue.quantity, dip);
+      venue.kernel.cancelOrder(canceled.id);
+      await venue.advance();
+      await venue.advance();
+      expect(control.status, `${name}: the control order at ${dip} should fill, proving the market traded through the price`).toBe(OrderStatus.Filled);
+      expect(canceled.status, `${name}: the canceled order should stay CANCELED`).toBe(OrderStatus.Canceled);
+      expect(fillsOf(canceled), `${name}: a canceled order must never be booked a fill`).toEqual([]);
+    });
+
+    it('an order for more than the balance is rejected or cut, never booked as filled beyond the cash', async () => {
+      const cash = moneyToNumber(venue.kernel.account.cash);
+      const quantity = instrument().roundQuantity((3 * cash) / venue.price(), RoundingMode.Down);
+      const order = buy(OrderType.Market, quantity);
+      await venue.advance();
+      await venue.advance();
+      const spent = fillsOf(order).reduce((n, f) => n + f.notional + f.fee + f.tax, 0n);
+      expect(
+        order.status === OrderStatus.Rejected || moneyToNumber(spent) <= cash,
+        `${name}: a buy of 3x the cash should be REJECTED or cut to the cash (status ${order.status}, spent ${moneyToNumber(spent)} of ${cash})`,
+      ).toBe(true);
+      expect(order.filledQuantity, `${name}: the order must not be booked as filled beyond what the cash covers`).toBeLessThan(quantity);
+      expect(venue.kernel.account.cash >= 0n, `${name}: cash must never go negative (${moneyToNumber(venue.kernel.account.cash)})`).toBe(true);
+    });
+  });
+}
