@@ -538,7 +538,9 @@ export class CcxtExecutionClient implements ExecutionClient {
         continue;
       }
       if (tracked.order.isTerminal) {
-        if (tracked.order.status !== OrderStatus.Filled) this.reportUnknown(symbol, exchangeOrder, report, `is open there but ${tracked.order.status} here`);
+        // The list may predate a cancel or fill that just happened: ask about this one order again.
+        const now = await this.withRetry(() => this.api.fetchOrder(exchangeOrder.id, symbol)).catch(() => undefined);
+        if (now?.status === 'open') this.reportUnknown(symbol, exchangeOrder, report, `is open there but ${tracked.order.status} here`);
         continue;
       }
       if (tracked.venueId === undefined && tracked.placed) await this.applyUpdate(tracked, exchangeOrder);
@@ -546,7 +548,34 @@ export class CcxtExecutionClient implements ExecutionClient {
       if (tracked.order.status === OrderStatus.PendingCancel && tracked.placed && !tracked.canceling) void this.track(this.cancel(tracked));
     }
 
-    // The account's trades since the cursor, page by page.
+    await this.syncTrades(symbol, report);
+
+    // Open orders of ours the exchange no longer lists: what are they now?
+    for (const tracked of [...this.active]) {
+      if (tracked.order.isTerminal) {
+        this.active.delete(tracked);
+        continue;
+      }
+      if (tracked.order.symbol !== symbol || !tracked.placed || tracked.venueId === undefined || openIds.has(tracked.venueId)) continue;
+      const before = this.counts.fills;
+      let state: CcxtOrder;
+      try {
+        state = await this.withRetry(() => this.api.fetchOrder(tracked.venueId, symbol));
+      } catch {
+        continue;
+      }
+      await this.applyUpdate(tracked, state);
+      if (this.counts.fills > before) {
+        this.counts.missedFills += this.counts.fills - before;
+        report({ kind: 'MISSED_FILL', symbol, detail: `${this.counts.fills - before} trade(s) of order ${tracked.order.id} booked on reconciliation` });
+      }
+      if (!tracked.order.isTerminal && state.status !== 'open') report({ kind: 'MISSING_ORDER', symbol, detail: `order ${tracked.order.id} is ${state.status} on the exchange` });
+      if (tracked.order.isTerminal) this.active.delete(tracked);
+    }
+  }
+
+  /** Book the account's trades since the symbol's cursor that the books miss, page by page; move the cursor. */
+  private async syncTrades(symbol: string, report: (d: Discrepancy) => void): Promise<void> {
     const from = this.tradeCursor.get(symbol) ?? this.startTime;
     let since = from;
     let newest = from;
@@ -607,30 +636,9 @@ export class CcxtExecutionClient implements ExecutionClient {
       }
     }
 
-    // Open orders of ours the exchange no longer lists: what are they now?
     let oldestActive = Infinity;
-    for (const tracked of [...this.active]) {
-      if (tracked.order.isTerminal) {
-        this.active.delete(tracked);
-        continue;
-      }
-      if (tracked.order.symbol !== symbol) continue;
-      oldestActive = Math.min(oldestActive, tracked.order.createdAt);
-      if (!tracked.placed || tracked.venueId === undefined || openIds.has(tracked.venueId)) continue;
-      const before = this.counts.fills;
-      let state: CcxtOrder;
-      try {
-        state = await this.withRetry(() => this.api.fetchOrder(tracked.venueId, symbol));
-      } catch {
-        continue;
-      }
-      await this.applyUpdate(tracked, state);
-      if (this.counts.fills > before) {
-        this.counts.missedFills += this.counts.fills - before;
-        report({ kind: 'MISSED_FILL', symbol, detail: `${this.counts.fills - before} trade(s) of order ${tracked.order.id} booked on reconciliation` });
-      }
-      if (!tracked.order.isTerminal && state.status !== 'open') report({ kind: 'MISSING_ORDER', symbol, detail: `order ${tracked.order.id} is ${state.status} on the exchange` });
-      if (tracked.order.isTerminal) this.active.delete(tracked);
+    for (const tracked of this.active) {
+      if (tracked.order.symbol === symbol && !tracked.order.isTerminal) oldestActive = Math.min(oldestActive, tracked.order.createdAt);
     }
     // Next time, start from the newest trade, but never after anything still to be learned.
     const cursor = Math.min(newest, oldestActive - TRADE_CURSOR_MARGIN_MS, oldestUnhandled);
@@ -645,9 +653,36 @@ export class CcxtExecutionClient implements ExecutionClient {
    */
   private async compareBalances(symbols: readonly string[], report: (d: Discrepancy) => void): Promise<void> {
     if (this.pending.size > 0 || this.unresolved.size > 0 || symbols.length === 0) return;
-    const balance = await this.withRetry(() => this.api.fetchBalance());
-    if (this.pending.size > 0) return;
+    let differences = await this.balanceDifferences(symbols);
+    if (differences === undefined) return;
+    if (differences.some((d) => d.report !== undefined)) {
+      // A resting order may have filled between the trade sync and the balance: sync and look again.
+      for (const symbol of symbols) await this.syncTrades(symbol, report);
+      differences = await this.balanceDifferences(symbols);
+      if (differences === undefined) return;
+    }
     this.counts.balanceChecks++;
+    this.lastBalances = differences.map((d) => d.comparison);
+    for (const d of differences) {
+      if (d.first) this.baseline.set(d.comparison.asset, d.baseline);
+      if (d.first && d.report === undefined) continue;
+      if (d.report === undefined) {
+        this.reportedDifference.delete(d.comparison.asset);
+        continue;
+      }
+      if (this.reportedDifference.get(d.comparison.asset) === d.report.difference) continue;
+      this.reportedDifference.set(d.comparison.asset, d.report.difference!);
+      report(d.report);
+    }
+  }
+
+  /**
+   * Each asset's exchange total against the books (undefined when requests went out meanwhile). The
+   * first time an asset is seen its difference becomes the baseline; a traded asset with one is reported.
+   */
+  private async balanceDifferences(symbols: readonly string[]): Promise<Array<{ comparison: BalanceComparison; first: boolean; baseline: number; report?: Discrepancy }> | undefined> {
+    const balance = await this.withRetry(() => this.api.fetchBalance());
+    if (this.pending.size > 0) return undefined;
     const instruments = symbols.map((symbol) => this.context.instrument(symbol));
     const now = this.context.clock.now();
     const rows: Array<{ asset: string; symbol: string; books: number; tolerance: number; quote: boolean }> = [];
@@ -658,36 +693,32 @@ export class CcxtExecutionClient implements ExecutionClient {
       const held = instrument.quantityFromUnits(this.context.account.sellableUnits(instrument.symbol, now));
       rows.push({ asset: instrument.base, symbol: instrument.symbol, books: held - (this.baseFees.get(instrument.base) ?? 0), tolerance: Number(instrument.lotSize) / 2, quote: false });
     }
-    const comparisons: BalanceComparison[] = [];
+    const out: Array<{ comparison: BalanceComparison; first: boolean; baseline: number; report?: Discrepancy }> = [];
     for (const row of rows) {
       const exchange = balance.total?.[row.asset] ?? 0;
-      let baseline = this.baseline.get(row.asset);
-      const first = baseline === undefined;
-      if (baseline === undefined) {
-        baseline = exchange - row.books;
-        this.baseline.set(row.asset, baseline);
-      }
+      const known = this.baseline.get(row.asset);
+      const first = known === undefined;
+      // What the exchange holds beyond the books the first time: the holdings the session does not trade.
+      const baseline = known ?? exchange - row.books;
       const expected = row.books + baseline;
       const difference = first ? baseline : exchange - expected;
-      comparisons.push({ asset: row.asset, exchange, expected, difference: first ? 0 : difference });
-      if (row.quote && first) continue; // cash beyond the session's capital is normal
-      if (Math.abs(difference) <= row.tolerance) {
-        this.reportedDifference.delete(row.asset);
-        continue;
-      }
-      if (this.reportedDifference.get(row.asset) === difference) continue;
-      this.reportedDifference.set(row.asset, difference);
-      report({
-        kind: row.quote ? 'BALANCE' : 'UNKNOWN_POSITION',
-        symbol: row.symbol,
-        asset: row.asset,
-        difference,
-        detail: first
-          ? `the exchange holds ${exchange} ${row.asset} the platform did not book (taken as the starting balance; trading ${row.symbol} waits for a person to decide)`
-          : `the exchange holds ${exchange} ${row.asset}, the books imply ${expected}: ${difference > 0 ? '+' : ''}${difference}`,
-      });
+      const comparison = { asset: row.asset, exchange, expected, difference: first ? 0 : difference };
+      // Cash beyond the session's capital is normal; a traded asset the books do not hold is not.
+      const quiet = (row.quote && first) || Math.abs(difference) <= row.tolerance;
+      const report: Discrepancy | undefined = quiet
+        ? undefined
+        : {
+            kind: row.quote ? 'BALANCE' : 'UNKNOWN_POSITION',
+            symbol: row.symbol,
+            asset: row.asset,
+            difference,
+            detail: first
+              ? `the exchange holds ${exchange} ${row.asset} the platform did not book (taken as the starting balance; trading ${row.symbol} waits for a person to decide)`
+              : `the exchange holds ${exchange} ${row.asset}, the books imply ${expected}: ${difference > 0 ? '+' : ''}${difference}`,
+          };
+      out.push({ comparison, first, baseline, ...(report ? { report } : {}) });
     }
-    this.lastBalances = comparisons;
+    return out;
   }
 
   private async withRetry<T>(call: () => Promise<T>): Promise<T> {

@@ -20,6 +20,13 @@ export interface VenueConfig {
   readonly timeoutMs?: number;
 }
 
+/**
+ * WebSocket reconnect back-off handed to ccxt.pro. Its own default waits a full second before the
+ * first redial (then 2 s, 4 s, ... up to a minute), longer than a trading decision may pause; ours
+ * redials after a quarter second and still backs off when drops repeat.
+ */
+export const WS_RECONNECT = { base: 250, factor: 2, max: 5_000, stableAfter: 10_000 } as const;
+
 export class VenueConfigError extends Error {
   override name = 'VenueConfigError';
 }
@@ -66,7 +73,8 @@ export async function createExchange(config: VenueConfig): Promise<ProExchange> 
     enableRateLimit: true,
     ...(config.rateLimitMs !== undefined ? { rateLimit: config.rateLimitMs } : {}),
     ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
-    options: { fetchMarkets: ['spot'], fetchCurrencies: false, defaultType: 'spot' },
+    // ccxt deep-merges these into the exchange's own options (Binance's ws.cost stays).
+    options: { fetchMarkets: ['spot'], fetchCurrencies: false, defaultType: 'spot', ws: { backoff: { ...WS_RECONNECT } } },
   });
   if (config.url) {
     let base: URL;

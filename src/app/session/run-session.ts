@@ -193,7 +193,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     mode: request.mode,
     exchange: request.exchange,
     symbols: [...request.symbols],
-    clockRate: rate,
+    clockRate: Number(clock.speed.toFixed(3)),
     bars: data.barsDelivered,
     books: data.booksDelivered,
     orders: [...kernel.cache.orders.values()].filter((o) => o.status !== 'DENIED').length,
