@@ -53,6 +53,9 @@ function benchContext(): RiskContext {
     lastPrice: (i) => prices[i]!,
     lastBarTime: () => clock.now(),
     equity: () => 1_000_000,
+    // Equity may move on every mark: the engine must not skip its checks.
+    hasPositions: () => true,
+    fillCount: () => 0,
     cash: () => 500_000,
     heldQuantity: (i) => (i % 2 === 0 ? 10 : 0),
     sellableQuantity: () => 10,

@@ -60,6 +60,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private risk: RiskGate;
   private readonly strategy: Strategy;
   private readonly barListeners: BarListener[] = [];
+  /** The bus's live list of bar subscribers: one length check per bar instead of a map lookup. */
+  private readonly barSubscribers: unknown[];
   private readonly bookListeners: BookListener[] = [];
   /** While true (replaying history at the start of a live session) strategies see data but cannot trade. */
   warmingUp = false;
@@ -86,6 +88,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.risk = config.risk ?? PASS_THROUGH_RISK;
     this.strategy = config.strategy;
     this.bus = config.bus ?? new MessageBus();
+    this.barSubscribers = this.bus.handlersOf(Topic.Bar);
     this.log = config.log ?? (() => {});
     this.account = new Account(config.currency, config.initialCapital);
     this.cashNumber = moneyToNumber(config.initialCapital);
@@ -158,6 +161,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       lastPrice: (index) => cache.lastClose[index]!,
       lastBarTime: (index) => cache.lastBarTime[index]!,
       equity: () => kernel.equity(),
+      hasPositions: () => kernel.openPositionCount > 0,
+      fillCount: () => kernel.fills.length,
       cash: () => kernel.cashNumber,
       heldQuantity: (index) => kernel.heldQuantity[index]!,
       sellableQuantity: (symbol) => cache.instrument(symbol).quantityFromUnits(kernel.sellableUnits(symbol, kernel.clock.now())),
@@ -211,7 +216,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       if (feed.hlc) feed.indicator.update(bar.high, bar.low, bar.close);
       else feed.indicator.update(bar.close);
     }
-    if (this.bus.hasSubscribers(Topic.Bar)) this.bus.publish(Topic.Bar, bar);
+    if (this.barSubscribers.length > 0) this.bus.publish(Topic.Bar, bar);
     this.strategy.onBar(bar);
   }
 

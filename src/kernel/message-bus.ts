@@ -6,13 +6,22 @@ export class MessageBus {
   private readonly topics = new Map<string, Handler<unknown>[]>();
 
   subscribe<T>(topic: string, handler: Handler<T>): () => void {
-    const handlers = this.topics.get(topic) ?? [];
+    const handlers = this.handlersOf(topic);
     handlers.push(handler as Handler<unknown>);
-    this.topics.set(topic, handlers);
     return () => {
-      const list = this.topics.get(topic);
-      if (list) this.topics.set(topic, list.filter((h) => h !== handler));
+      const at = handlers.indexOf(handler as Handler<unknown>);
+      if (at >= 0) handlers.splice(at, 1);
     };
+  }
+
+  /** The live list of a topic's handlers (hot paths keep it and check its length). */
+  handlersOf(topic: string): Handler<unknown>[] {
+    let handlers = this.topics.get(topic);
+    if (!handlers) {
+      handlers = [];
+      this.topics.set(topic, handlers);
+    }
+    return handlers;
   }
 
   hasSubscribers(topic: string): boolean {

@@ -88,6 +88,10 @@ export interface RiskContext {
   lastBarTime(index: number): number;
   /** Cash plus positions at their last close. */
   equity(): number;
+  /** Any position open (equity then moves with prices). */
+  hasPositions(): boolean;
+  /** Fills booked so far (equity changed when this moves). */
+  fillCount(): number;
   cash(): number;
   /** Held quantity by symbol index. */
   heldQuantity(index: number): number;

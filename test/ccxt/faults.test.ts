@@ -184,6 +184,10 @@ function faultRun(run: FaultRun): void {
       const buyFees = kernel.fills.filter((f) => f.side === OrderSide.Buy).reduce((n, f) => n + moneyToNumber(f.fee), 0);
       const cashChange = moneyToNumber(kernel.account.cash) - platform.capital;
       const usdtChange = totalOf(account, 'USDT') - CAPITAL;
+      console.log(
+        `fault test balances: exchange BTC ${totalOf(account, 'BTC')} vs books ${position} - BTC fees ${btcFees}; ` +
+          `exchange USDT change ${usdtChange.toFixed(8)} vs books ${(cashChange + buyFees).toFixed(8)}; reconciliation: ${JSON.stringify(platform.client.lastBalances)}`,
+      );
       expect(Math.abs(usdtChange - (cashChange + buyFees)), `exchange USDT change ${usdtChange} = books cash change ${cashChange} + buy fees charged in USDT ${buyFees}`).toBeLessThan(0.01);
       const balanceReports = platform.discrepancies.filter((d) => d.kind === 'BALANCE' || d.kind === 'UNKNOWN_POSITION');
       expect(balanceReports, 'reconciliation found no balance difference').toEqual([]);

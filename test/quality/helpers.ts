@@ -39,6 +39,9 @@ export function riskEngine(start: number): { engine: RiskEngine; clock: Simulate
     lastPrice: () => NaN,
     lastBarTime: () => NaN,
     equity: () => 100_000,
+    // Equity may move on every mark: the engine must not skip its checks.
+    hasPositions: () => true,
+    fillCount: () => 0,
     cash: () => 100_000,
     heldQuantity: () => 0,
     sellableQuantity: () => 0,

@@ -24,6 +24,9 @@ function markedEngine(mode: RiskMode): { engine: RiskEngine; clock: SimulatedClo
     lastPrice: () => 100,
     lastBarTime: () => clock.now(),
     equity: () => equity,
+    // Equity may move on every mark: the engine must not skip its checks.
+    hasPositions: () => true,
+    fillCount: () => 0,
     cash: () => equity,
     heldQuantity: () => 0,
     sellableQuantity: () => 0,

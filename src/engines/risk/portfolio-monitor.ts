@@ -9,28 +9,16 @@ const Z95 = normInv(0.95);
 class DailyCloses {
   readonly days: number[] = [];
   readonly closes: number[] = [];
-  private currentDay = -1;
-  private currentClose = NaN;
 
   constructor(private readonly keep: number) {}
 
-  /** Returns true when a day completed. */
-  onBar(day: number, close: number): boolean {
-    let completed = false;
-    if (day !== this.currentDay) {
-      if (this.currentDay !== -1) {
-        this.days.push(this.currentDay);
-        this.closes.push(this.currentClose);
-        if (this.days.length > this.keep) {
-          this.days.shift();
-          this.closes.shift();
-        }
-        completed = true;
-      }
-      this.currentDay = day;
+  complete(day: number, close: number): void {
+    this.days.push(day);
+    this.closes.push(close);
+    if (this.days.length > this.keep) {
+      this.days.shift();
+      this.closes.shift();
     }
-    this.currentClose = close;
-    return completed;
   }
 }
 
@@ -52,10 +40,12 @@ export class PortfolioMonitor {
     this.series = Array.from({ length: symbols }, () => new DailyCloses(days + 1));
   }
 
-  onBar(index: number, day: number, close: number): boolean {
-    const completed = this.series[index]!.onBar(day, close);
-    if (completed) this.stale = true;
-    return completed;
+  /** A symbol's trading day ended with this close (the caller tracks days; see RiskEngine.onBar). */
+  completeDay(index: number, day: number, close: number): boolean {
+    if (!(close > 0)) return false;
+    this.series[index]!.complete(day, close);
+    this.stale = true;
+    return true;
   }
 
   /** Mean and covariance over the days every symbol has (inner join), rebuilt when a day completed. */

@@ -81,6 +81,9 @@ export class RiskEngine implements RiskGate {
   /** Per symbol: the market's UTC offset for trading days (A-shares: Shanghai). */
   private dayOffset = new Float64Array(0);
   private symbolDay = new Float64Array(0);
+  /** Last close per symbol (the close of its day when the next day's first bar arrives). */
+  private symbolClose = new Float64Array(0);
+  private fillsSeen = -1;
   private symbolDayEnds = new Float64Array(0);
   /** A-shares: raw last close and its adjustment factor, for the next session's limits after the close. */
   private lastRawClose = new Float64Array(0);
@@ -144,6 +147,7 @@ export class RiskEngine implements RiskGate {
     this.monitor = new PortfolioMonitor(context.instruments.length, this.config.monitorDays);
     this.dayOffset = Float64Array.from(context.instruments, (i) => (i.market === Market.AShare ? SHANGHAI_OFFSET_MS : 0));
     this.symbolDay = new Float64Array(context.instruments.length).fill(-1);
+    this.symbolClose = new Float64Array(context.instruments.length).fill(NaN);
     this.symbolDayEnds = new Float64Array(context.instruments.length).fill(-Infinity);
     this.lastRawClose = new Float64Array(context.instruments.length).fill(NaN);
     this.lastFactor = new Float64Array(context.instruments.length).fill(1);
@@ -258,9 +262,12 @@ export class RiskEngine implements RiskGate {
     // The symbol's trading day changes rarely: compare with when it ends instead of dividing each bar.
     if (bar.openTime >= this.symbolDayEnds[index]!) {
       const day = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
+      // The day that just ended completes in the monitor with its last close.
+      if (this.symbolDay[index]! >= 0 && this.monitor.completeDay(index, this.symbolDay[index]!, this.symbolClose[index]!)) this.portfolioDirty = true;
       this.symbolDay[index] = day;
       this.symbolDayEnds[index] = (day + 1) * MS_PER_DAY - this.dayOffset[index]!;
     }
+    this.symbolClose[index] = bar.close;
     const instrumentDay = this.symbolDay[index]!;
     if (tracker !== undefined) {
       tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
@@ -269,8 +276,11 @@ export class RiskEngine implements RiskGate {
     }
     const volatility = this.volatility[index];
     if (volatility !== undefined) volatility.update(bar.high, bar.low, bar.close);
-    if (this.monitor.onBar(index, instrumentDay, bar.close)) this.portfolioDirty = true;
-    this.evaluateBreakers(this.context.clock.now());
+    // Flat, nothing filled, nothing active, same day: equity cannot have moved, nothing can trip.
+    const now = this.context.clock.now();
+    if (!this.context.hasPositions() && this.context.fillCount() === this.fillsSeen && now < this.dayEnds && this.ladder.activeMask === 0 && !this.portfolioDirty) return;
+    this.fillsSeen = this.context.fillCount();
+    this.evaluateBreakers(now);
   }
 
   /**
