@@ -20,6 +20,8 @@ interface SessionFlags {
   confirmLive?: boolean;
   json?: boolean;
   db?: string;
+  adoptPositions?: boolean;
+  actor?: string;
 }
 
 function parseJson(flag: string, text: string | undefined): unknown {
@@ -62,7 +64,11 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     .option('--db <url|path>', 'journal database (default: TRAIDER_DB, else ./traider-data/traider.db)')
     .option('--json', 'print the final summary as one JSON object on the last stdout line');
   if (mode === 'paper') command.option('--capital <amount>', 'paper cash in the quote currency (default 10000)');
-  if (mode === 'live') command.addOption(new Option('--confirm-live', 'required: you understand this places real orders'));
+  if (mode === 'live') {
+    command.addOption(new Option('--confirm-live', 'required: you understand this places real orders'));
+    command.option('--adopt-positions', 'take holdings found on the exchange into the books at the start (else their symbols halt)');
+    command.option('--actor <name>', 'who runs the session, for the audit log (default: $USER)');
+  }
   return command.action(async (flags: SessionFlags) => {
     if (mode === 'live' && !flags.confirmLive) throw new UsageError('live trading places real orders: add --confirm-live to go ahead');
     const config = loadConfig({ file: flags.config, env: process.env });
@@ -91,6 +97,8 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       log: (line) => io.err(`${line}\n`),
       sessionId: `t${randomBytes(4).toString('hex')}`,
       db: resolveStoreTarget(flags.db, process.env),
+      adoptPositions: flags.adoptPositions,
+      actor: flags.actor ?? process.env.USER ?? 'operator',
     });
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);

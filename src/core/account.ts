@@ -87,9 +87,21 @@ export class Account {
 
   constructor(
     readonly currency: string,
-    readonly initialCapital: bigint,
+    public initialCapital: bigint,
   ) {
     this.cash = initialCapital;
+  }
+
+  /**
+   * A person takes a holding found on the exchange into the books at `price`: the position gets that
+   * cost basis and the capital grows by the same value (nothing was bought), so the ledger identity holds.
+   */
+  adoptPosition(instrument: Instrument, quantity: number, price: number): void {
+    const position = this.position(instrument);
+    const value = notionalOf(instrument, instrument.roundPrice(price), quantity);
+    position.quantityUnits += instrument.quantityUnits(quantity);
+    position.cost += value;
+    this.initialCapital += value;
   }
 
   position(instrument: Instrument): Position {

@@ -145,6 +145,17 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     }
   }
 
+  /** A holding found on the venue, taken into the books at `price` by a person's decision. */
+  adoptPosition(symbol: string, quantity: number, price: number): void {
+    const instrument = this.cache.instrument(symbol);
+    const index = this.cache.symbolIndex(symbol);
+    const position = this.account.position(instrument);
+    const wasFlat = position.isFlat;
+    this.account.adoptPosition(instrument, instrument.roundQuantity(quantity), price);
+    this.heldQuantity[index] = position.quantity;
+    if (wasFlat && !position.isFlat) this.openPositionCount++;
+  }
+
   /** Replace the pre-trade gate (the risk engine installs itself here). */
   setRiskGate(risk: RiskGate): void {
     this.risk = risk;

@@ -181,6 +181,15 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /**
+   * The platform took `quantity` of `asset` into its books (a person adopted a holding found on the
+   * exchange): later balance comparisons expect it there instead of treating it as outside money.
+   */
+  adoptHolding(asset: string, quantity: number): void {
+    const known = this.baseline.get(asset);
+    if (known !== undefined) this.baseline.set(asset, known - quantity);
+  }
+
   connect(context: ExecutionContext): void {
     this.context = context;
     // Trades before the platform connected belong to orders it never placed.

@@ -45,6 +45,13 @@ export interface SessionRequest {
   readonly sessionId: string;
   /** Journal database (path or postgres:// URL); undefined: nothing is journaled. */
   readonly db?: string;
+  /**
+   * Live: holdings the exchange has that the platform did not book are taken into the books at the
+   * start (a person's decision, named by `actor`). Without it, such a symbol is halted.
+   */
+  readonly adoptPositions?: boolean;
+  /** Who runs the session (audit log). */
+  readonly actor?: string;
 }
 
 export interface SessionSummary {
@@ -96,6 +103,8 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   log(`${request.mode} session on ${request.exchange}${request.url ? ` (${request.url})` : ''}: venue clock ${new Date(clock.now()).toISOString()}, ${rate === 1 ? 'real time' : `${rate.toFixed(1)}x`}`);
 
   let capital = request.capital ?? config.backtest.capital;
+  // Set once the kernel exists: differences become audit entries, unknown positions halt their symbol.
+  let onDiscrepancy: ((d: Discrepancy) => void) | undefined;
   let execution: ExecutionClient;
   let ccxtExecution: CcxtExecutionClient | undefined;
   const discrepancies: Discrepancy[] = [];
@@ -107,6 +116,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
       onDiscrepancy: (d) => {
         discrepancies.push(d);
         log(`reconciliation: ${d.kind} ${d.symbol}: ${d.detail}`);
+        onDiscrepancy?.(d);
       },
       log,
     }, request.exchange);
@@ -155,6 +165,21 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   kernel.start();
   await data.start(kernel);
   log(`warm-up done (${data.barsDelivered} bars); trading ${request.symbols.join(', ')} on ${request.timeframe} bars`);
+  const actor = request.actor ?? 'traider';
+  let reconciling = true;
+  onDiscrepancy = (d) => {
+    if (journaled) void journaled.journal.audit.append({ actor: 'reconciler', kind: `reconciliation.${d.kind.toLowerCase()}`, payload: jsonSafe(d) }).catch(() => undefined);
+    if (d.kind !== 'UNKNOWN_POSITION' || d.difference === undefined) return;
+    if (reconciling && request.adoptPositions && d.difference > 0) {
+      kernel.adoptPosition(d.symbol, d.difference, kernel.cache.lastClose[kernel.cache.symbolIndex(d.symbol)]!);
+      ccxtExecution?.adoptHolding(d.asset ?? kernel.cache.instrument(d.symbol).base, d.difference);
+      log(`adopted ${d.difference} ${d.asset ?? ''} of ${d.symbol} into the books (--adopt-positions, ${actor})`);
+      if (journaled) void journaled.journal.audit.append({ actor, kind: 'reconciliation.adopted', payload: jsonSafe(d) }).catch(() => undefined);
+      return;
+    }
+    risk.haltSymbol(d.symbol, d.detail);
+    log(`trading ${d.symbol} halted until a person decides (restart with --adopt-positions to take the holding into the books)`);
+  };
 
   let ordersLoop: Promise<void> | undefined;
   let reconcileTimer: ReturnType<typeof setInterval> | undefined;
@@ -162,6 +187,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   if (ccxtExecution) {
     const client = ccxtExecution;
     await client.reconcile(request.symbols);
+    reconciling = false;
     ordersLoop = (async () => {
       const watcher = exchange as unknown as { watchOrders(): Promise<Array<Parameters<CcxtExecutionClient['onOrderUpdate']>[0]>> };
       while (!stopping) {
@@ -201,7 +227,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     trades: account.trades.length,
     denials: Object.fromEntries([...kernel.deniedCounts.entries()].filter(([reason]) => reason !== 'WARMING_UP')),
     breakerEvents: kernel.breakerEvents.length,
-    initialCapital: capital,
+    initialCapital: moneyToNumber(account.initialCapital),
     finalEquity: Number(kernel.equity().toFixed(8)),
     feesPaid: moneyToNumber(account.feesPaid),
     reconnects: data.reconnects,

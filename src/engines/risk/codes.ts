@@ -20,6 +20,7 @@ export const DenialReason = {
   DailyLossLimit: 'DAILY_LOSS_LIMIT',
   ReduceOnly: 'REDUCE_ONLY',
   TradingHalted: 'TRADING_HALTED',
+  SymbolHalted: 'SYMBOL_HALTED',
 } as const;
 export type DenialReason = (typeof DenialReason)[keyof typeof DenialReason];
 

@@ -107,6 +107,8 @@ export class RiskEngine implements RiskGate {
   private readonly drawdownState: LossState = { holding: false, until: -Infinity };
   private consecutiveDataFailures = 0;
   readonly deniedCounts = new Map<string, number>();
+  /** Symbols halted on their own (reconciliation found a position the platform does not know), with why. */
+  private readonly haltedSymbols = new Map<string, string>();
   /** Every part of a position an emergency close could not sell at once, and why. */
   readonly heldBack: HeldBack[] = [];
 
@@ -211,6 +213,8 @@ export class RiskEngine implements RiskGate {
     if (level === BreakerLevel.EmergencyClose || level === BreakerLevel.HaltAllTrading) {
       return { reason: DenialReason.TradingHalted, detail: `breaker at ${level}: only cancels are allowed` };
     }
+    const halted = this.haltedSymbols.get(order.symbol);
+    if (halted !== undefined) return { reason: DenialReason.SymbolHalted, detail: `trading ${order.symbol} is halted until a person decides: ${halted}` };
     const increasing = this.isIncreasing(order, index);
     if (level === BreakerLevel.HaltNewPositions && increasing) {
       return { reason: DenialReason.ReduceOnly, detail: `breaker at ${level}: only orders that reduce a position are allowed` };
@@ -458,6 +462,21 @@ export class RiskEngine implements RiskGate {
   setManualLevel(level: BreakerLevel, actor: string, detail = 'manual'): void {
     if (!actor.trim()) throw new RangeError('a manual level change needs the name of the person making it');
     this.ladder.setManual(level, this.context.clock.now(), actor, detail);
+  }
+
+  /** Halt one symbol (every order on it is denied) until `resumeSymbol`: e.g. an unknown position. */
+  haltSymbol(symbol: string, reason: string): void {
+    this.haltedSymbols.set(symbol, reason);
+  }
+
+  /** A named person lets a halted symbol trade again. */
+  resumeSymbol(symbol: string, actor: string): void {
+    if (!actor.trim()) throw new RangeError('resuming a symbol needs the name of the person deciding it');
+    this.haltedSymbols.delete(symbol);
+  }
+
+  isSymbolHalted(symbol: string): boolean {
+    return this.haltedSymbols.has(symbol);
   }
 
   /**
