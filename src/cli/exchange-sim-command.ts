@@ -46,7 +46,13 @@ export function exchangeSimCommand(io: { out: (s: string) => void; err: (s: stri
       const sim = await startExchangeSim({ data: files, port, speed, seed, ...(faults ? { faults } : {}), ...(accounts ? { accounts } : {}) });
       io.err(`exchange-sim listening on ${sim.url} (data ${files.map((f) => basename(f)).join(', ')}, speed ${speed}x)\n`);
       await new Promise<void>((resolve) => {
+        const parent = process.ppid;
+        // Started through a wrapper (npx) that was killed: do not linger as an orphan holding the port.
+        const orphanCheck = setInterval(() => {
+          if (process.ppid !== parent) stop();
+        }, 1000);
         const stop = (): void => {
+          clearInterval(orphanCheck);
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           void sim.close().then(resolve);
