@@ -22,6 +22,7 @@ interface SessionFlags {
   db?: string;
   adoptPositions?: boolean;
   actor?: string;
+  resume?: string;
 }
 
 function parseJson(flag: string, text: string | undefined): unknown {
@@ -63,7 +64,10 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
     .option('--db <url|path>', 'journal database (default: TRAIDER_DB, else ./traider-data/traider.db)')
     .option('--json', 'print the final summary as one JSON object on the last stdout line');
-  if (mode === 'paper') command.option('--capital <amount>', 'paper cash in the quote currency (default 10000)');
+  if (mode === 'paper') {
+    command.option('--capital <amount>', 'paper cash in the quote currency (default 10000)');
+    command.option('--resume <run-id>', 'continue the ledger, positions and open orders of an earlier paper run');
+  }
   if (mode === 'live') {
     command.addOption(new Option('--confirm-live', 'required: you understand this places real orders'));
     command.option('--adopt-positions', 'take holdings found on the exchange into the books at the start (else their symbols halt)');
@@ -98,6 +102,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       sessionId: `t${randomBytes(4).toString('hex')}`,
       db: resolveStoreTarget(flags.db, process.env),
       adoptPositions: flags.adoptPositions,
+      resume: flags.resume,
       actor: flags.actor ?? process.env.USER ?? 'operator',
     });
     process.removeListener('SIGINT', stop);

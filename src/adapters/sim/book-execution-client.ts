@@ -44,6 +44,17 @@ export class BookExecutionClient implements ExecutionClient {
     if (book) this.match(index, book, true);
   }
 
+  /** Resume: an order open when the session stopped goes back to work with what it already paid. */
+  restoreOrder(order: Order, fills: readonly Fill[]): void {
+    let notional = 0n;
+    let commission = 0n;
+    for (const fill of fills) {
+      notional += fill.notional;
+      commission += fill.fee;
+    }
+    (this.working[this.context.symbolIndex(order.symbol)] ??= []).push({ order, notional, commission });
+  }
+
   cancelOrder(order: Order): void {
     const list = this.working[this.context.symbolIndex(order.symbol)];
     const at = list ? list.findIndex((w) => w.order === order) : -1;

@@ -7,7 +7,7 @@ import { breakerRecord, denialRecord, fillRecord, orderEventRecord, type Journal
 import type { BarSeries } from '../../core/bar.ts';
 import { formatMoney, moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import type { Fill } from '../../core/fill.ts';
-import { Order, OrderEventKind, type OrderStatus } from '../../core/order.ts';
+import { type Order, OrderEventKind } from '../../core/order.ts';
 import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
 import { RiskMode } from '../../engines/risk/codes.ts';
 import { RiskEngine } from '../../engines/risk/risk-engine.ts';
@@ -16,7 +16,8 @@ import { SimulatedClock } from '../../kernel/clock.ts';
 import type { OrderEvent } from '../../kernel/events.ts';
 import { Kernel } from '../../kernel/kernel.ts';
 import { Topic } from '../../kernel/message-bus.ts';
-import { type FillRecord, type OrderRecord, RunKind, RunStatus } from '../../kernel/store.ts';
+import { RunKind, RunStatus } from '../../kernel/store.ts';
+import { fillFromRecord, orderFromRecord } from './restore.ts';
 import { LiveClock } from '../../kernel/clock.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
 import { feeScheduleFor, accountCurrency } from '../backtest/simulate.ts';
@@ -51,34 +52,6 @@ export interface ReplaySessionResult {
   readonly cash: string;
   readonly positions: Record<string, string>;
   readonly finalEquity: number;
-}
-
-function fillFromRecord(record: FillRecord): Fill {
-  return {
-    id: record.fillId,
-    orderId: record.orderId,
-    symbol: record.symbol,
-    side: record.side,
-    time: record.time,
-    price: record.price,
-    quantity: record.quantity,
-    notional: record.notional,
-    fee: record.fee,
-    tax: record.tax,
-    liquidity: record.liquidity,
-    referencePrice: record.referencePrice,
-    impactBps: record.impactBps,
-    slippageBps: record.slippageBps,
-    reducedForCash: record.reducedForCash,
-  };
-}
-
-function orderFromRecord(record: OrderRecord): Order {
-  const order = new Order(record.orderId, record.symbol, record.side, record.type, record.quantity, record.price ?? undefined, record.stopPrice ?? undefined, record.timeInForce, record.createdAt, NaN, record.tag ?? undefined);
-  order.status = record.status as OrderStatus;
-  order.filledQuantity = record.filledQuantity;
-  order.updatedAt = record.updatedAt;
-  return order;
 }
 
 /** Journal every record the kernel hands to write-ahead. */

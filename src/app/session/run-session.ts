@@ -18,6 +18,7 @@ import { resolveStrategy } from '../../strategies/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/risk-schema.ts';
 import { instrumentFromMarket, type CcxtMarket } from './instruments-from-exchange.ts';
+import { fillFromRecord, orderFromRecord } from './restore.ts';
 import { breakerRecord, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
 import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
 import { RunKind } from '../../kernel/store.ts';
@@ -52,6 +53,8 @@ export interface SessionRequest {
   readonly adoptPositions?: boolean;
   /** Who runs the session (audit log). */
   readonly actor?: string;
+  /** Paper: continue the ledger, positions and open orders of this earlier run (from the journal). */
+  readonly resume?: string;
 }
 
 export interface SessionSummary {
@@ -102,7 +105,19 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const { rate } = await syncVenueClock(exchange as unknown as CcxtMarketApi, clock);
   log(`${request.mode} session on ${request.exchange}${request.url ? ` (${request.url})` : ''}: venue clock ${new Date(clock.now()).toISOString()}, ${rate === 1 ? 'real time' : `${rate.toFixed(1)}x`}`);
 
-  let capital = request.capital ?? config.backtest.capital;
+  const journaled = request.db === undefined ? undefined : await openJournal(request.db, { clock });
+  let resumedFrom: string | undefined;
+  let previous: Awaited<ReturnType<NonNullable<typeof journaled>['store']['getRun']>>;
+  if (request.resume !== undefined) {
+    if (!journaled) throw new RangeError('--resume: needs the journal database (--db)');
+    if (request.mode !== 'paper') throw new RangeError('--resume: only paper sessions resume; a live session reconciles with the exchange instead');
+    previous = await journaled.store.getRun(request.resume);
+    if (!previous) throw new RangeError(`--resume: no run ${request.resume} in ${journaled.store.location}`);
+    if (previous.kind !== RunKind.Paper) throw new RangeError(`--resume: run ${request.resume} is a ${previous.kind} run, not a paper session`);
+  }
+  // A resumed paper ledger starts from the capital of the run it continues.
+  const previousCapital = (previous?.parameters as { capital?: unknown } | undefined)?.capital;
+  let capital = typeof previousCapital === 'number' ? previousCapital : (request.capital ?? config.backtest.capital);
   // Set once the kernel exists: differences become audit entries, unknown positions halt their symbol.
   let onDiscrepancy: ((d: Discrepancy) => void) | undefined;
   let execution: ExecutionClient;
@@ -128,7 +143,14 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const risk = new RiskEngine({ config: toRiskConfig(config.risk), mode: request.mode === 'live' ? RiskMode.LiveMinimal : RiskMode.Paper, backtest: false });
   const strategy = (await resolveStrategy(request.strategy)).create(request.params);
   const kernel = new Kernel({ clock, execution, instruments, currency, initialCapital: numberToMoney(capital), strategy, risk, log });
-  const journaled = request.db === undefined ? undefined : await openJournal(request.db, { clock });
+  if (previous) {
+    const journal = await journaled!.store.readRunJournal(previous.id);
+    const fills = journal.fills.map(fillFromRecord);
+    const orders = journal.orders.map(orderFromRecord);
+    kernel.restore({ fills, orders });
+    resumedFrom = previous.id;
+    log(`resuming paper run ${previous.id}: ${fills.length} fills, ${orders.filter((o) => o.isOpen).length} open orders, cash ${kernel.cash().toFixed(2)}`);
+  }
   if (journaled) {
     const runId = await journaled.journal.createRun({
       kind: request.mode === 'live' ? RunKind.Live : RunKind.Paper,
@@ -137,7 +159,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
       market: 'crypto',
       timeframe: request.timeframe,
       mode: request.mode === 'live' ? RiskMode.LiveMinimal : RiskMode.Paper,
-      parameters: jsonSafe({ exchange: request.exchange, url: request.url ?? null, params: request.params ?? null, capital, sessionId: request.sessionId }) as never,
+      parameters: jsonSafe({ exchange: request.exchange, url: request.url ?? null, params: request.params ?? null, capital, sessionId: request.sessionId, resumedFrom: resumedFrom ?? null }) as never,
     });
     log(`journaling run ${runId} to ${journaled.store.location}`);
     writeAheadSession(kernel, journaled.journal, runId);

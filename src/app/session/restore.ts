@@ -1,0 +1,33 @@
+// Rebuilding kernel objects from journal records (session resume and crash recovery).
+import type { Fill } from '../../core/fill.ts';
+import { Order, type OrderStatus } from '../../core/order.ts';
+import type { FillRecord, OrderRecord } from '../../kernel/store.ts';
+
+export function fillFromRecord(record: FillRecord): Fill {
+  return {
+    id: record.fillId,
+    orderId: record.orderId,
+    symbol: record.symbol,
+    side: record.side,
+    time: record.time,
+    price: record.price,
+    quantity: record.quantity,
+    notional: record.notional,
+    fee: record.fee,
+    tax: record.tax,
+    liquidity: record.liquidity,
+    referencePrice: record.referencePrice,
+    impactBps: record.impactBps,
+    slippageBps: record.slippageBps,
+    reducedForCash: record.reducedForCash,
+  };
+}
+
+export function orderFromRecord(record: OrderRecord): Order {
+  const order = new Order(record.orderId, record.symbol, record.side, record.type, record.quantity, record.price ?? undefined, record.stopPrice ?? undefined, record.timeInForce, record.createdAt, NaN, record.tag ?? undefined);
+  order.status = record.status as OrderStatus;
+  order.filledQuantity = record.filledQuantity;
+  order.updatedAt = record.updatedAt;
+  return order;
+}
+
