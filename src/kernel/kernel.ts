@@ -70,6 +70,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private heldQuantity: Float64Array;
   private cashNumber: number;
   private openPositionCount = 0;
+  /** [open positions, fills booked]: shared with the risk engine (RiskContext.counters). */
+  readonly counters = new Float64Array(2);
   private orderSequence = 0;
   private started = false;
   readonly deniedCounts = new Map<string, number>();
@@ -133,6 +135,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       else if (!wasFlat && position.isFlat) this.openPositionCount--;
       this.fills.push(fill);
     }
+    this.counters[0] = this.openPositionCount;
+    this.counters[1] = this.fills.length;
     this.cashNumber = moneyToNumber(this.account.cash);
     for (const order of state.orders) {
       this.cache.addOrder(order);
@@ -154,6 +158,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.account.adoptPosition(instrument, instrument.roundQuantity(quantity), price);
     this.heldQuantity[index] = position.quantity;
     if (wasFlat && !position.isFlat) this.openPositionCount++;
+    this.counters[0] = this.openPositionCount;
   }
 
   /** Replace the pre-trade gate (the risk engine installs itself here). */
@@ -172,8 +177,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       lastPrice: (index) => cache.lastClose[index]!,
       lastBarTime: (index) => cache.lastBarTime[index]!,
       equity: () => kernel.equity(),
-      hasPositions: () => kernel.openPositionCount > 0,
-      fillCount: () => kernel.fills.length,
+      counters: kernel.counters,
       cash: () => kernel.cashNumber,
       heldQuantity: (index) => kernel.heldQuantity[index]!,
       sellableQuantity: (symbol) => cache.instrument(symbol).quantityFromUnits(kernel.sellableUnits(symbol, kernel.clock.now())),
@@ -405,6 +409,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     if (wasFlat && !position.isFlat) this.openPositionCount++;
     else if (!wasFlat && position.isFlat) this.openPositionCount--;
     this.fills.push(fill);
+    this.counters[0] = this.openPositionCount;
+    this.counters[1] = this.fills.length;
     if (kind === OrderEventKind.Filled) this.cache.pruneOpen();
     if (this.writeAhead !== undefined || this.bus.hasSubscribers(Topic.Fill)) this.publish(Topic.Fill, fill);
     this.emit({ kind, order, time: fill.time, fill });

@@ -88,10 +88,11 @@ export interface RiskContext {
   lastBarTime(index: number): number;
   /** Cash plus positions at their last close. */
   equity(): number;
-  /** Any position open (equity then moves with prices). */
-  hasPositions(): boolean;
-  /** Fills booked so far (equity changed when this moves). */
-  fillCount(): number;
+  /**
+   * Live counters the kernel keeps current, read on every bar without a call:
+   * [0] open positions (equity moves with prices), [1] fills booked so far (equity changed when it moves).
+   */
+  readonly counters: Float64Array;
   cash(): number;
   /** Held quantity by symbol index. */
   heldQuantity(index: number): number;

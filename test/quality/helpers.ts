@@ -40,8 +40,7 @@ export function riskEngine(start: number): { engine: RiskEngine; clock: Simulate
     lastBarTime: () => NaN,
     equity: () => 100_000,
     // Equity may move on every mark: the engine must not skip its checks.
-    hasPositions: () => true,
-    fillCount: () => 0,
+    counters: Float64Array.of(1, 0),
     cash: () => 100_000,
     heldQuantity: () => 0,
     sellableQuantity: () => 0,

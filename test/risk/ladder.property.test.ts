@@ -25,8 +25,7 @@ function markedEngine(mode: RiskMode): { engine: RiskEngine; clock: SimulatedClo
     lastBarTime: () => clock.now(),
     equity: () => equity,
     // Equity may move on every mark: the engine must not skip its checks.
-    hasPositions: () => true,
-    fillCount: () => 0,
+    counters: Float64Array.of(1, 0),
     cash: () => equity,
     heldQuantity: () => 0,
     sellableQuantity: () => 0,

@@ -80,7 +80,7 @@ export interface BacktestSummary {
   /** Orders refused before reaching the venue, by reason. */
   denials: Record<string, number>;
   /** Breaker level changes: when, to which level, why, and the numbers behind it. */
-  breakerEvents: Array<{ time: number; level: string; cause: string; value: number; threshold: number }>;
+  breakerEvents: Array<{ time: number; level: string; previousLevel: string; cause: string; value: number; threshold: number }>;
   riskMode: string;
   benchmarkReturn: number | null;
 }
@@ -221,7 +221,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     taxesPaid: moneyToNumber(account.taxesPaid),
     reducedFills: kernel.fills.filter((f) => f.reducedForCash).length,
     denials: Object.fromEntries([...kernel.deniedCounts.entries()].sort(([a], [b]) => a.localeCompare(b))),
-    breakerEvents: (kernel.breakerEvents as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, cause: e.cause, value: e.value, threshold: e.threshold })),
+    breakerEvents: (kernel.breakerEvents as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, previousLevel: e.previousLevel, cause: e.cause, value: e.value, threshold: e.threshold })),
     riskMode: mode,
     benchmarkReturn: benchmark && benchmark.equity.length > 0 ? benchmark.equity[benchmark.equity.length - 1]! / config.backtest.capital - 1 : null,
   };

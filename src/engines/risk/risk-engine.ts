@@ -282,8 +282,9 @@ export class RiskEngine implements RiskGate {
     if (volatility !== undefined) volatility.update(bar.high, bar.low, bar.close);
     // Flat, nothing filled, nothing active, same day: equity cannot have moved, nothing can trip.
     const now = this.context.clock.now();
-    if (!this.context.hasPositions() && this.context.fillCount() === this.fillsSeen && now < this.dayEnds && this.ladder.activeMask === 0 && !this.portfolioDirty) return;
-    this.fillsSeen = this.context.fillCount();
+    const counters = this.context.counters;
+    if (counters[0] === 0 && counters[1] === this.fillsSeen && now < this.dayEnds && this.ladder.activeMask === 0 && !this.portfolioDirty) return;
+    this.fillsSeen = counters[1]!;
     this.evaluateBreakers(now);
   }
 
