@@ -84,6 +84,8 @@ export class RiskEngine implements RiskGate {
   /** Last close per symbol (the close of its day when the next day's first bar arrives). */
   private symbolClose = new Float64Array(0);
   private fillsSeen = -1;
+  /** 1 where every bar needs symbol work (A-share limits, volatility under a mode). */
+  private needsSymbolWork = new Uint8Array(0);
   private symbolDayEnds = new Float64Array(0);
   /** A-shares: raw last close and its adjustment factor, for the next session's limits after the close. */
   private lastRawClose = new Float64Array(0);
@@ -146,6 +148,7 @@ export class RiskEngine implements RiskGate {
     this.market = context.instruments[0]?.market ?? Market.Crypto;
     this.limitTrackers = context.instruments.map((i) => (i.market === Market.AShare ? new DailyLimitTracker(i) : undefined));
     this.volatility = context.instruments.map(() => (this.limitsOfMode ? new VolatilityTracker() : undefined));
+    this.needsSymbolWork = Uint8Array.from(context.instruments, (_, i) => (this.limitTrackers[i] !== undefined || this.volatility[i] !== undefined ? 1 : 0));
     this.monitor = new PortfolioMonitor(context.instruments.length, this.config.monitorDays);
     this.dayOffset = Float64Array.from(context.instruments, (i) => (i.market === Market.AShare ? SHANGHAI_OFFSET_MS : 0));
     this.symbolDay = new Float64Array(context.instruments.length).fill(-1);
@@ -261,8 +264,21 @@ export class RiskEngine implements RiskGate {
 
   // ---- breakers ----------------------------------------------------------------------------
 
+  /**
+   * Every bar, after the venue: small enough to inline into the kernel's loop; the rare work (a new
+   * trading day, A-share limits, volatility under a mode, a possible trip) is in separate methods.
+   */
   onBar(bar: Bar, index: number): void {
-    const tracker = this.limitTrackers[index];
+    if (this.needsSymbolWork[index] === 1 || bar.openTime >= this.symbolDayEnds[index]!) this.symbolWork(bar, index);
+    this.symbolClose[index] = bar.close;
+    const counters = this.context.counters;
+    // Flat, nothing filled, nothing active, same day: equity cannot have moved, nothing can trip.
+    if (counters[0] === 0 && counters[1] === this.fillsSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.context.clock.now() < this.dayEnds) return;
+    this.fillsSeen = counters[1]!;
+    this.evaluateBreakers(this.context.clock.now());
+  }
+
+  private symbolWork(bar: Bar, index: number): void {
     // The symbol's trading day changes rarely: compare with when it ends instead of dividing each bar.
     if (bar.openTime >= this.symbolDayEnds[index]!) {
       const day = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
@@ -271,21 +287,14 @@ export class RiskEngine implements RiskGate {
       this.symbolDay[index] = day;
       this.symbolDayEnds[index] = (day + 1) * MS_PER_DAY - this.dayOffset[index]!;
     }
-    this.symbolClose[index] = bar.close;
-    const instrumentDay = this.symbolDay[index]!;
+    const tracker = this.limitTrackers[index];
     if (tracker !== undefined) {
-      tracker.onBar(instrumentDay, bar.preClose, bar.adjustmentFactor, bar.close);
+      tracker.onBar(this.symbolDay[index]!, bar.preClose, bar.adjustmentFactor, bar.close);
       this.lastFactor[index] = bar.adjustmentFactor ?? 1;
       this.lastRawClose[index] = bar.close / this.lastFactor[index]!;
     }
     const volatility = this.volatility[index];
     if (volatility !== undefined) volatility.update(bar.high, bar.low, bar.close);
-    // Flat, nothing filled, nothing active, same day: equity cannot have moved, nothing can trip.
-    const now = this.context.clock.now();
-    const counters = this.context.counters;
-    if (counters[0] === 0 && counters[1] === this.fillsSeen && now < this.dayEnds && this.ladder.activeMask === 0 && !this.portfolioDirty) return;
-    this.fillsSeen = counters[1]!;
-    this.evaluateBreakers(now);
   }
 
   /**
