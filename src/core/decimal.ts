@@ -9,22 +9,18 @@ export function decimalsOf(value: string): number {
   return match[2]?.length ?? 0;
 }
 
-/** A plain decimal string without exponent for a finite number (shortest round-trip digits). */
+/** A plain decimal string without exponent for a finite number: 1e-7 -> "0.0000001", 1.5e21 -> "1500000000000000000000". */
 export function toPlainDecimal(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
   const text = String(value);
-  if (!/e/i.test(text)) return text;
-  // Expand exponent notation by hand so 1e-7 becomes "0.0000001".
-  const [mantissa, exponentText] = text.toLowerCase().split('e') as [string, string];
-  const exponent = Number(exponentText);
-  const negative = mantissa.startsWith('-');
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const pointAt = (mantissa.replace('-', '').indexOf('.') === -1 ? mantissa.replace('-', '').length : mantissa.replace('-', '').indexOf('.')) + exponent;
-  let out: string;
-  if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits;
-  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
-  else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
-  return (negative ? '-' : '') + out;
+  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (match === null) return text;
+  const [, sign, whole, fraction = '', exponent] = match as unknown as [string, string, string, string | undefined, string];
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponent);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Parse a plain decimal string into an integer count of 10^-decimals units (exact). */

@@ -31,3 +31,9 @@ export interface Fill {
   /** True when the venue cut the fill to what the cash covered. */
   readonly reducedForCash: boolean;
 }
+
+/** Cost of a fill against the decision price in basis points: positive when worse for us. */
+export function slippageBps(side: OrderSide, price: number, decisionPrice: number): number {
+  if (!(decisionPrice > 0)) return 0;
+  return ((side === 'BUY' ? 1 : -1) * (price - decisionPrice) * 10_000) / decisionPrice;
+}

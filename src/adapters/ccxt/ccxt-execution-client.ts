@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { notionalOf } from '../../core/account.ts';
 import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
-import { type Fill, Liquidity } from '../../core/fill.ts';
+import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
 import { type Instrument, RoundingMode } from '../../core/instrument.ts';
 import { type Order, OrderSide, OrderStatus, OrderType } from '../../core/order.ts';
 import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
@@ -397,7 +397,6 @@ export class CcxtExecutionClient implements ExecutionClient {
     const price = instrument.roundPrice(trade.price);
     const notional = notionalOf(instrument, price, quantity);
     const decision = tracked.order.decisionPrice;
-    const sign = tracked.order.side === OrderSide.Buy ? 1 : -1;
     const fee = this.feeInQuote(instrument, trade, price);
     const fill: Fill = {
       id: `${this.name}-${key}`,
@@ -414,7 +413,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       liquidity: trade.takerOrMaker === 'maker' ? Liquidity.Maker : Liquidity.Taker,
       referencePrice: price,
       impactBps: 0,
-      slippageBps: decision > 0 ? (sign * (price - decision) * 10_000) / decision : 0,
+      slippageBps: slippageBps(tracked.order.side, price, decision),
       reducedForCash: false,
     };
     if (trade.fee?.currency === instrument.base && (trade.fee.cost ?? 0) > 0) {

@@ -3,7 +3,7 @@
 import { notionalOf } from '../../core/account.ts';
 import type { BookSnapshot } from '../../core/book.ts';
 import type { FeeSchedule } from '../../core/fees.ts';
-import { type Fill, Liquidity } from '../../core/fill.ts';
+import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
 import type { Instrument } from '../../core/instrument.ts';
 import { type Order, OrderSide, OrderType, TimeInForce } from '../../core/order.ts';
 import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
@@ -137,7 +137,7 @@ export class BookExecutionClient implements ExecutionClient {
         liquidity,
         referencePrice: levels[0]![0],
         impactBps: 0,
-        slippageBps: decision > 0 ? ((buy ? 1 : -1) * (price - decision) * 10_000) / decision : 0,
+        slippageBps: slippageBps(order.side, price, decision),
         reducedForCash: false,
       };
       this.context.events.orderFilled(order, fill);

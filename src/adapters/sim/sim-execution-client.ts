@@ -3,7 +3,7 @@ import { notionalOf } from '../../core/account.ts';
 import { dailyLimitFraction, priceLimits } from '../../core/ashare-rules.ts';
 import type { Bar } from '../../core/bar.ts';
 import type { FeeSchedule } from '../../core/fees.ts';
-import { type Fill, Liquidity } from '../../core/fill.ts';
+import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
 import { type Instrument, RoundingMode } from '../../core/instrument.ts';
 import { Market } from '../../core/market.ts';
 import { type Order, OrderSide, OrderType, TimeInForce } from '../../core/order.ts';
@@ -277,7 +277,6 @@ export class SimExecutionClient implements ExecutionClient {
     book.notional += notional;
     book.commission += costs.commission;
     const decision = order.decisionPrice;
-    const sign = buy ? 1 : -1;
     const fill: Fill = {
       id: `F-${order.id.replace(/^O-/, '')}.${++book.fills}`,
       orderId: order.id,
@@ -292,7 +291,7 @@ export class SimExecutionClient implements ExecutionClient {
       liquidity,
       referencePrice: reference,
       impactBps: impact * 10_000,
-      slippageBps: Number.isFinite(decision) && decision > 0 ? (sign * (price - decision) * 10_000) / decision : 0,
+      slippageBps: slippageBps(order.side, price, decision),
       reducedForCash: units < intended,
     };
     this.context.events.orderFilled(order, fill);

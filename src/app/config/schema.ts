@@ -2,6 +2,7 @@
 // means adding one entry to `sections` below; env var mapping, validation and `config show` follow.
 import { z } from 'zod';
 import { riskSchema } from './risk-schema.ts';
+import { toPlainDecimal } from '../../core/decimal.ts';
 
 /** Basis points: 0 ..= 1000 (10 %). */
 const bps = () => z.number().min(0).max(1000);
@@ -10,20 +11,8 @@ const rate = () => z.number().min(0).lt(0.1);
 
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
 
-/** Writes a finite number as a plain decimal (no exponent): 1e-7 -> "0.0000001", 1.5e21 -> "1500000000000000000000". */
-export function plainDecimal(n: number): string {
-  const text = String(n);
-  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-  if (m === null) return text;
-  const sign = m[1]!;
-  const intPart = m[2]!;
-  const fracPart = m[3] ?? '';
-  const digits = intPart + fracPart;
-  const point = intPart.length + Number(m[4]);
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
+/** Writes a finite number as a plain decimal (no exponent): 1e-7 -> "0.0000001". */
+export const plainDecimal = toPlainDecimal;
 
 /** A positive decimal quantity (tick size, lot size) kept as a string; numbers are accepted and normalized. */
 const positiveDecimal = () =>
