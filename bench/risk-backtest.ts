@@ -7,17 +7,10 @@ import { toRiskConfig } from '../src/app/config/risk-schema.ts';
 import { simulate } from '../src/app/backtest/simulate.ts';
 import { resolveInstrument } from '../src/core/instrument-table.ts';
 import { Market } from '../src/core/market.ts';
-import type { BreakerProfile, RiskConfig, TriggerConfig } from '../src/engines/risk/config.ts';
+import { nonBinding } from './risk-backtest-config.ts';
 import { RiskEngine } from '../src/engines/risk/risk-engine.ts';
 import { SmaCross } from '../src/strategies/index.ts';
 import { benchSeries } from './bars.ts';
-
-/** Every check and trigger runs, none can fire: thresholds at 100% of equity, no rate limits. */
-export function nonBinding(config: RiskConfig): RiskConfig {
-  const loose = (t: TriggerConfig): TriggerConfig => ({ ...t, threshold: t.threshold < 1 ? 1 : t.threshold * 1e6 });
-  const profile = Object.fromEntries(Object.entries(config.breakers.paper).map(([k, t]) => [k, loose(t)])) as unknown as BreakerProfile;
-  return { ...config, breakers: { paper: profile, live: profile }, preTrade: { ...config.preTrade, dailyLossLimit: 1, maxOrdersPerSecond: 1e9, maxOrdersPerDay: 1e9 } };
-}
 
 const variant = process.argv[2] ?? 'on';
 const { series } = benchSeries();
