@@ -70,7 +70,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private heldQuantity: Float64Array;
   private cashNumber: number;
   private openPositionCount = 0;
-  /** [open positions, fills booked]: shared with the risk engine (RiskContext.counters). */
+  /** [open positions, ledger changes]: shared with the risk engine (RiskContext.counters). */
   readonly counters = new Float64Array(2);
   private orderSequence = 0;
   private started = false;
@@ -135,9 +135,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       else if (!wasFlat && position.isFlat) this.openPositionCount--;
       this.fills.push(fill);
     }
-    this.counters[0] = this.openPositionCount;
-    this.counters[1] = this.fills.length;
     this.cashNumber = moneyToNumber(this.account.cash);
+    this.ledgerChanged();
     for (const order of state.orders) {
       this.cache.addOrder(order);
       const sequence = Number(/^O-(\d+)$/.exec(order.id)?.[1] ?? 0);
@@ -158,7 +157,13 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.account.adoptPosition(instrument, instrument.roundQuantity(quantity), price);
     this.heldQuantity[index] = position.quantity;
     if (wasFlat && !position.isFlat) this.openPositionCount++;
+    this.ledgerChanged();
+  }
+
+  /** Cash or a held quantity changed: the risk engine's counters say so without a call. */
+  private ledgerChanged(): void {
     this.counters[0] = this.openPositionCount;
+    this.counters[1]++;
   }
 
   /** Replace the pre-trade gate (the risk engine installs itself here). */
@@ -409,8 +414,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     if (wasFlat && !position.isFlat) this.openPositionCount++;
     else if (!wasFlat && position.isFlat) this.openPositionCount--;
     this.fills.push(fill);
-    this.counters[0] = this.openPositionCount;
-    this.counters[1] = this.fills.length;
+    this.ledgerChanged();
     if (kind === OrderEventKind.Filled) this.cache.pruneOpen();
     if (this.writeAhead !== undefined || this.bus.hasSubscribers(Topic.Fill)) this.publish(Topic.Fill, fill);
     this.emit({ kind, order, time: fill.time, fill });

@@ -90,7 +90,9 @@ export interface RiskContext {
   equity(): number;
   /**
    * Live counters the kernel keeps current, read on every bar without a call:
-   * [0] open positions (equity moves with prices), [1] fills booked so far (equity changed when it moves).
+   * [0] open positions (equity moves with prices), [1] ledger changes so far: it moves whenever cash or
+   * a held quantity changes (a fill, a restore, an adopted position), so while it stands still equity
+   * moves only with the prices of the held symbols.
    */
   readonly counters: Float64Array;
   cash(): number;

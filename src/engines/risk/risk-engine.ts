@@ -30,6 +30,17 @@ class VolatilityTracker {
   }
 }
 
+/** The index of the only symbol held, or -1 when none or several are. */
+function soleHolding(context: RiskContext): number {
+  let held = -1;
+  for (let i = 0; i < context.instruments.length; i++) {
+    if (context.heldQuantity(i) === 0) continue;
+    if (held !== -1) return -1;
+    held = i;
+  }
+  return held;
+}
+
 /**
  * The equity at or below which a loss of `threshold` from `start` may have been reached. Set a hair
  * above start x (1 - threshold): equity that rounds to the threshold itself must reach the exact
@@ -83,7 +94,20 @@ export class RiskEngine implements RiskGate {
   private symbolDay = new Float64Array(0);
   /** Last close per symbol (the close of its day when the next day's first bar arrives). */
   private symbolClose = new Float64Array(0);
-  private fillsSeen = -1;
+  /**
+   * The quiet account of the last full look (no breaker active, nothing pending, every floor clear):
+   * the ledger version it saw, and the one symbol whose price alone moves equity (-1: flat; -2: no
+   * quiet account, look in full). Its cash and quantity give equity from a bar's close exactly as the
+   * kernel computes it, so the per-bar path needs no call.
+   */
+  private ledgerSeen = -1;
+  private quietIndex = -2;
+  private quietCash = NaN;
+  private quietQuantity = NaN;
+  /** The highest of the daily, weekly and drawdown floors. */
+  private quietFloor = Infinity;
+  private heldScanLedger = -1;
+  private heldScan = -1;
   /** 1 where every bar needs symbol work (A-share limits, volatility under a mode). */
   private needsSymbolWork = new Uint8Array(0);
   private symbolDayEnds = new Float64Array(0);
@@ -271,11 +295,22 @@ export class RiskEngine implements RiskGate {
   onBar(bar: Bar, index: number): void {
     if (this.needsSymbolWork[index] === 1 || bar.openTime >= this.symbolDayEnds[index]!) this.symbolWork(bar, index);
     this.symbolClose[index] = bar.close;
-    const counters = this.context.counters;
-    // Flat, nothing filled, nothing active, same day: equity cannot have moved, nothing can trip.
-    if (counters[0] === 0 && counters[1] === this.fillsSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.context.clock.now() < this.dayEnds) return;
-    this.fillsSeen = counters[1]!;
-    this.evaluateBreakers(this.context.clock.now());
+    const context = this.context;
+    if (context.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && context.clock.now() < this.dayEnds) {
+      const quiet = this.quietIndex;
+      // Flat and the ledger unchanged: equity is the cash, nothing can trip.
+      if (quiet === -1) return;
+      if (quiet >= 0) {
+        // One symbol held: equity from its last price, the kernel's own sum (cash + quantity x price).
+        const equity = this.quietCash + this.quietQuantity * (quiet === index ? bar.close : context.lastPrice(quiet));
+        if (equity > this.quietFloor) {
+          this.lastEquity = equity;
+          if (equity > this.peakEquity) this.raisePeak(equity);
+          return;
+        }
+      }
+    }
+    this.evaluateBreakers(context.clock.now());
   }
 
   private symbolWork(bar: Bar, index: number): void {
@@ -303,14 +338,15 @@ export class RiskEngine implements RiskGate {
    */
   evaluateBreakers(now: number): void {
     const equity = this.context.equity();
+    this.quietIndex = -2;
     if (now >= this.dayEnds) this.startDay(now);
-    if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) {
-      this.peakEquity = equity;
-      this.drawdownFloor = this.profile.drawdown.enabled ? floorOf(equity, this.profile.drawdown.threshold) : -Infinity;
-    }
+    if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) this.raisePeak(equity);
     this.lastEquity = equity;
     // Floors are the equity at which each loss trigger fires; above all of them nothing can trip.
-    if (this.ladder.activeMask === 0 && !this.portfolioDirty && equity > this.dailyFloor && equity > this.weeklyFloor && equity > this.drawdownFloor) return;
+    if (this.ladder.activeMask === 0 && !this.portfolioDirty && equity > this.dailyFloor && equity > this.weeklyFloor && equity > this.drawdownFloor) {
+      this.rememberQuiet(equity);
+      return;
+    }
     const p = this.profile;
     this.lossTrigger(BreakerCause.DailyLoss, p.dailyLoss, this.dailyState, (this.dayStartEquity - equity) / this.dayStartEquity, now);
     this.lossTrigger(BreakerCause.WeeklyLoss, p.weeklyLoss, this.weeklyState, (this.weekStartEquity - equity) / this.weekStartEquity, now);
@@ -321,6 +357,42 @@ export class RiskEngine implements RiskGate {
       this.portfolioDirty = this.context.openOrders().some((o) => o.emergency);
     }
     this.ladder.expire(now);
+  }
+
+  private raisePeak(equity: number): void {
+    this.peakEquity = equity;
+    this.drawdownFloor = this.profile.drawdown.enabled ? floorOf(equity, this.profile.drawdown.threshold) : -Infinity;
+    this.quietFloor = Math.max(this.dailyFloor, this.weeklyFloor, this.drawdownFloor);
+  }
+
+  /**
+   * Nothing can trip at this equity: remember what moves it until the ledger changes. Only when the
+   * kernel's equity is exactly its cash (flat) or its cash plus one held symbol at its last price, so
+   * the per-bar path computes the very number a full look would.
+   */
+  private rememberQuiet(equity: number): void {
+    const context = this.context;
+    const counters = context.counters;
+    this.ledgerSeen = counters[1]!;
+    this.quietFloor = Math.max(this.dailyFloor, this.weeklyFloor, this.drawdownFloor);
+    const cash = context.cash();
+    if (counters[0] === 0) {
+      if (equity === cash) this.quietIndex = -1;
+      return;
+    }
+    if (counters[0] !== 1) return;
+    // Which symbol is held changes only with the ledger: look it up once per ledger change.
+    if (this.heldScanLedger !== counters[1]) {
+      this.heldScanLedger = counters[1]!;
+      this.heldScan = soleHolding(context);
+    }
+    const held = this.heldScan;
+    if (held < 0) return;
+    const quantity = context.heldQuantity(held);
+    if (cash + quantity * context.lastPrice(held) !== equity) return;
+    this.quietIndex = held;
+    this.quietCash = cash;
+    this.quietQuantity = quantity;
   }
 
   /** A new trading day (and maybe week): losses are measured from the equity at its start. */
@@ -501,6 +573,7 @@ export class RiskEngine implements RiskGate {
     if (this.ladder.isActive(BreakerCause.Drawdown) && needsReset(drawdown.level)) {
       this.peakEquity = this.context.equity();
       this.drawdownFloor = floorOf(this.peakEquity, drawdown.threshold);
+      this.quietIndex = -2;
       this.lossTrigger(BreakerCause.Drawdown, drawdown, this.drawdownState, 0, now);
     }
     this.ladder.reset(actor, now);
