@@ -48,26 +48,54 @@ export class PortfolioMonitor {
     return true;
   }
 
-  /** Mean and covariance over the days every symbol has (inner join), rebuilt when a day completed. */
+  /**
+   * Mean and covariance over the days every symbol has (inner join), rebuilt when a day completed.
+   * Each series' days ascend, so the join walks one cursor per series; a day's return is its close
+   * over the series' previous close.
+   */
   private refresh(): void {
     if (!this.stale) return;
     this.stale = false;
     const k = this.symbols;
-    let days = this.series[0]!.days.slice(1);
-    for (let s = 1; s < k && days.length > 0; s++) {
-      const own = new Set(this.series[s]!.days.slice(1));
-      days = days.filter((d) => own.has(d));
+    const series = this.series;
+    const cursor = new Int32Array(k).fill(1); // a return needs the close before it
+    const capacity = series.reduce((n, s) => Math.min(n, Math.max(s.days.length - 1, 0)), Infinity);
+    const returns = Array.from({ length: k }, () => new Float64Array(Number.isFinite(capacity) ? capacity : 0));
+    let n = 0;
+    for (;;) {
+      // The largest current day of all cursors: every series must reach it.
+      let day = -Infinity;
+      let done = false;
+      for (let s = 0; s < k; s++) {
+        if (cursor[s]! >= series[s]!.days.length) {
+          done = true;
+          break;
+        }
+        day = Math.max(day, series[s]!.days[cursor[s]!]!);
+      }
+      if (done || k === 0) break;
+      let aligned = true;
+      for (let s = 0; s < k; s++) {
+        const days = series[s]!.days;
+        while (cursor[s]! < days.length && days[cursor[s]!]! < day) cursor[s]!++;
+        if (cursor[s]! >= days.length || days[cursor[s]!]! !== day) aligned = false;
+      }
+      if (!aligned) continue;
+      for (let s = 0; s < k; s++) {
+        const i = cursor[s]!;
+        const closes = series[s]!.closes;
+        returns[s]![n] = closes[i]! / closes[i - 1]! - 1;
+        cursor[s]!++;
+      }
+      n++;
     }
-    const n = days.length;
     this.observations = n;
-    const returns = this.series.map((s) => {
-      const at = new Map(s.days.map((d, i) => [d, i]));
-      return days.map((d) => {
-        const i = at.get(d)!;
-        return s.closes[i]! / s.closes[i - 1]! - 1;
-      });
-    });
-    this.mean = Float64Array.from(returns, (r) => r.reduce((a, x) => a + x, 0) / Math.max(n, 1));
+    this.mean = new Float64Array(k);
+    for (let s = 0; s < k; s++) {
+      let sum = 0;
+      for (let t = 0; t < n; t++) sum += returns[s]![t]!;
+      this.mean[s] = sum / Math.max(n, 1);
+    }
     this.covariance = new Float64Array(k * k);
     if (n < 2) return;
     for (let a = 0; a < k; a++) {

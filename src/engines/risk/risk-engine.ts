@@ -289,10 +289,30 @@ export class RiskEngine implements RiskGate {
   // ---- breakers ----------------------------------------------------------------------------
 
   /**
-   * Every bar, after the venue: small enough to inline into the kernel's loop; the rare work (a new
-   * trading day, A-share limits, volatility under a mode, a possible trip) is in separate methods.
+   * Every bar, after the venue. The common case is a few loads and compares, small enough to inline
+   * into the kernel's loop: the one held symbol (or none) moves equity, nothing is near a floor or the
+   * peak, the ledger and the day are unchanged. Everything else is in `look`.
    */
   onBar(bar: Bar, index: number): void {
+    const quiet = this.quietIndex;
+    if ((quiet === index || quiet === -1) && this.needsSymbolWork[index] === 0 && bar.openTime < this.symbolDayEnds[index]! && this.context.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.context.clock.now() < this.dayEnds) {
+      if (quiet === -1) {
+        // Flat and the ledger unchanged: equity is the cash.
+        this.symbolClose[index] = bar.close;
+        return;
+      }
+      // Equity from the held symbol's close: the kernel's own sum (cash + quantity x close).
+      const equity = this.quietCash + this.quietQuantity * bar.close;
+      if (equity > this.quietFloor && equity <= this.peakEquity) {
+        this.symbolClose[index] = bar.close;
+        this.lastEquity = equity;
+        return;
+      }
+    }
+    this.look(bar, index);
+  }
+
+  private look(bar: Bar, index: number): void {
     if (this.needsSymbolWork[index] === 1 || bar.openTime >= this.symbolDayEnds[index]!) this.symbolWork(bar, index);
     this.symbolClose[index] = bar.close;
     const context = this.context;
