@@ -32,12 +32,19 @@ export class PortfolioMonitor {
   private readonly series: DailyCloses[];
   private stale = true;
   private observations = 0;
-  private mean = new Float64Array(0);
+  private readonly mean: Float64Array;
   /** Row-major k x k covariance of daily returns (n - 1). */
-  private covariance = new Float64Array(0);
+  private readonly covariance: Float64Array;
+  /** Work space of refresh, allocated once: aligned returns per symbol and one cursor per series. */
+  private readonly returns: Float64Array[];
+  private readonly cursor: Int32Array;
 
   constructor(private readonly symbols: number, days: number) {
     this.series = Array.from({ length: symbols }, () => new DailyCloses(days + 1));
+    this.mean = new Float64Array(symbols);
+    this.covariance = new Float64Array(symbols * symbols);
+    this.returns = Array.from({ length: symbols }, () => new Float64Array(days));
+    this.cursor = new Int32Array(symbols);
   }
 
   /** A symbol's trading day ended with this close (the caller tracks days; see RiskEngine.onBar). */
@@ -58,9 +65,8 @@ export class PortfolioMonitor {
     this.stale = false;
     const k = this.symbols;
     const series = this.series;
-    const cursor = new Int32Array(k).fill(1); // a return needs the close before it
-    const capacity = series.reduce((n, s) => Math.min(n, Math.max(s.days.length - 1, 0)), Infinity);
-    const returns = Array.from({ length: k }, () => new Float64Array(Number.isFinite(capacity) ? capacity : 0));
+    const cursor = this.cursor.fill(1); // a return needs the close before it
+    const returns = this.returns;
     let n = 0;
     for (;;) {
       // The largest current day of all cursors: every series must reach it.
@@ -90,13 +96,12 @@ export class PortfolioMonitor {
       n++;
     }
     this.observations = n;
-    this.mean = new Float64Array(k);
     for (let s = 0; s < k; s++) {
       let sum = 0;
       for (let t = 0; t < n; t++) sum += returns[s]![t]!;
       this.mean[s] = sum / Math.max(n, 1);
     }
-    this.covariance = new Float64Array(k * k);
+    this.covariance.fill(0);
     if (n < 2) return;
     for (let a = 0; a < k; a++) {
       for (let b = a; b < k; b++) {
