@@ -42,10 +42,15 @@ export class ReplayDataClient implements DataClient {
     const seriesIndex = order?.seriesIndex;
     const barIndex = order?.barIndex;
     const total = single ? this.series[0]!.length : seriesIndex!.length;
-    const afterTime = this.hooks.afterTime;
+    // Hooks are called as methods of the hooks object: a class instance there keeps one call target
+    // across replays, so the JIT keeps inlining it.
+    const hooks = this.hooks;
+    const afterTime = hooks.afterTime !== undefined;
     const progress = this.hooks.progress;
     const every = this.hooks.progressEvery ?? 100_000;
-    const deliver = sink.onBarIndexed ? sink.onBarIndexed.bind(sink) : (bar: Bar) => sink.onBar(bar);
+    // A method call on the sink, not a bound function: a bound function is a new call target for
+    // every replay, and the JIT would stop inlining the kernel into this loop after the first.
+    const indexed = sink.onBarIndexed !== undefined;
     let currentTime = NaN;
     for (let e = 0; e < total && !this.stopped; e++) {
       const s = single ? 0 : seriesIndex![e]!;
@@ -53,7 +58,7 @@ export class ReplayDataClient implements DataClient {
       const series = this.series[s]!;
       const closeTime = series.closeTime[i]!;
       if (closeTime !== currentTime) {
-        if (afterTime !== undefined && currentTime === currentTime) afterTime(currentTime);
+        if (afterTime && currentTime === currentTime) hooks.afterTime!(currentTime);
         this.clock.advanceTo(closeTime);
         currentTime = closeTime;
       }
@@ -69,10 +74,11 @@ export class ReplayDataClient implements DataClient {
         preClose: series.preClose === undefined ? undefined : series.preClose[i]!,
         adjustmentFactor: series.adjustmentFactor === undefined ? undefined : series.adjustmentFactor[i]!,
       };
-      deliver(bar, s);
+      if (indexed) sink.onBarIndexed!(bar, s);
+      else sink.onBar(bar);
       if (progress !== undefined && e % every === 0) progress(e, total);
     }
-    if (afterTime !== undefined && currentTime === currentTime) afterTime(currentTime);
+    if (afterTime && currentTime === currentTime) hooks.afterTime!(currentTime);
     if (progress !== undefined) progress(total, total);
   }
 

@@ -1,7 +1,7 @@
 // One backtest simulation: series in memory -> kernel on a simulated clock with the simulated venue.
 import { SimExecutionClient } from '../../adapters/sim/sim-execution-client.ts';
 import type { FillModelConfig } from '../../adapters/sim/fill-model-config.ts';
-import { ReplayDataClient } from '../../adapters/sim/replay-data-client.ts';
+import { ReplayDataClient, type ReplayHooks } from '../../adapters/sim/replay-data-client.ts';
 import type { BarSeries } from '../../core/bar.ts';
 import { numberToMoney } from '../../core/decimal.ts';
 import { AShareFeeSchedule, CryptoFeeSchedule, type AShareFeeConfig, type CryptoFeeConfig, type FeeSchedule } from '../../core/fees.ts';
@@ -55,6 +55,33 @@ export function feeScheduleFor(fees: SimulationRequest['fees']): (instrument: In
     instrument.market === Market.AShare ? new AShareFeeSchedule(fees.ashare) : new CryptoFeeSchedule(fees.crypto, instrument.quote);
 }
 
+/** One point of the equity curve per distinct bar close time (the replay's afterTime hook). */
+class CurveRecorder implements ReplayHooks {
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+  readonly cash: Float64Array;
+  points = 0;
+  barsInPosition = 0;
+
+  constructor(
+    private readonly kernel: Kernel,
+    capacity: number,
+    readonly progress?: (done: number, total: number) => void,
+  ) {
+    this.time = new Float64Array(capacity);
+    this.equity = new Float64Array(capacity);
+    this.cash = new Float64Array(capacity);
+  }
+
+  afterTime(t: number): void {
+    const i = this.points++;
+    this.time[i] = t;
+    this.cash[i] = this.kernel.cash();
+    this.equity[i] = this.kernel.equity();
+    if (this.kernel.hasOpenPosition) this.barsInPosition++;
+  }
+}
+
 export function simulate(request: SimulationRequest): SimulationResult {
   const { series, instruments } = request;
   if (series.length === 0) throw new RangeError('no data to replay');
@@ -76,20 +103,8 @@ export function simulate(request: SimulationRequest): SimulationResult {
     strategy: request.strategy,
     risk: request.risk,
   });
-  const time = new Float64Array(total);
-  const equity = new Float64Array(total);
-  const cash = new Float64Array(total);
-  let points = 0;
-  let barsInPosition = 0;
-  const replay = new ReplayDataClient(series, order, clock, {
-    afterTime: (t) => {
-      time[points] = t;
-      cash[points] = kernel.cash();
-      equity[points++] = kernel.equity();
-      if (kernel.hasOpenPosition) barsInPosition++;
-    },
-    progress: request.progress,
-  });
+  const curve = new CurveRecorder(kernel, total, request.progress);
+  const replay = new ReplayDataClient(series, order, clock, curve);
   request.onKernel?.(kernel);
   kernel.start();
   replay.start(kernel);
@@ -97,10 +112,10 @@ export function simulate(request: SimulationRequest): SimulationResult {
   return {
     kernel,
     currency,
-    time: time.subarray(0, points),
-    equity: equity.subarray(0, points),
-    cash: cash.subarray(0, points),
-    barsInPosition,
+    time: curve.time.subarray(0, curve.points),
+    equity: curve.equity.subarray(0, curve.points),
+    cash: curve.cash.subarray(0, curve.points),
+    barsInPosition: curve.barsInPosition,
     bars: total,
     assumptions: [...venue.describe(), ...instruments.map((i) => feeScheduleFor(request.fees)(i).describe()).filter((d, k, all) => all.indexOf(d) === k)],
   };

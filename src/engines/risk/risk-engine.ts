@@ -5,6 +5,7 @@ import { DailyLimitTracker, dailyLimitFraction, priceLimits } from '../../core/a
 import { ASHARE_DAILY_CLOSE_OFFSET_MS, Market, MS_PER_DAY, SHANGHAI_OFFSET_MS, tradingDayOf, tradingWeekOf } from '../../core/market.ts';
 import { type Order, OrderSide, OrderType } from '../../core/order.ts';
 import { Topic } from '../../kernel/message-bus.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { OrderDenial, RiskContext, RiskGate } from '../../kernel/ports.ts';
 import { BreakerLadder, type BreakerEvent } from './breaker-ladder.ts';
 import { BreakerCause, BreakerLevel, DenialReason, levelRank, needsReset, RiskMode } from './codes.ts';
@@ -85,6 +86,9 @@ export class RiskEngine implements RiskGate {
   private readonly limitsOfMode: ModeLimits | undefined;
   private readonly backtest: boolean;
   private context!: RiskContext;
+  /** The context's clock and counters, held directly: the per-bar path reads them without a hop. */
+  private clock!: Clock;
+  private counters!: Float64Array;
   private rate!: OrderRateLimiter;
   private market: Market = Market.Crypto;
   private limitTrackers: (DailyLimitTracker | undefined)[] = [];
@@ -96,11 +100,11 @@ export class RiskEngine implements RiskGate {
   private symbolClose = new Float64Array(0);
   /**
    * The quiet account of the last full look (no breaker active, nothing pending, every floor clear):
-   * the ledger version it saw, and the one symbol whose price alone moves equity (-1: flat; -2: no
-   * quiet account, look in full). Its cash and quantity give equity from a bar's close exactly as the
-   * kernel computes it, so the per-bar path needs no call.
+   * the ledger version it saw (NaN: none), and the one symbol whose price alone moves equity (-1:
+   * flat; -2: no quiet account, look in full). Its cash and quantity give equity from a bar's close
+   * exactly as the kernel computes it.
    */
-  private ledgerSeen = -1;
+  private ledgerSeen = NaN;
   private quietIndex = -2;
   private quietCash = NaN;
   private quietQuantity = NaN;
@@ -108,6 +112,15 @@ export class RiskEngine implements RiskGate {
   private quietFloor = Infinity;
   private heldScanLedger = -1;
   private heldScan = -1;
+  /**
+   * Per symbol, the closes strictly between bandLow and bandHigh that keep a quiet account quiet:
+   * equity stays above every floor and at or below the peak, with a margin that float rounding cannot
+   * cross. Closed (low +Infinity) for symbols whose price would move equity otherwise.
+   */
+  private bandLow = new Float64Array(0);
+  private bandHigh = new Float64Array(0);
+  /** A bar took the inline path since the last look: the equity it implies is owed to lastEquity. */
+  private inlineBars = false;
   /** 1 where every bar needs symbol work (A-share limits, volatility under a mode). */
   private needsSymbolWork = new Uint8Array(0);
   private symbolDayEnds = new Float64Array(0);
@@ -167,6 +180,10 @@ export class RiskEngine implements RiskGate {
 
   attach(context: RiskContext): void {
     this.context = context;
+    this.clock = context.clock;
+    this.counters = context.counters;
+    this.bandLow = new Float64Array(context.instruments.length).fill(Infinity);
+    this.bandHigh = new Float64Array(context.instruments.length).fill(-Infinity);
     const pre = this.config.preTrade;
     this.rate = new OrderRateLimiter(pre.maxOrdersPerSecond, pre.maxOrdersPerDay);
     this.market = context.instruments[0]?.market ?? Market.Crypto;
@@ -289,34 +306,26 @@ export class RiskEngine implements RiskGate {
   // ---- breakers ----------------------------------------------------------------------------
 
   /**
-   * Every bar, after the venue. The common case is a few loads and compares, small enough to inline
-   * into the kernel's loop: the one held symbol (or none) moves equity, nothing is near a floor or the
-   * peak, the ledger and the day are unchanged. Everything else is in `look`.
+   * Every bar, after the venue. The common case, small enough to inline into the kernel's loop: the
+   * close lies inside its symbol's quiet band, the symbol's day, the ledger and the account's day are
+   * unchanged, no breaker is active and no portfolio check is due. Everything else is in `look`.
    */
   onBar(bar: Bar, index: number): void {
-    const quiet = this.quietIndex;
-    if ((quiet === index || quiet === -1) && this.needsSymbolWork[index] === 0 && bar.openTime < this.symbolDayEnds[index]! && this.context.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.context.clock.now() < this.dayEnds) {
-      if (quiet === -1) {
-        // Flat and the ledger unchanged: equity is the cash.
-        this.symbolClose[index] = bar.close;
-        return;
-      }
-      // Equity from the held symbol's close: the kernel's own sum (cash + quantity x close).
-      const equity = this.quietCash + this.quietQuantity * bar.close;
-      if (equity > this.quietFloor && equity <= this.peakEquity) {
-        this.symbolClose[index] = bar.close;
-        this.lastEquity = equity;
-        return;
-      }
+    const close = bar.close;
+    if (close > this.bandLow[index]! && close < this.bandHigh[index]! && bar.openTime < this.symbolDayEnds[index]! && this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
+      this.symbolClose[index] = close;
+      this.inlineBars = true;
+      return;
     }
     this.look(bar, index);
   }
 
   private look(bar: Bar, index: number): void {
+    this.settleInlineBars();
     if (this.needsSymbolWork[index] === 1 || bar.openTime >= this.symbolDayEnds[index]!) this.symbolWork(bar, index);
     this.symbolClose[index] = bar.close;
     const context = this.context;
-    if (context.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && context.clock.now() < this.dayEnds) {
+    if (this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
       const quiet = this.quietIndex;
       // Flat and the ledger unchanged: equity is the cash, nothing can trip.
       if (quiet === -1) return;
@@ -325,12 +334,58 @@ export class RiskEngine implements RiskGate {
         const equity = this.quietCash + this.quietQuantity * (quiet === index ? bar.close : context.lastPrice(quiet));
         if (equity > this.quietFloor) {
           this.lastEquity = equity;
-          if (equity > this.peakEquity) this.raisePeak(equity);
+          if (equity > this.peakEquity) {
+            this.raisePeak(equity);
+            this.setHeldBand();
+          }
           return;
         }
       }
     }
-    this.evaluateBreakers(context.clock.now());
+    this.evaluateBreakers(this.clock.now());
+  }
+
+  /**
+   * The last inline bar left equity at cash (flat) or cash plus the held quantity at its close: the
+   * number a full look would have recorded as the last equity.
+   */
+  private settleInlineBars(): void {
+    if (!this.inlineBars) return;
+    this.inlineBars = false;
+    const held = this.quietIndex;
+    this.lastEquity = held >= 0 ? this.quietCash + this.quietQuantity * this.symbolClose[held]! : this.quietCash;
+  }
+
+  /** Bands for a new quiet account: every symbol when flat, only the held one otherwise. */
+  private setBands(): void {
+    const low = this.bandLow;
+    const high = this.bandHigh;
+    const flat = this.quietIndex === -1;
+    for (let i = 0; i < low.length; i++) {
+      const open = flat && this.needsSymbolWork[i] === 0;
+      low[i] = open ? -Infinity : Infinity;
+      high[i] = open ? Infinity : -Infinity;
+    }
+    if (!flat) this.setHeldBand();
+  }
+
+  /**
+   * The held symbol's band: closes at which cash + quantity x close stays above the highest floor and
+   * below the peak by a margin of 1e-9 of the amounts involved, far beyond float rounding, so inside
+   * the band the exact comparisons of a full look could only agree.
+   */
+  private setHeldBand(): void {
+    const held = this.quietIndex;
+    const quantity = this.quietQuantity;
+    if (held < 0) return;
+    this.bandLow[held] = Infinity;
+    this.bandHigh[held] = -Infinity;
+    if (this.needsSymbolWork[held] === 1 || !(quantity > 0) || !Number.isFinite(this.peakEquity)) return;
+    const cash = this.quietCash;
+    const floor = this.quietFloor;
+    const margin = 1e-9 * (Math.abs(cash) + Math.abs(this.peakEquity) + (Number.isFinite(floor) ? Math.abs(floor) : 0));
+    this.bandLow[held] = floor === -Infinity ? -Infinity : (floor - cash + margin) / quantity;
+    this.bandHigh[held] = (this.peakEquity - cash - margin) / quantity;
   }
 
   private symbolWork(bar: Bar, index: number): void {
@@ -357,8 +412,10 @@ export class RiskEngine implements RiskGate {
    * threshold, nothing active, nothing due) is a few comparisons: this runs on every bar.
    */
   evaluateBreakers(now: number): void {
+    this.settleInlineBars();
     const equity = this.context.equity();
     this.quietIndex = -2;
+    this.ledgerSeen = NaN;
     if (now >= this.dayEnds) this.startDay(now);
     if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) this.raisePeak(equity);
     this.lastEquity = equity;
@@ -393,11 +450,14 @@ export class RiskEngine implements RiskGate {
   private rememberQuiet(equity: number): void {
     const context = this.context;
     const counters = context.counters;
-    this.ledgerSeen = counters[1]!;
     this.quietFloor = Math.max(this.dailyFloor, this.weeklyFloor, this.drawdownFloor);
     const cash = context.cash();
     if (counters[0] === 0) {
-      if (equity === cash) this.quietIndex = -1;
+      if (equity !== cash) return;
+      this.quietIndex = -1;
+      this.quietCash = cash;
+      this.ledgerSeen = counters[1]!;
+      this.setBands();
       return;
     }
     if (counters[0] !== 1) return;
@@ -413,6 +473,8 @@ export class RiskEngine implements RiskGate {
     this.quietIndex = held;
     this.quietCash = cash;
     this.quietQuantity = quantity;
+    this.ledgerSeen = counters[1]!;
+    this.setBands();
   }
 
   /** A new trading day (and maybe week): losses are measured from the equity at its start. */
@@ -594,6 +656,7 @@ export class RiskEngine implements RiskGate {
       this.peakEquity = this.context.equity();
       this.drawdownFloor = floorOf(this.peakEquity, drawdown.threshold);
       this.quietIndex = -2;
+      this.ledgerSeen = NaN;
       this.lossTrigger(BreakerCause.Drawdown, drawdown, this.drawdownState, 0, now);
     }
     this.ladder.reset(actor, now);
