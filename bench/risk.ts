@@ -1,6 +1,7 @@
 // Bench: the pre-trade chain per order (p50/p99 in microseconds), VaR/ES for 100 assets x 1000 days
 // plus 10,000 Monte Carlo paths, and the kernel backtest with the risk engine on versus off.
-import { Worker } from 'node:worker_threads';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/app/config/index.ts';
 import { toRiskConfig } from '../src/app/config/risk-schema.ts';
 import { resolveInstrument } from '../src/core/instrument-table.ts';
@@ -9,11 +10,11 @@ import { Order, OrderSide, OrderType, TimeInForce } from '../src/core/order.ts';
 import { RiskEngine } from '../src/engines/risk/risk-engine.ts';
 import { SimulatedClock } from '../src/kernel/clock.ts';
 import type { RiskContext } from '../src/kernel/ports.ts';
-import type { BacktestVariant } from './risk-backtest-worker.ts';
+import type { BacktestVariant } from './risk-backtest.ts';
 import { benchVar } from './var.ts';
 
 interface PairResult {
-  /** Median over worker pairs of (with / without) in bars per second. */
+  /** Median over rounds of (with / without) in bars per second. */
   ratio: number;
   rounds: number[];
   /** Best run of each variant: [with, without]. */
@@ -22,92 +23,45 @@ interface PairResult {
   fills: [number, number];
 }
 
-/** A backtest variant in a worker thread: an isolate of its own, so its JIT state is its own. */
-class BacktestWorker {
-  private readonly worker: Worker;
-  bars = 0;
-  best = Infinity;
-  fills = 0;
-
-  constructor(variant: BacktestVariant) {
-    // Workers do not inherit the TypeScript loader: the worker registers it, then loads the module.
-    const entry = new URL('./risk-backtest-worker.ts', import.meta.url).href;
-    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-    this.worker = new Worker(boot, { eval: true, workerData: { variant } });
-  }
-
-  private next<T>(): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const fail = (error: Error): void => reject(error);
-      this.worker.once('error', fail);
-      this.worker.once('message', (message: T) => {
-        this.worker.off('error', fail);
-        resolve(message);
-      });
-    });
-  }
-
-  async ready(): Promise<void> {
-    this.bars = (await this.next<{ bars: number }>()).bars;
-  }
-
-  /** One timed backtest; returns bars per second. */
-  async run(): Promise<number> {
-    const reply = this.next<{ ms: number; fills: number }>();
-    this.worker.postMessage('run');
-    const { ms, fills } = await reply;
-    this.best = Math.min(this.best, ms);
-    this.fills = fills;
-    return this.bars / (ms / 1000);
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
+/** One variant in a process of its own, as a user's backtest runs: best of `runs` timed runs, in ms. */
+function runVariant(variant: BacktestVariant, runs: number): { ms: number; bars: number; fills: number } {
+  const child = fileURLToPath(new URL('./risk-backtest.ts', import.meta.url));
+  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', child, variant, String(runs)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 }
 
 /**
- * The two variants run in workers of their own and take turns: one timed run of each per step, the
- * order alternating, so both see the same machine at nearly the same moment (this shared 2-core
- * machine drifts by +-10% over seconds). How well the JIT compiles the hot loop differs from one
- * isolate to the next by as much again, so this is repeated over several fresh pairs of workers: each
- * pair gives best-of-runs against best-of-runs, and the figure is the median over pairs.
+ * The two variants of a pair run back to back, each in a fresh process, the order alternating from
+ * round to round, so both see the same machine at nearly the same moment (this shared 2-core machine
+ * drifts by +-10% over seconds) and a drift favours neither. How well the JIT compiles the hot loop
+ * also differs from one process to the next. Each round gives best-of-runs against best-of-runs; the
+ * figure is the median over rounds.
  */
-async function pairedBacktests(withRisk: BacktestVariant, without: BacktestVariant, isolates: number, runs = 4): Promise<PairResult> {
-  const rounds: number[] = [];
+function pairedBacktests(withRisk: BacktestVariant, without: BacktestVariant, rounds: number, runs = 4): PairResult {
+  const ratios: number[] = [];
   let bestA = Infinity;
   let bestB = Infinity;
   let bars = 0;
   const fills: [number, number] = [0, 0];
-  for (let k = 0; k < isolates; k++) {
-    const a = new BacktestWorker(withRisk);
-    const b = new BacktestWorker(without);
-    try {
-      await Promise.all([a.ready(), b.ready()]);
-      for (let i = 0; i < 2; i++) {
-        await a.run();
-        await b.run();
-      }
-      a.best = b.best = Infinity;
-      for (let i = 0; i < runs; i++) {
-        const order = (i + k) % 2 === 0 ? [a, b] : [b, a];
-        for (const worker of order) await worker.run();
-      }
-      rounds.push(b.best / a.best);
-      if (process.env.TRAIDER_BENCH_VERBOSE) process.stderr.write(`${withRisk} ${a.best.toFixed(1)} ms, ${without} ${b.best.toFixed(1)} ms\n`);
-      bestA = Math.min(bestA, a.best);
-      bestB = Math.min(bestB, b.best);
-      bars = a.bars;
-      fills[0] = a.fills;
-      fills[1] = b.fills;
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
+  for (let k = 0; k < rounds; k++) {
+    const first = k % 2 === 0 ? withRisk : without;
+    const results = new Map<BacktestVariant, { ms: number; bars: number; fills: number }>();
+    results.set(first, runVariant(first, runs));
+    const second = first === withRisk ? without : withRisk;
+    results.set(second, runVariant(second, runs));
+    const a = results.get(withRisk)!;
+    const b = results.get(without)!;
+    ratios.push(b.ms / a.ms);
+    if (process.env.TRAIDER_BENCH_VERBOSE) process.stderr.write(`${withRisk} ${a.ms.toFixed(1)} ms, ${without} ${b.ms.toFixed(1)} ms\n`);
+    bestA = Math.min(bestA, a.ms);
+    bestB = Math.min(bestB, b.ms);
+    bars = a.bars;
+    fills[0] = a.fills;
+    fills[1] = b.fills;
   }
-  const sorted = [...rounds].sort((x, y) => x - y);
+  const sorted = [...ratios].sort((x, y) => x - y);
   return {
     ratio: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(3)),
-    rounds: rounds.map((r) => Number(r.toFixed(3))),
+    rounds: ratios.map((r) => Number(r.toFixed(3))),
     barsPerSecond: [Math.round(bars / (bestA / 1000)), Math.round(bars / (bestB / 1000))],
     ratioOfBest: Number((bestB / bestA).toFixed(3)),
     fills,
@@ -126,11 +80,11 @@ export interface RiskBench {
   backtestBarsPerSecondNonBindingRisk: number;
   /** The same run without the risk engine (the minimum notional waived likewise). */
   backtestBarsPerSecondNonBindingBaseline: number;
-  /** Median over worker pairs of (with risk / without), best run against best run: the figure for the 10% target. */
+  /** Median over rounds of (with risk / without), each a fresh process per variant: the figure for the 10% target. */
   nonBindingRiskRatio: number;
-  /** Each worker pair's ratio, to show the spread. */
+  /** Each round's ratio, to show the spread. */
   nonBindingRiskRatioRounds: number[];
-  /** Best run with risk over best run without, over all worker pairs. */
+  /** Best run with risk over best run without, over all rounds. */
   nonBindingRiskRatioOfBest: number;
 }
 
@@ -189,9 +143,9 @@ export async function benchRisk(): Promise<RiskBench> {
   const latency = preTradeLatency();
   const { varMs } = await benchVar();
   // The pure overhead (limits that never bind: same orders, same fills) is the target.
-  const nonBindingPair = await pairedBacktests('loose', 'offLoose', 9);
+  const nonBindingPair = pairedBacktests('loose', 'offLoose', 9);
   // The default config changes the trading itself (denials, halved sizes): for reference.
-  const defaultPair = await pairedBacktests('on', 'off', 3);
+  const defaultPair = pairedBacktests('on', 'off', 3);
   if (nonBindingPair.fills[0] !== nonBindingPair.fills[1]) throw new Error(`non-binding risk changed the fills: ${nonBindingPair.fills.join(' vs ')}`);
   return {
     preTradeP50Us: latency.p50,

@@ -65,12 +65,12 @@ function closes(returns: readonly number[]): number[] {
 
 const barReturn = fc.oneof({ weight: 20, arbitrary: fc.double({ min: -0.01, max: 0.01, noNaN: true }) }, { weight: 1, arbitrary: fc.double({ min: -0.08, max: 0.06, noNaN: true }) });
 
-function run(engine: RiskEngine, paths: readonly number[][], seed: number) {
+function run(engine: RiskEngine, paths: readonly number[][], seed: number, intervalMs = MS_PER_HOUR) {
   const symbols = paths.map((_, k) => `S${k}/USDT`);
   const series = paths.map((path, k) => {
     const close = closes(path);
     const open = close.map((_, i) => (i === 0 ? 100 : close[i - 1]!));
-    return makeSeries({ open, close }, { symbol: symbols[k], intervalMs: MS_PER_HOUR });
+    return makeSeries({ open, close }, { symbol: symbols[k], intervalMs });
   });
   const instruments = symbols.map((symbol) => cryptoInstrument({ symbol, base: symbol.split('/')[0] }));
   const { kernel, equity } = simulate({ series, instruments, strategy: new RandomTrader(seed), capital: 10_000, fill: DEFAULT_FILL_MODEL, fees: { crypto: CRYPTO_FEES, ashare: ASHARE_FEES }, risk: engine });
@@ -84,20 +84,36 @@ function run(engine: RiskEngine, paths: readonly number[][], seed: number) {
 
 describe('the quiet per-bar path of the risk engine', () => {
   it('decides exactly as a full look at the account on every bar', () => {
+    const causes = new Set<string>();
     fc.assert(
       fc.property(
         fc.array(fc.array(barReturn, { minLength: 300, maxLength: 300 }), { minLength: 1, maxLength: 2 }),
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         fc.double({ min: 0.01, max: 0.05, noNaN: true }),
-        (paths, seed, dailyLoss) => {
-          const section = { breakers: { paper: { dailyLoss: { threshold: dailyLoss }, drawdown: { threshold: dailyLoss * 2 }, weeklyLoss: { threshold: dailyLoss * 1.5 } } } };
-          const quiet = run(new RiskEngine({ config: riskConfig(section) }), paths, seed);
-          const full = run(new FullLookRiskEngine({ config: riskConfig(section) }), paths, seed);
+        // Hourly bars (12 days: loss triggers) or 4-hourly (50 days: VaR and correlation over 20+ daily returns too).
+        fc.constantFrom(MS_PER_HOUR, 4 * MS_PER_HOUR),
+        (paths, seed, dailyLoss, intervalMs) => {
+          const section = {
+            breakers: {
+              paper: {
+                dailyLoss: { threshold: dailyLoss },
+                drawdown: { threshold: dailyLoss * 2 },
+                weeklyLoss: { threshold: dailyLoss * 1.5 },
+                varLimit: { threshold: dailyLoss / 2 },
+                correlation: { threshold: 0.3 },
+              },
+            },
+          };
+          const quiet = run(new RiskEngine({ config: riskConfig(section) }), paths, seed, intervalMs);
+          const full = run(new FullLookRiskEngine({ config: riskConfig(section) }), paths, seed, intervalMs);
           expect(quiet).toEqual(full);
+          for (const e of quiet.events) causes.add(e.cause);
         },
       ),
       { numRuns: 60, seed: 20261122 },
     );
+    // The runs compared engines that tripped, on losses and on the portfolio checks alike.
+    expect([...causes].sort()).toEqual(expect.arrayContaining(['DAILY_LOSS', 'DRAWDOWN', 'VAR_LIMIT']));
   });
 
   it('sees breakers trip in these runs (the comparison is not between two idle engines)', () => {

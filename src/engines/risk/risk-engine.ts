@@ -113,12 +113,15 @@ export class RiskEngine implements RiskGate {
   private heldScanLedger = -1;
   private heldScan = -1;
   /**
-   * Per symbol, the closes strictly between bandLow and bandHigh that keep a quiet account quiet:
-   * equity stays above every floor and at or below the peak, with a margin that float rounding cannot
-   * cross. Closed (low +Infinity) for symbols whose price would move equity otherwise.
+   * The quiet band: bars of `bandSymbol` (-1: of any symbol, the account being flat) that open before
+   * `bandUntil` (the end of their trading day) and close strictly between bandLow and bandHigh keep a
+   * quiet account quiet: equity stays above every floor and at or below the peak, by a margin that
+   * float rounding cannot cross. Scalars, so the per-bar check reads no array but the counters.
    */
-  private bandLow = new Float64Array(0);
-  private bandHigh = new Float64Array(0);
+  private bandSymbol = -2;
+  private bandLow = Infinity;
+  private bandHigh = -Infinity;
+  private bandUntil = -Infinity;
   /** A bar took the inline path since the last look: the equity it implies is owed to lastEquity. */
   private inlineBars = false;
   /** 1 where every bar needs symbol work (A-share limits, volatility under a mode). */
@@ -182,8 +185,6 @@ export class RiskEngine implements RiskGate {
     this.context = context;
     this.clock = context.clock;
     this.counters = context.counters;
-    this.bandLow = new Float64Array(context.instruments.length).fill(Infinity);
-    this.bandHigh = new Float64Array(context.instruments.length).fill(-Infinity);
     const pre = this.config.preTrade;
     this.rate = new OrderRateLimiter(pre.maxOrdersPerSecond, pre.maxOrdersPerDay);
     this.market = context.instruments[0]?.market ?? Market.Crypto;
@@ -312,7 +313,8 @@ export class RiskEngine implements RiskGate {
    */
   onBar(bar: Bar, index: number): void {
     const close = bar.close;
-    if (close > this.bandLow[index]! && close < this.bandHigh[index]! && bar.openTime < this.symbolDayEnds[index]! && this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
+    const band = this.bandSymbol;
+    if ((band === index || band === -1) && close > this.bandLow && close < this.bandHigh && bar.openTime < this.bandUntil && this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
       this.symbolClose[index] = close;
       this.inlineBars = true;
       return;
@@ -322,7 +324,10 @@ export class RiskEngine implements RiskGate {
 
   private look(bar: Bar, index: number): void {
     this.settleInlineBars();
-    if (this.needsSymbolWork[index] === 1 || bar.openTime >= this.symbolDayEnds[index]!) this.symbolWork(bar, index);
+    if (this.needsSymbolWork[index] === 1 || bar.openTime >= this.symbolDayEnds[index]!) {
+      this.symbolWork(bar, index);
+      this.setBand();
+    }
     this.symbolClose[index] = bar.close;
     const context = this.context;
     if (this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
@@ -336,7 +341,7 @@ export class RiskEngine implements RiskGate {
           this.lastEquity = equity;
           if (equity > this.peakEquity) {
             this.raisePeak(equity);
-            this.setHeldBand();
+            this.setBand();
           }
           return;
         }
@@ -356,36 +361,34 @@ export class RiskEngine implements RiskGate {
     this.lastEquity = held >= 0 ? this.quietCash + this.quietQuantity * this.symbolClose[held]! : this.quietCash;
   }
 
-  /** Bands for a new quiet account: every symbol when flat, only the held one otherwise. */
-  private setBands(): void {
-    const low = this.bandLow;
-    const high = this.bandHigh;
-    const flat = this.quietIndex === -1;
-    for (let i = 0; i < low.length; i++) {
-      const open = flat && this.needsSymbolWork[i] === 0;
-      low[i] = open ? -Infinity : Infinity;
-      high[i] = open ? Infinity : -Infinity;
-    }
-    if (!flat) this.setHeldBand();
-  }
-
   /**
-   * The held symbol's band: closes at which cash + quantity x close stays above the highest floor and
-   * below the peak by a margin of 1e-9 of the amounts involved, far beyond float rounding, so inside
-   * the band the exact comparisons of a full look could only agree.
+   * The band of the quiet account. Flat: any close, until the first symbol's day ends. One symbol
+   * held: the closes at which cash + quantity x close stays above the highest floor and below the
+   * peak by 1e-9 of the amounts involved, far beyond float rounding, so inside the band the exact
+   * comparisons of a full look could only agree. None where a symbol needs work on every bar.
    */
-  private setHeldBand(): void {
+  private setBand(): void {
     const held = this.quietIndex;
+    this.bandSymbol = held;
+    this.bandLow = Infinity;
+    this.bandHigh = -Infinity;
+    this.bandUntil = -Infinity;
+    if (held === -1) {
+      let until = Infinity;
+      for (let i = 0; i < this.symbolDayEnds.length; i++) until = this.needsSymbolWork[i] === 1 ? -Infinity : Math.min(until, this.symbolDayEnds[i]!);
+      this.bandLow = -Infinity;
+      this.bandHigh = Infinity;
+      this.bandUntil = until;
+      return;
+    }
     const quantity = this.quietQuantity;
-    if (held < 0) return;
-    this.bandLow[held] = Infinity;
-    this.bandHigh[held] = -Infinity;
-    if (this.needsSymbolWork[held] === 1 || !(quantity > 0) || !Number.isFinite(this.peakEquity)) return;
+    if (held < 0 || this.needsSymbolWork[held] === 1 || !(quantity > 0) || !Number.isFinite(this.peakEquity)) return;
     const cash = this.quietCash;
     const floor = this.quietFloor;
     const margin = 1e-9 * (Math.abs(cash) + Math.abs(this.peakEquity) + (Number.isFinite(floor) ? Math.abs(floor) : 0));
-    this.bandLow[held] = floor === -Infinity ? -Infinity : (floor - cash + margin) / quantity;
-    this.bandHigh[held] = (this.peakEquity - cash - margin) / quantity;
+    this.bandLow = floor === -Infinity ? -Infinity : (floor - cash + margin) / quantity;
+    this.bandHigh = (this.peakEquity - cash - margin) / quantity;
+    this.bandUntil = this.symbolDayEnds[held]!;
   }
 
   private symbolWork(bar: Bar, index: number): void {
@@ -457,7 +460,7 @@ export class RiskEngine implements RiskGate {
       this.quietIndex = -1;
       this.quietCash = cash;
       this.ledgerSeen = counters[1]!;
-      this.setBands();
+      this.setBand();
       return;
     }
     if (counters[0] !== 1) return;
@@ -474,7 +477,7 @@ export class RiskEngine implements RiskGate {
     this.quietCash = cash;
     this.quietQuantity = quantity;
     this.ledgerSeen = counters[1]!;
-    this.setBands();
+    this.setBand();
   }
 
   /** A new trading day (and maybe week): losses are measured from the equity at its start. */
