@@ -417,6 +417,27 @@ describe('CORRELATION and VAR_LIMIT (completed daily closes)', () => {
     expect(h.breakerEvents[1]).toMatchObject({ time: t(21, 13), level: L.Normal, cause: C.VarLimit });
   });
 
+  it('VAR_LIMIT: a limit order that rests and fills bars later is judged at the bar of its fill', () => {
+    const h = new Harness({ instruments: [A], capital: 100_000, risk: { breakers: { paper: { dailyLoss: off, weeklyLoss: off, drawdown: off } } } });
+    h.at(t(0, 12), pricesA[0]!, 'AAA/USDT');
+    h.buy(100, { symbol: 'AAA/USDT' });
+    for (let d = 1; d <= 21; d++) h.at(t(d, 12), pricesA[d]!, 'AAA/USDT');
+    // 100 units: VaR well under 1% of equity.
+    expect(h.risk.level).toBe(L.Normal);
+    const price = pricesA[21]!;
+    const limit = round(price * 0.99);
+    h.buy(900, { symbol: 'AAA/USDT', type: OrderType.Limit, price: limit });
+    // Two bars above the limit: the order rests, the position stays at 100.
+    h.at(t(21, 13), price, 'AAA/USDT');
+    h.at(t(21, 14), price, 'AAA/USDT');
+    expect(h.position('AAA/USDT')).toBe(100);
+    expect(h.risk.level).toBe(L.Normal);
+    // The price trades through the limit: the order fills, and VaR of 1000 units is judged on that bar.
+    h.at(t(21, 15), { close: limit, low: round(limit * 0.995) }, 'AAA/USDT');
+    expect(h.position('AAA/USDT')).toBe(1000);
+    expect(h.breakerEvents[0]).toMatchObject({ time: t(21, 15), level: L.ReduceRisk, cause: C.VarLimit });
+  });
+
   it('VAR_LIMIT (live): HALT_NEW_POSITIONS', () => {
     const h = new Harness({ instruments: [A], capital: 100_000, ...LIVE, risk: liveRisk({ dailyLoss: off, weeklyLoss: off, drawdown: off }) });
     h.at(t(0, 12), pricesA[0]!, 'AAA/USDT');

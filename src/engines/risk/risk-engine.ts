@@ -142,8 +142,10 @@ export class RiskEngine implements RiskGate {
   private weeklyFloor = -Infinity;
   private drawdownFloor = -Infinity;
   private lastEquity = NaN;
-  /** Set when positions changed or a day completed: VaR and correlation are due. */
+  /** Set when an order passed, positions changed or a day completed: VaR and correlation are due. */
   private portfolioDirty = false;
+  /** The ledger version VaR and correlation last saw: a fill since then makes them due. */
+  private portfolioLedger = 0;
   private readonly dailyState: LossState = { holding: false, until: -Infinity };
   private readonly weeklyState: LossState = { holding: false, until: -Infinity };
   private readonly drawdownState: LossState = { holding: false, until: -Infinity };
@@ -419,6 +421,7 @@ export class RiskEngine implements RiskGate {
     const equity = this.context.equity();
     this.quietIndex = -2;
     this.ledgerSeen = NaN;
+    if (this.counters[1] !== this.portfolioLedger) this.portfolioDirty = true;
     if (now >= this.dayEnds) this.startDay(now);
     if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) this.raisePeak(equity);
     this.lastEquity = equity;
@@ -512,6 +515,7 @@ export class RiskEngine implements RiskGate {
 
   private portfolioTriggers(equity: number, now: number): void {
     const context = this.context;
+    this.portfolioLedger = this.counters[1]!;
     const held: number[] = [];
     const exposures: { index: number; weight: number }[] = [];
     for (let i = 0; i < context.instruments.length; i++) {
