@@ -440,6 +440,8 @@ export class RiskEngine implements RiskGate {
       this.portfolioDirty = this.context.openOrders().some((o) => o.emergency);
     }
     this.ladder.expire(now);
+    // Nothing tripped and nothing is left to do: the next bars may take the quiet path at once.
+    if (this.ladder.activeMask === 0 && !this.portfolioDirty && equity > this.dailyFloor && equity > this.weeklyFloor && equity > this.drawdownFloor) this.rememberQuiet(equity);
   }
 
   private raisePeak(equity: number): void {
