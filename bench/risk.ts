@@ -182,7 +182,7 @@ export async function benchRisk(): Promise<RiskBench> {
   const latency = preTradeLatency();
   const { varMs } = await benchVar();
   // The pure overhead (limits that never bind: same orders, same fills) is the target.
-  const nonBinding = inProcessPairs('loose', 'offLoose', 3);
+  const nonBinding = inProcessPairs('loose', 'offLoose', 5);
   const nonBindingPair = pairedBacktests('loose', 'offLoose', 5);
   // The default config changes the trading itself (denials, halved sizes): for reference.
   const defaultPair = inProcessPairs('on', 'off', 1);
