@@ -283,7 +283,7 @@ export class RiskEngine implements RiskGate {
     });
     if (!denial) {
       this.rate.record(now);
-      this.portfolioDirty = true;
+      this.markPortfolioDue();
     }
     return denial;
   }
@@ -316,7 +316,7 @@ export class RiskEngine implements RiskGate {
   onBar(bar: Bar, index: number): void {
     const close = bar.close;
     const band = this.bandSymbol;
-    if ((band === index || band === -1) && close > this.bandLow && close < this.bandHigh && bar.openTime < this.bandUntil && this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
+    if ((band === index || band === -1) && close > this.bandLow && close < this.bandHigh && bar.openTime < this.bandUntil && this.counters[1] === this.ledgerSeen && this.clock.now() < this.dayEnds) {
       this.symbolClose[index] = close;
       this.inlineBars = true;
       return;
@@ -350,6 +350,17 @@ export class RiskEngine implements RiskGate {
       }
     }
     this.evaluateBreakers(this.clock.now());
+  }
+
+  /** VaR and correlation are due at the next look: the band closes until then. */
+  private markPortfolioDue(): void {
+    this.portfolioDirty = true;
+    this.closeBand();
+  }
+
+  /** Something the band does not watch changed (a breaker, a portfolio check due): every bar looks. */
+  private closeBand(): void {
+    this.bandSymbol = -2;
   }
 
   /**
@@ -398,7 +409,7 @@ export class RiskEngine implements RiskGate {
     if (bar.openTime >= this.symbolDayEnds[index]!) {
       const day = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
       // The day that just ended completes in the monitor with its last close.
-      if (this.symbolDay[index]! >= 0 && this.monitor.completeDay(index, this.symbolDay[index]!, this.symbolClose[index]!)) this.portfolioDirty = true;
+      if (this.symbolDay[index]! >= 0 && this.monitor.completeDay(index, this.symbolDay[index]!, this.symbolClose[index]!)) this.markPortfolioDue();
       this.symbolDay[index] = day;
       this.symbolDayEnds[index] = (day + 1) * MS_PER_DAY - this.dayOffset[index]!;
     }
@@ -421,7 +432,7 @@ export class RiskEngine implements RiskGate {
     const equity = this.context.equity();
     this.quietIndex = -2;
     this.ledgerSeen = NaN;
-    if (this.counters[1] !== this.portfolioLedger) this.portfolioDirty = true;
+    if (this.counters[1] !== this.portfolioLedger) this.markPortfolioDue();
     if (now >= this.dayEnds) this.startDay(now);
     if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) this.raisePeak(equity);
     this.lastEquity = equity;
@@ -580,6 +591,7 @@ export class RiskEngine implements RiskGate {
   }
 
   private onLevelChange(event: BreakerEvent): void {
+    this.closeBand();
     if (!this.context) return;
     this.context.publish(Topic.Breaker, event);
     if (levelRank(event.level) > levelRank(event.previousLevel) && levelRank(event.level) >= levelRank(BreakerLevel.HaltAllTrading)) {
@@ -614,7 +626,7 @@ export class RiskEngine implements RiskGate {
       if (sellable > 0 && context.lastPrice(i) <= down * (1 + 1e-9)) reports.push({ time, symbol, quantity: sellable, reason: 'LIMIT_DOWN' });
       context.submitEmergencyOrder({ symbol, side: OrderSide.Sell, type: OrderType.Market, quantity, tag: 'emergency-close' });
     }
-    this.portfolioDirty = true;
+    this.markPortfolioDue();
     for (const report of reports) {
       this.heldBack.push(report);
       context.publish(EMERGENCY_TOPIC, report);
@@ -634,6 +646,7 @@ export class RiskEngine implements RiskGate {
   /** A person sets a level (MANUAL). It stays until `reset`. */
   setManualLevel(level: BreakerLevel, actor: string, detail = 'manual'): void {
     if (!actor.trim()) throw new RangeError('a manual level change needs the name of the person making it');
+    this.closeBand();
     this.ladder.setManual(level, this.context.clock.now(), actor, detail);
   }
 
@@ -668,11 +681,13 @@ export class RiskEngine implements RiskGate {
       this.ledgerSeen = NaN;
       this.lossTrigger(BreakerCause.Drawdown, drawdown, this.drawdownState, 0, now);
     }
+    this.closeBand();
     this.ladder.reset(actor, now);
   }
 
   /** Live data clients report the age of their freshest quote (ms). Not used in backtests. */
   reportDataAge(ageMs: number): void {
+    this.closeBand();
     const trigger = this.profile.dataStale;
     if (this.backtest || !trigger.enabled) return;
     const now = this.context.clock.now();
@@ -685,6 +700,7 @@ export class RiskEngine implements RiskGate {
 
   /** A data request failed (true) or succeeded (false). */
   reportDataResult(failed: boolean): void {
+    this.closeBand();
     const trigger = this.profile.dataFailures;
     this.consecutiveDataFailures = failed ? this.consecutiveDataFailures + 1 : 0;
     if (!trigger.enabled) return;
@@ -698,6 +714,7 @@ export class RiskEngine implements RiskGate {
 
   /** Round-trip time of a venue request (ms). */
   reportApiLatency(latencyMs: number): void {
+    this.closeBand();
     const trigger = this.profile.apiLatency;
     if (!trigger.enabled) return;
     const now = this.context.clock.now();
