@@ -90,6 +90,7 @@ export class BreakerLadder {
 
   /** The condition of `cause` no longer holds (it may still be cooling down); `value` is the latest reading. */
   release(cause: BreakerCause, value?: number): void {
+    if (this.activeMask === 0) return; // nothing is active: nothing to release
     const current = this.slots[SLOT_OF[cause]];
     if (current === undefined) return;
     if (value !== undefined) current.value = value;

@@ -70,6 +70,15 @@ export interface PreTradeInput {
   readonly dailyLoss: number;
   readonly symbolLimits: SymbolLimits | undefined;
   readonly increasing: boolean;
+  /** Equity now (cash plus positions at their last price), computed once by the caller. */
+  readonly equity: number;
+}
+
+const hasOwn = (record: Readonly<Record<string, number>>, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
+
+/** A limit or stop price farther from the last price than the band allows, else undefined. */
+function outsideBand(price: number | undefined, last: number, band: number): number | undefined {
+  return price !== undefined && Math.abs(price - last) / last > band + 1e-12 ? price : undefined;
 }
 
 /** Runs the checks in order; the first failure is the denial. */
@@ -87,10 +96,9 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
   if (!instrument.isOnLot(order.quantity) && !wholePosition) {
     return deny(DenialReason.InvalidLot, `quantity ${order.quantity} is not a multiple of the lot ${instrument.lotSize}`, order.quantity, instrument.lot);
   }
-  for (const price of [order.price, order.stopPrice]) {
-    if (price !== undefined && !instrument.isOnTick(price)) return deny(DenialReason.InvalidTick, `price ${price} is not on the tick ${instrument.tickSize}`, price, instrument.tick);
-  }
-  const maxQuantity = limits.maxOrderQuantity[order.symbol];
+  const offTick = order.price !== undefined && !instrument.isOnTick(order.price) ? order.price : order.stopPrice !== undefined && !instrument.isOnTick(order.stopPrice) ? order.stopPrice : undefined;
+  if (offTick !== undefined) return deny(DenialReason.InvalidTick, `price ${offTick} is not on the tick ${instrument.tickSize}`, offTick, instrument.tick);
+  const maxQuantity = hasOwn(limits.maxOrderQuantity, order.symbol) ? limits.maxOrderQuantity[order.symbol] : undefined;
   if (maxQuantity !== undefined && order.quantity > maxQuantity) {
     return deny(DenialReason.MaxQuantity, `quantity ${fmt(order.quantity)} above the limit ${fmt(maxQuantity)} for ${order.symbol}`, order.quantity, maxQuantity);
   }
@@ -105,13 +113,11 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
 
   // Fat finger: limit and stop prices must sit within the band around the last price.
   const band = limits.priceBandBps / 10_000;
-  for (const p of [order.price, order.stopPrice]) {
-    if (p === undefined) continue;
-    const distance = Math.abs(p - last) / last;
-    if (distance > band + 1e-12) {
-      // The limit is the edge of the band on the side the price went past (either side, for either order side).
-      return deny(DenialReason.PriceBand, `price ${fmt(p)} is ${fmt(distance * 10_000)} bps from the last price ${fmt(last)}, band ${limits.priceBandBps} bps`, p, p > last ? last * (1 + band) : last * (1 - band));
-    }
+  const outside = outsideBand(order.price, last, band) ?? outsideBand(order.stopPrice, last, band);
+  if (outside !== undefined) {
+    const distance = Math.abs(outside - last) / last;
+    // The limit is the edge of the band on the side the price went past (either side, for either order side).
+    return deny(DenialReason.PriceBand, `price ${fmt(outside)} is ${fmt(distance * 10_000)} bps from the last price ${fmt(last)}, band ${limits.priceBandBps} bps`, outside, outside > last ? last * (1 + band) : last * (1 - band));
   }
   const symbolLimits = input.symbolLimits;
   if (symbolLimits && order.price !== undefined && (order.price > symbolLimits.up * (1 + 1e-9) || order.price < symbolLimits.down * (1 - 1e-9))) {
@@ -145,7 +151,7 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
   if (order.side === OrderSide.Buy && notional > cash + 1e-9) {
     return deny(DenialReason.InsufficientBalance, `order value ${fmt(notional)} above the free cash ${fmt(cash)}`, notional, cash);
   }
-  const equity = context.equity();
+  const equity = input.equity;
   const positionValue = (held + order.quantity) * last;
   if (positionValue > limits.maxPositionFraction * equity * (1 + 1e-9)) {
     return deny(DenialReason.MaxPosition, `position would be ${fmt(positionValue / equity)} of equity, limit ${fmt(limits.maxPositionFraction)}`, positionValue / equity, limits.maxPositionFraction);

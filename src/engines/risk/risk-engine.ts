@@ -260,7 +260,7 @@ export class RiskEngine implements RiskGate {
     if (level === BreakerLevel.EmergencyClose || level === BreakerLevel.HaltAllTrading) {
       return { reason: DenialReason.TradingHalted, detail: `breaker at ${level}: only cancels are allowed` };
     }
-    const halted = this.haltedSymbols.get(order.symbol);
+    const halted = this.haltedSymbols.size === 0 ? undefined : this.haltedSymbols.get(order.symbol);
     if (halted !== undefined) return { reason: DenialReason.SymbolHalted, detail: `trading ${order.symbol} is halted until a person decides: ${halted}` };
     const increasing = this.isIncreasing(order, index);
     if (level === BreakerLevel.HaltNewPositions && increasing) {
@@ -280,6 +280,7 @@ export class RiskEngine implements RiskGate {
       dailyLoss: this.dayStartEquity > 0 ? (this.dayStartEquity - equity) / this.dayStartEquity : 0,
       symbolLimits: this.symbolLimits(index),
       increasing,
+      equity,
     });
     if (!denial) {
       this.rate.record(now);
