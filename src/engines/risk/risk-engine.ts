@@ -31,6 +31,11 @@ class VolatilityTracker {
   }
 }
 
+function hasEmergencyOrder(orders: readonly Order[]): boolean {
+  for (let i = 0; i < orders.length; i++) if (orders[i]!.emergency) return true;
+  return false;
+}
+
 /** The index of the only symbol held, or -1 when none or several are. */
 function soleHolding(context: RiskContext): number {
   let held = -1;
@@ -449,7 +454,7 @@ export class RiskEngine implements RiskGate {
     if (this.portfolioDirty) {
       this.portfolioTriggers(equity, now);
       // Emergency orders skip the pre-trade chain that marks positions as changing: look again until they are done.
-      this.portfolioDirty = this.context.openOrders().some((o) => o.emergency);
+      this.portfolioDirty = hasEmergencyOrder(this.context.openOrders());
     }
     this.ladder.expire(now);
     // Nothing tripped and nothing is left to do: the next bars may take the quiet path at once.
