@@ -13,14 +13,32 @@ import type { RiskContext } from '../src/kernel/ports.ts';
 import type { BacktestVariant } from './risk-backtest.ts';
 import { benchVar } from './var.ts';
 
-interface PairResult {
-  /** Median over rounds of (with / without) in bars per second. */
-  ratio: number;
-  rounds: number[];
-  /** Best run of each variant: [with, without]. */
-  barsPerSecond: [number, number];
-  ratioOfBest: number;
-  fills: [number, number];
+/** A with/without comparison: each measurement's ratio (without / with time) and the best times. */
+class Comparison {
+  private readonly ratios: number[] = [];
+  private bestWith = Infinity;
+  private bestWithout = Infinity;
+  private bars = 0;
+  private fills: [number, number] = [0, 0];
+
+  add(ratio: number, withMs: number, withoutMs: number, bars: number, fills: [number, number]): void {
+    this.ratios.push(ratio);
+    this.bestWith = Math.min(this.bestWith, withMs);
+    this.bestWithout = Math.min(this.bestWithout, withoutMs);
+    this.bars = bars;
+    this.fills = fills;
+  }
+
+  summary(): { ratio: number; rounds: number[]; barsPerSecond: [number, number]; ratioOfBest: number; fills: [number, number] } {
+    const sorted = [...this.ratios].sort((x, y) => x - y);
+    return {
+      ratio: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(3)),
+      rounds: this.ratios.map((r) => Number(r.toFixed(3))),
+      barsPerSecond: [Math.round(this.bars / (this.bestWith / 1000)), Math.round(this.bars / (this.bestWithout / 1000))],
+      ratioOfBest: Number((this.bestWithout / this.bestWith).toFixed(3)),
+      fills: this.fills,
+    };
+  }
 }
 
 /** One variant in a process of its own, as a user's backtest runs: best of `runs` timed runs, in ms. */
@@ -29,42 +47,20 @@ function runVariant(variant: BacktestVariant, runs: number): { ms: number; bars:
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', child, variant, String(runs)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 }
 
-interface InProcessResult {
-  /** Median over processes of each process's median (without / with) over its alternating pairs. */
-  ratio: number;
-  perProcess: number[];
-  barsPerSecond: [number, number];
-  fills: [number, number];
-}
-
 /**
  * Both variants in one process, taking turns run by run (after 3 warm-up runs each), so machine
  * drift and the JIT's luck fall on both alike and the difference left is the engine's own work.
  * Repeated in `processes` fresh processes; the figure is the median of their medians.
  */
-function inProcessPairs(withRisk: BacktestVariant, without: BacktestVariant, processes: number): InProcessResult {
+function inProcessPairs(withRisk: BacktestVariant, without: BacktestVariant, processes: number): ReturnType<Comparison['summary']> {
   const child = fileURLToPath(new URL('./risk-backtest.ts', import.meta.url));
-  const perProcess: number[] = [];
-  let bestWith = Infinity;
-  let bestWithout = Infinity;
-  let bars = 0;
-  let fills: [number, number] = [0, 0];
+  const comparison = new Comparison();
   for (let k = 0; k < processes; k++) {
     const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', child, 'pair', withRisk, without], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
     if (process.env.TRAIDER_BENCH_VERBOSE) process.stderr.write(`one process: ${withRisk} ${out.bestWith.toFixed(1)} ms, ${without} ${out.bestWithout.toFixed(1)} ms, median ratio ${out.ratio.toFixed(3)}\n`);
-    perProcess.push(out.ratio);
-    bestWith = Math.min(bestWith, out.bestWith);
-    bestWithout = Math.min(bestWithout, out.bestWithout);
-    bars = out.bars;
-    fills = out.fills;
+    comparison.add(out.ratio, out.bestWith, out.bestWithout, out.bars, out.fills);
   }
-  const sorted = [...perProcess].sort((a, b) => a - b);
-  return {
-    ratio: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(3)),
-    perProcess: perProcess.map((r) => Number(r.toFixed(3))),
-    barsPerSecond: [Math.round(bars / (bestWith / 1000)), Math.round(bars / (bestWithout / 1000))],
-    fills,
-  };
+  return comparison.summary();
 }
 
 /**
@@ -74,36 +70,19 @@ function inProcessPairs(withRisk: BacktestVariant, without: BacktestVariant, pro
  * also differs from one process to the next. Each round gives best-of-runs against best-of-runs; the
  * figure is the median over rounds.
  */
-function pairedBacktests(withRisk: BacktestVariant, without: BacktestVariant, rounds: number, runs = 4): PairResult {
-  const ratios: number[] = [];
-  let bestA = Infinity;
-  let bestB = Infinity;
-  let bars = 0;
-  const fills: [number, number] = [0, 0];
+function pairedBacktests(withRisk: BacktestVariant, without: BacktestVariant, rounds: number, runs = 4): ReturnType<Comparison['summary']> {
+  const comparison = new Comparison();
   for (let k = 0; k < rounds; k++) {
     const first = k % 2 === 0 ? withRisk : without;
-    const results = new Map<BacktestVariant, { ms: number; bars: number; fills: number }>();
-    results.set(first, runVariant(first, runs));
     const second = first === withRisk ? without : withRisk;
+    const results = new Map([[first, runVariant(first, runs)]]);
     results.set(second, runVariant(second, runs));
     const a = results.get(withRisk)!;
     const b = results.get(without)!;
-    ratios.push(b.ms / a.ms);
     if (process.env.TRAIDER_BENCH_VERBOSE) process.stderr.write(`${withRisk} ${a.ms.toFixed(1)} ms, ${without} ${b.ms.toFixed(1)} ms\n`);
-    bestA = Math.min(bestA, a.ms);
-    bestB = Math.min(bestB, b.ms);
-    bars = a.bars;
-    fills[0] = a.fills;
-    fills[1] = b.fills;
+    comparison.add(b.ms / a.ms, a.ms, b.ms, a.bars, [a.fills, b.fills]);
   }
-  const sorted = [...ratios].sort((x, y) => x - y);
-  return {
-    ratio: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(3)),
-    rounds: ratios.map((r) => Number(r.toFixed(3))),
-    barsPerSecond: [Math.round(bars / (bestA / 1000)), Math.round(bars / (bestB / 1000))],
-    ratioOfBest: Number((bestB / bestA).toFixed(3)),
-    fills,
-  };
+  return comparison.summary();
 }
 
 export interface RiskBench {
@@ -198,7 +177,7 @@ export async function benchRisk(): Promise<RiskBench> {
     backtestBarsPerSecondNonBindingRisk: nonBinding.barsPerSecond[0],
     backtestBarsPerSecondNonBindingBaseline: nonBinding.barsPerSecond[1],
     nonBindingRiskRatio: nonBinding.ratio,
-    nonBindingRiskRatioPerProcess: nonBinding.perProcess,
+    nonBindingRiskRatioPerProcess: nonBinding.rounds,
     nonBindingRiskRatioSeparateProcesses: nonBindingPair.ratio,
     nonBindingRiskRatioSeparateProcessesRounds: nonBindingPair.rounds,
   };
