@@ -57,6 +57,21 @@ export function isOpen(order: SimOrder): boolean {
   return order.status === 'NEW' || order.status === 'PARTIALLY_FILLED';
 }
 
+/** Prices, quantities and state: the part every order response carries. */
+function orderState(o: SimOrder): Record<string, unknown> {
+  return {
+    price: fmt(o.price),
+    origQty: fmt(o.origQty),
+    executedQty: fmt(o.executedQty),
+    origQuoteOrderQty: fmt(o.origQuoteOrderQty),
+    cummulativeQuoteQty: fmt(o.cummulativeQuoteQty),
+    status: o.status,
+    timeInForce: o.timeInForce,
+    type: o.type,
+    side: o.side,
+  };
+}
+
 /** GET /api/v3/order (and allOrders, openOrders) entry. */
 export function orderJson(o: SimOrder): Record<string, unknown> {
   return {
@@ -64,21 +79,13 @@ export function orderJson(o: SimOrder): Record<string, unknown> {
     orderId: o.orderId,
     orderListId: -1,
     clientOrderId: o.clientOrderId,
-    price: fmt(o.price),
-    origQty: fmt(o.origQty),
-    executedQty: fmt(o.executedQty),
-    cummulativeQuoteQty: fmt(o.cummulativeQuoteQty),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
+    ...orderState(o),
     stopPrice: '0.00000000',
     icebergQty: '0.00000000',
     time: o.time,
     updateTime: o.updateTime,
     isWorking: true,
     workingTime: o.time,
-    origQuoteOrderQty: fmt(o.origQuoteOrderQty),
     selfTradePreventionMode: 'NONE',
   };
 }
@@ -89,15 +96,7 @@ export function newOrderJson(o: SimOrder, respType: string, transactTime: number
   if (respType === 'ACK') return ack;
   const result = {
     ...ack,
-    price: fmt(o.price),
-    origQty: fmt(o.origQty),
-    executedQty: fmt(o.executedQty),
-    origQuoteOrderQty: fmt(o.origQuoteOrderQty),
-    cummulativeQuoteQty: fmt(o.cummulativeQuoteQty),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
+    ...orderState(o),
     workingTime: o.time,
     selfTradePreventionMode: 'NONE',
   };
@@ -117,15 +116,7 @@ export function cancelJson(o: SimOrder, cancelClientId: string, transactTime: nu
     orderListId: -1,
     clientOrderId: cancelClientId,
     transactTime,
-    price: fmt(o.price),
-    origQty: fmt(o.origQty),
-    executedQty: fmt(o.executedQty),
-    origQuoteOrderQty: fmt(o.origQuoteOrderQty),
-    cummulativeQuoteQty: fmt(o.cummulativeQuoteQty),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
+    ...orderState(o),
     selfTradePreventionMode: 'NONE',
   };
 }

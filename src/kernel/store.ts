@@ -1,5 +1,5 @@
 // The Store port: the durable journal of runs and the audit log. SQLite and PostgreSQL implement it alike.
-import type { Liquidity } from '../core/fill.ts';
+import type { Fill } from '../core/fill.ts';
 import type { OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../core/order.ts';
 
 export const RunKind = { Backtest: 'BACKTEST', Paper: 'PAPER', Live: 'LIVE' } as const;
@@ -94,22 +94,9 @@ export interface OrderRecord extends OrderFields {
   readonly updatedAt: number;
 }
 
-export interface FillRecord extends RunScoped {
+/** A fill as journaled: the kernel's Fill with its id as `fillId`, its time from RunScoped. */
+export interface FillRecord extends RunScoped, Omit<Fill, 'id' | 'time'> {
   readonly fillId: string;
-  readonly orderId: string;
-  readonly symbol: string;
-  readonly side: OrderSide;
-  readonly price: number;
-  readonly quantity: number;
-  /** Ledger units (10^-8 of the quote currency), exact. */
-  readonly notional: bigint;
-  readonly fee: bigint;
-  readonly tax: bigint;
-  readonly liquidity: Liquidity;
-  readonly referencePrice: number;
-  readonly impactBps: number;
-  readonly slippageBps: number;
-  readonly reducedForCash: boolean;
 }
 
 export interface PositionRecord extends RunScoped {
