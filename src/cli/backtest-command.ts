@@ -23,7 +23,7 @@ interface BacktestFlags {
   out?: string;
   json?: boolean;
   onBadRow?: 'fail' | 'skip';
-  adjust?: 'backward' | 'none';
+  adjust?: string;
   progress?: boolean;
   riskMode?: RiskMode;
   riskStep?: string;
@@ -49,7 +49,7 @@ function parseParams(text: string | undefined): unknown {
 export function flagsToConfig(flags: BacktestFlags): DeepPartial<TraiderConfig> {
   const feeBps = parseNumberFlag('fee-bps', flags.feeBps);
   return {
-    backtest: { capital: parseNumberFlag('capital', flags.capital), onBadRow: flags.onBadRow, adjust: flags.adjust },
+    backtest: { capital: parseNumberFlag('capital', flags.capital), onBadRow: flags.onBadRow, adjust: flags.adjust as 'pit' | 'none' | undefined },
     fill: { model: flags.fillModel },
     fees: { crypto: { makerBps: feeBps, takerBps: feeBps } },
   };
@@ -99,7 +99,7 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
     .option('--out <dir>', 'write report.html, trades.csv, fills.csv, equity.csv and run.json here')
     .option('--json', 'print exactly one JSON object on stdout')
     .addOption(new Option('--on-bad-row <mode>', 'stop at a bad CSV row (fail, default) or skip and count it').choices(['fail', 'skip']))
-    .addOption(new Option('--adjust <mode>', 'A-share price adjustment (default backward)').choices(['backward', 'none']))
+    .option('--adjust <mode>', 'A-share prices strategies see: pit (default, adjusted point in time) or none (raw); trading always uses raw prices')
     .addOption(new Option('--risk-mode <mode>', "apply a deployment mode's limits (default: breakers and pre-trade checks only)").choices(Object.values(RiskMode).filter((m) => m !== RiskMode.Backtest)))
     .option('--risk-step <n>', 'LIVE_SCALED step: 1, 2 or 3 (default 1)')
     .option('--db <url|path>', 'journal the run, its orders, fills and audit trail to SQLite (a path) or PostgreSQL (postgres://...); also TRAIDER_DB')

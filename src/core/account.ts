@@ -1,5 +1,5 @@
 // The account ledger: cash, positions at cost, realized P&L, fees and taxes, all exact in ledger units.
-import { divideRoundHalfUp, MONEY_SCALE, moneyToNumber } from './decimal.ts';
+import { divideRoundHalfUp, MONEY_SCALE, moneyToNumber, numberToMoney } from './decimal.ts';
 import type { Fill } from './fill.ts';
 import type { Instrument } from './instrument.ts';
 import { OrderSide } from './order.ts';
@@ -37,6 +37,8 @@ export class Position {
   tradeBoughtUnits = 0;
   tradeSoldUnits = 0;
   tradeFills = 0;
+  /** Cash paid out by corporate actions during the open round trip (ledger units). */
+  tradeDistributions = 0n;
 
   constructor(readonly instrument: Instrument) {}
 
@@ -65,6 +67,14 @@ export class Position {
 }
 
 export class InsufficientPosition extends Error {}
+
+/** What a corporate action did to a held position. */
+export interface CorporateActionResult {
+  readonly previousQuantity: number;
+  readonly quantity: number;
+  /** Cash paid out (ledger units). */
+  readonly cash: bigint;
+}
 
 /** Exact notional: price x quantity in ledger units (rounded half up only if the grid is finer than 10^-8). */
 export function notionalOf(instrument: Instrument, price: number, quantity: number): bigint {
@@ -126,6 +136,7 @@ export class Account {
       position.tradeBoughtUnits = 0;
       position.tradeSoldUnits = 0;
       position.tradeFills = 0;
+      position.tradeDistributions = 0n;
     }
     if (fill.side === OrderSide.Buy) {
       this.cash -= fill.notional + costs;
@@ -160,11 +171,38 @@ export class Account {
     if (position.quantityUnits === 0) this.closeTrade(position, fill.time);
   }
 
+  /**
+   * An ex-rights day (dividend, bonus or rights issue) while `instrument` is held: the value at the
+   * previous close carries over to the day's reference price (pre_close) as more (or fewer) whole units,
+   * quantity x previousClose / referenceAfter rounded down, and the remainder in cash, booked as realized
+   * P&L. The cost basis stays, so the position's unrealized P&L and the equity are continuous. Returns the
+   * new quantity and the cash paid, or undefined when nothing is held.
+   */
+  applyCorporateAction(instrument: Instrument, previousClose: number, referenceAfter: number): CorporateActionResult | undefined {
+    const position = this.positions.get(instrument.symbol);
+    if (!position || position.quantityUnits <= 0 || !(previousClose > 0) || !(referenceAfter > 0)) return undefined;
+    const ratio = previousClose / referenceAfter;
+    const previousUnits = position.quantityUnits;
+    // The ratio of two prices carries binary noise: 1000 x 1.3 may come out as 1299.9999999999998.
+    const units = Math.floor(previousUnits * ratio * (1 + 1e-12));
+    const previousQuantity = position.quantity;
+    const quantity = units / instrument.quantityScale;
+    let cash = numberToMoney(previousQuantity * previousClose) - numberToMoney(quantity * referenceAfter);
+    if (cash < 0n) cash = 0n;
+    position.quantityUnits = units;
+    if (position.boughtTodayUnits > 0) position.boughtTodayUnits = Math.min(units, Math.floor(position.boughtTodayUnits * ratio * (1 + 1e-12)));
+    position.realizedPnl += cash;
+    position.tradeDistributions += cash;
+    this.realizedPnl += cash;
+    this.cash += cash;
+    return { previousQuantity, quantity, cash };
+  }
+
   private closeTrade(position: Position, exitTime: number): void {
     const instrument = position.instrument;
     const bought = position.tradeBoughtUnits / instrument.quantityScale;
     const sold = position.tradeSoldUnits / instrument.quantityScale;
-    const pnl = position.tradeSellNotional - position.tradeBuyNotional - position.tradeCosts;
+    const pnl = position.tradeSellNotional - position.tradeBuyNotional - position.tradeCosts + position.tradeDistributions;
     const spent = moneyToNumber(position.tradeBuyNotional);
     this.trades.push({
       symbol: instrument.symbol,

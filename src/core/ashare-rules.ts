@@ -44,8 +44,8 @@ export function priceLimits(instrument: Instrument, previousClose: number, fract
 const LISTING_MATCH_DAYS = 3;
 
 /**
- * Follows one A-share through its trading days and knows today's limit prices (in the bars' price
- * space: adjusted = raw x factor). Feed every bar in time order; read `up`/`down` after.
+ * Follows one A-share through its trading days and knows today's limit prices (raw traded prices).
+ * Feed every raw bar in time order; read `up`/`down` after.
  */
 export class DailyLimitTracker {
   day = -1;
@@ -57,13 +57,13 @@ export class DailyLimitTracker {
 
   constructor(private readonly instrument: Instrument) {}
 
-  /** Call with each bar before using the limits; `preClose` raw (NaN if unknown), `factor` adjusted/raw. */
-  onBar(day: number, preClose: number | undefined, factor: number | undefined, close: number): void {
-    if (day !== this.day) this.startDay(day, preClose, factor ?? 1);
-    this.previousRawClose = close / (factor ?? 1);
+  /** Call with each raw bar before using the limits; `preClose` NaN or undefined if unknown. */
+  onBar(day: number, preClose: number | undefined, close: number): void {
+    if (day !== this.day) this.startDay(day, preClose);
+    this.previousRawClose = close;
   }
 
-  private startDay(day: number, preClose: number | undefined, factor: number): void {
+  private startDay(day: number, preClose: number | undefined): void {
     const listing = this.instrument.listingDay;
     if (this.day === -1) this.listingDayIndex = listing !== undefined && day >= listing && day - listing <= LISTING_MATCH_DAYS ? 0 : -1;
     else if (this.listingDayIndex >= 0) this.listingDayIndex++;
@@ -76,7 +76,7 @@ export class DailyLimitTracker {
       return;
     }
     const limits = priceLimits(this.instrument, reference, fraction);
-    this.up = limits.up * factor;
-    this.down = limits.down * factor;
+    this.up = limits.up;
+    this.down = limits.down;
   }
 }

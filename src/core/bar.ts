@@ -13,9 +13,16 @@ export interface Bar {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
-  /** A-shares: raw previous close the daily limits are computed from (NaN when unknown). */
+  /**
+   * A-shares: previous close the daily limits are computed from (NaN when unknown), in this bar's prices
+   * (raw on a raw bar; on an adjusted bar, raw pre_close x factor, so close / preClose is the day's return).
+   */
   readonly preClose?: number;
-  /** A-shares: adjusted = raw x this factor (1 for raw prices). */
+  /**
+   * A-shares: point-in-time corporate-action factor of this bar, from ex-rights days at or before it:
+   * adjusted = raw x factor (1 before the first ex-rights day). On the bar a strategy sees, prices are
+   * adjusted by it unless the run shows raw prices (`--adjust none`); `ctx.rawBar(symbol)` is the raw bar.
+   */
   readonly adjustmentFactor?: number;
 }
 
@@ -32,9 +39,8 @@ export interface BarSource {
 }
 
 /**
- * A whole symbol's bars in columns (struct of arrays), sorted by open time.
- * Prices are adjusted where the loader adjusts them (A-shares by default); `adjustmentFactor`
- * maps back to raw traded prices: raw = adjusted / adjustmentFactor.
+ * A whole symbol's bars in columns (struct of arrays), sorted by open time. Prices and volumes are raw
+ * (as traded); A-shares carry point-in-time factors that adjust them for ex-rights days.
  */
 export interface BarSeries {
   readonly symbol: string;
@@ -55,7 +61,9 @@ export interface BarSeries {
    * raw close of the previous trading day; NaN where unknown (first day). Only filled for A-shares.
    */
   readonly preClose?: Float64Array;
-  /** Adjusted = raw x factor. All ones when prices are raw. Only present for A-shares. */
+  /** Point-in-time factors: adjusted = raw x factor (see Bar.adjustmentFactor). Only present for A-shares. */
   readonly adjustmentFactor?: Float64Array;
+  /** A-shares: what strategies see, 'pit' adjusted (default) or 'none' raw prices. */
+  readonly adjust?: 'pit' | 'none';
   readonly source: BarSource;
 }

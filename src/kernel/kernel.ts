@@ -36,6 +36,25 @@ export interface KernelConfig {
   readonly risk?: RiskGate;
   readonly bus?: MessageBus;
   readonly log?: (message: string) => void;
+  /**
+   * Bars that carry a corporate-action factor (A-shares) reach strategies and their indicators adjusted
+   * by it (default true); false shows raw prices. Trading, the ledger and risk always use raw prices.
+   */
+  readonly adjustedPrices?: boolean;
+}
+
+/** An ex-rights day met while holding: what it did to the position (published on Topic.CorporateAction). */
+export interface CorporateAction {
+  readonly symbol: string;
+  /** Open time of the first bar of the ex-rights day. */
+  readonly time: number;
+  readonly previousClose: number;
+  /** The day's reference price (pre_close). */
+  readonly referencePrice: number;
+  readonly previousQuantity: number;
+  readonly quantity: number;
+  /** Cash paid out, in the account currency. */
+  readonly cash: number;
 }
 
 /** Reason codes for orders the kernel itself refuses before any risk check (malformed requests). */
@@ -83,6 +102,15 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   readonly fills: Fill[] = [];
   readonly log: (message: string) => void;
   private readonly context: StrategyContext;
+  private readonly adjustedPrices: boolean;
+  /** Last corporate-action factor seen per symbol (1 before any). */
+  private readonly corporateFactor: Float64Array;
+  /** Factor from raw prices to the prices the strategy sees, per symbol (1: raw). */
+  private readonly strategyFactor: Float64Array;
+  /** Ex-rights days seen, held or not: a restore books them between the journaled fills. */
+  private readonly exRightsDays: Array<{ index: number; time: number; previousClose: number; referencePrice: number }> = [];
+  /** Ex-rights days that changed a position. */
+  readonly corporateActions: CorporateAction[] = [];
 
   constructor(config: KernelConfig) {
     this.clock = config.clock;
@@ -99,6 +127,9 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       this.feeds.push([]);
     }
     this.heldQuantity = new Float64Array(this.cache.instruments.length);
+    this.adjustedPrices = config.adjustedPrices ?? true;
+    this.corporateFactor = new Float64Array(this.cache.instruments.length).fill(1);
+    this.strategyFactor = new Float64Array(this.cache.instruments.length).fill(1);
     this.context = this.createContext();
     this.bus.subscribe(Topic.Breaker, (event) => this.breakerEvents.push(event));
     this.risk.attach?.(this.riskContext());
@@ -124,7 +155,11 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
    * re-journaled and no strategy sees these events: they happened before the restart.
    */
   restore(state: { fills: readonly Fill[]; orders: readonly Order[] }): void {
+    // Ex-rights days seen while warming up happened between those fills: book each before the fills of its day.
+    const days = this.exRightsDays.splice(0);
+    let next = 0;
     for (const fill of state.fills) {
+      while (next < days.length && days[next]!.time <= fill.time) this.bookExRightsDay(days[next++]!);
       const instrument = this.cache.instrument(fill.symbol);
       const index = this.cache.symbolIndex(fill.symbol);
       const position = this.account.position(instrument);
@@ -135,6 +170,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       else if (!wasFlat && position.isFlat) this.openPositionCount--;
       this.fills.push(fill);
     }
+    while (next < days.length) this.bookExRightsDay(days[next++]!);
     this.cashNumber = moneyToNumber(this.account.cash);
     this.ledgerChanged();
     for (const order of state.orders) {
@@ -218,8 +254,10 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.presentBar(bar, index);
   }
 
-  /** First half of a bar: the venue matches against it, marks move, the risk engine observes. */
+  /** First half of a bar: corporate actions, the venue matches against it, marks move, the risk engine observes. */
   ingestBar(bar: Bar, index: number): void {
+    const factor = bar.adjustmentFactor;
+    if (factor !== undefined && factor !== this.corporateFactor[index]) this.onExRightsDay(bar, index, factor);
     const listeners = this.barListeners;
     for (let i = 0; i < listeners.length; i++) listeners[i]!(bar, index);
     this.cache.lastClose[index] = bar.close;
@@ -228,8 +266,69 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     if (this.risk.onBar !== undefined) this.risk.onBar(bar, index);
   }
 
-  /** Second half: indicators, subscribers and the strategy see the bar. */
-  presentBar(bar: Bar, index: number): void {
+  /**
+   * The first bar of an ex-rights day, before anything trades on it: the strategy's price factor moves,
+   * and a held position becomes its value at the day's reference price (Account.applyCorporateAction).
+   */
+  private onExRightsDay(bar: Bar, index: number, factor: number): void {
+    const previousFactor = this.corporateFactor[index]!;
+    this.corporateFactor[index] = factor;
+    if (this.adjustedPrices) this.strategyFactor[index] = factor;
+    const previousClose = this.cache.lastClose[index]!;
+    if (!(previousClose > 0)) return;
+    const given = bar.preClose;
+    const referencePrice = given !== undefined && given > 0 ? given : previousClose * (previousFactor / factor);
+    const day = { index, time: bar.openTime, previousClose, referencePrice };
+    // Until the bar's own close is known, the position is marked at the day's reference price.
+    this.cache.lastClose[index] = referencePrice;
+    if (this.warmingUp) this.exRightsDays.push(day);
+    else this.bookExRightsDay(day);
+  }
+
+  /** Returns whether a position changed. */
+  private bookExRightsDay(day: { index: number; time: number; previousClose: number; referencePrice: number }): boolean {
+    const instrument = this.cache.instruments[day.index]!;
+    const result = this.account.applyCorporateAction(instrument, day.previousClose, day.referencePrice);
+    if (result === undefined) return false;
+    this.cashNumber = moneyToNumber(this.account.cash);
+    this.heldQuantity[day.index] = result.quantity;
+    if (result.quantity === 0) this.openPositionCount--;
+    this.ledgerChanged();
+    const action: CorporateAction = {
+      symbol: instrument.symbol,
+      time: day.time,
+      previousClose: day.previousClose,
+      referencePrice: day.referencePrice,
+      previousQuantity: result.previousQuantity,
+      quantity: result.quantity,
+      cash: moneyToNumber(result.cash),
+    };
+    this.corporateActions.push(action);
+    if (this.bus.hasSubscribers(Topic.CorporateAction)) this.bus.publish(Topic.CorporateAction, action);
+    this.log(`${instrument.symbol} ex-rights ${new Date(day.time).toISOString().slice(0, 10)}: ${action.previousQuantity} -> ${action.quantity} shares, ${action.cash} ${this.account.currency} paid`);
+    return true;
+  }
+
+  /** The bar as the strategy sees it: raw, or its prices x the symbol's factor (volume / factor). */
+  private strategyBar(bar: Bar, factor: number): Bar {
+    return {
+      symbol: bar.symbol,
+      openTime: bar.openTime,
+      closeTime: bar.closeTime,
+      open: bar.open * factor,
+      high: bar.high * factor,
+      low: bar.low * factor,
+      close: bar.close * factor,
+      volume: bar.volume / factor,
+      preClose: bar.preClose === undefined ? undefined : bar.preClose * factor,
+      adjustmentFactor: bar.adjustmentFactor,
+    };
+  }
+
+  /** Second half: indicators, subscribers and the strategy see the bar (adjusted where the run adjusts). */
+  presentBar(rawBar: Bar, index: number): void {
+    const factor = this.strategyFactor[index]!;
+    const bar = factor === 1 ? rawBar : this.strategyBar(rawBar, factor);
     const feeds = this.feeds[index]!;
     for (let i = 0; i < feeds.length; i++) {
       const feed = feeds[i]!;
@@ -468,15 +567,29 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private positionView(symbol: string): PositionView {
     const instrument = this.cache.instrument(symbol);
     const position: Position | undefined = this.account.positions.get(symbol);
-    const last = this.cache.lastClose[this.cache.symbolIndex(symbol)]!;
+    const index = this.cache.symbolIndex(symbol);
+    const last = this.cache.lastClose[index]!;
     if (!position) return { symbol, quantity: 0, sellableQuantity: 0, averagePrice: NaN, realizedPnl: 0, unrealizedPnl: 0 };
     return {
       symbol,
       quantity: position.quantity,
       sellableQuantity: instrument.quantityFromUnits(position.sellableUnits(instrument.tradingDay(this.clock.now()), instrument.market === 'ashare')),
-      averagePrice: position.averagePrice,
+      averagePrice: position.averagePrice * this.strategyFactor[index]!,
       realizedPnl: moneyToNumber(position.realizedPnl),
       unrealizedPnl: position.unrealizedPnl(last),
+    };
+  }
+
+  /** A strategy's order: its prices are in the strategy's series; the venue gets raw prices (rounded to the tick by submitOrder). */
+  private rawRequest(request: OrderRequest): OrderRequest {
+    if (request.price === undefined && request.stopPrice === undefined) return request;
+    const index = this.cache.hasSymbol(request.symbol) ? this.cache.symbolIndex(request.symbol) : -1;
+    const factor = index < 0 ? 1 : this.strategyFactor[index]!;
+    if (factor === 1) return request;
+    return {
+      ...request,
+      price: request.price === undefined ? undefined : request.price / factor,
+      stopPrice: request.stopPrice === undefined ? undefined : request.stopPrice / factor,
     };
   }
 
@@ -487,17 +600,24 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       symbols,
       now: () => kernel.clock.now(),
       instrument: (symbol) => kernel.cache.instrument(symbol),
-      submitOrder: (request) => kernel.submitOrder(request),
+      submitOrder: (request) => kernel.submitOrder(kernel.rawRequest(request)),
       cancelOrder: (orderId) => kernel.cancelOrder(orderId),
       openOrders: (symbol) => kernel.cache.openOrders.filter((o) => symbol === undefined || o.symbol === symbol),
       position: (symbol) => kernel.positionView(symbol),
       cash: () => kernel.cashNumber,
       equity: () => kernel.equity(),
-      lastPrice: (symbol) => kernel.cache.lastClose[kernel.cache.symbolIndex(symbol)]!,
+      lastPrice: (symbol) => {
+        const index = kernel.cache.symbolIndex(symbol);
+        return kernel.cache.lastClose[index]! * kernel.strategyFactor[index]!;
+      },
+      rawBar: (symbol) => kernel.cache.lastBars[kernel.cache.symbolIndex(symbol)],
+      priceFactor: (symbol) => kernel.strategyFactor[kernel.cache.symbolIndex(symbol)]!,
       quantityForFraction: (symbol, fraction, price) => {
-        const instrument = kernel.cache.instrument(symbol);
-        if (!(price > 0) || !(fraction > 0)) return 0;
-        return instrument.roundQuantity((fraction * kernel.equity()) / price, RoundingMode.Down);
+        const index = kernel.cache.symbolIndex(symbol);
+        const instrument = kernel.cache.instruments[index]!;
+        const rawPrice = price / kernel.strategyFactor[index]!;
+        if (!(rawPrice > 0) || !(fraction > 0)) return 0;
+        return instrument.roundQuantity((fraction * kernel.equity()) / rawPrice, RoundingMode.Down);
       },
       registerIndicator: (symbol, indicator, inputs = 'close') => {
         kernel.feeds[kernel.cache.symbolIndex(symbol)]!.push({ indicator, hlc: inputs === 'hlc' });

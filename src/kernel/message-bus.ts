@@ -45,4 +45,5 @@ export const Topic = {
   Account: 'account.state',
   Breaker: 'risk.breaker',
   Denial: 'risk.denial',
+  CorporateAction: 'account.corporate-action',
 } as const;

@@ -5,12 +5,13 @@ import type { Instrument } from '../core/instrument.ts';
 import type { Order, OrderRequest } from '../core/order.ts';
 import type { OrderEvent } from './events.ts';
 
-/** A read-only view of a position. */
+/** A read-only view of a position. Quantities are raw units (A-shares: shares); money in the account currency. */
 export interface PositionView {
   readonly symbol: string;
   readonly quantity: number;
   /** Units sellable now (T+1 markets exclude today's buys). */
   readonly sellableQuantity: number;
+  /** Average entry price of what is held, in the prices the strategy sees (adjusted where bars are). */
   readonly averagePrice: number;
   readonly realizedPnl: number;
   readonly unrealizedPnl: number;
@@ -21,7 +22,15 @@ export interface BarIndicator {
   update(...values: number[]): number;
 }
 
-/** What the kernel offers a strategy. No wall clock, no data beyond the current bar. */
+/**
+ * What the kernel offers a strategy. No wall clock, no data beyond the current bar.
+ *
+ * Prices: every price a strategy reads from the context or a bar, and every price it passes (order
+ * prices, `quantityForFraction`), is in the series it sees: A-share bars are adjusted point in time
+ * (`--adjust pit`, the default) unless the run shows raw prices; the kernel converts order prices to raw
+ * prices on the tick grid. Orders and fills in order events are the venue's records, in raw prices.
+ * Quantities are always raw units (A-shares: shares, buys in lots of 100).
+ */
 export interface StrategyContext {
   readonly symbols: readonly string[];
   /** Current time (a bar's close in a backtest). */
@@ -36,9 +45,13 @@ export interface StrategyContext {
   cash(): number;
   /** Cash plus positions marked at their last close. */
   equity(): number;
-  /** Last close seen for a symbol (NaN before its first bar). */
+  /** Last close seen for a symbol, in the strategy's prices (NaN before its first bar). */
   lastPrice(symbol: string): number;
-  /** Largest quantity, on the lot grid, that spends `fraction` of equity at `price`. */
+  /** The last bar of a symbol as traded (raw prices; the same bar as onBar's where prices are not adjusted). */
+  rawBar(symbol: string): Bar | undefined;
+  /** Strategy price = raw price x this factor (1 where the strategy sees raw prices). */
+  priceFactor(symbol: string): number;
+  /** Largest quantity, on the lot grid, that spends `fraction` of equity at `price` (in the strategy's prices). */
   quantityForFraction(symbol: string, fraction: number, price: number): number;
   /** Feed `indicator` from every bar of `symbol` before onBar: close, or (high, low, close) when `inputs` says so. */
   registerIndicator(symbol: string, indicator: BarIndicator, inputs?: 'close' | 'hlc'): void;

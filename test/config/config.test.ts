@@ -65,7 +65,7 @@ describe('defaults', () => {
       volumeDays: 20,
       participationCap: 0.05,
     });
-    expect(config.backtest).toEqual({ capital: 10000, onBadRow: 'fail', adjust: 'backward' });
+    expect(config.backtest).toEqual({ capital: 10000, onBadRow: 'fail', adjust: 'pit' });
     expect(config.instruments).toEqual({});
   });
 

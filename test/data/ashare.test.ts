@@ -1,4 +1,4 @@
-// A-share reference prices and backward adjustment (fixture with two ex-days, plus the real 600519 file).
+// A-share reference prices and point-in-time adjustment factors (fixture with two ex-days, plus the real 600519 file).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,43 +13,44 @@ const rawClose = rawRows.map((r) => r[4]!);
 const rawPre = rawRows.map((r) => r[7]!);
 
 describe('A-share fixture: dividend on 2024-01-08 (pre_close 98 vs close 103), 10-for-10 on 2024-01-15 (55 vs 110)', () => {
-  it('finds the ex-rights days and sets cumulative backward factors', async () => {
+  it('finds the ex-rights days and sets cumulative point-in-time factors (1 until the first ex-day)', async () => {
     const result = await loadBarSeries(MOUTAI_1D);
     const s = result.series;
-    expect([s.symbol, s.market, s.timeframe]).toEqual(['600519.SH', 'ashare', '1d']);
+    expect([s.symbol, s.market, s.timeframe, s.adjust]).toEqual(['600519.SH', 'ashare', '1d', 'pit']);
     expect(result.exRightsDates).toEqual(['2024-01-08', '2024-01-15']);
-    const early = 0.5 * (98 / 103);
-    expect(Array.from(s.adjustmentFactor!)).toEqual([early, early, early, early, 0.5, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1, 1]);
+    const dividend = 103 / 98;
+    const split = dividend * (110 / 55);
+    const want = [1, 1, 1, 1, dividend, dividend, dividend, dividend, dividend, split, split, split, split, split];
+    Array.from(s.adjustmentFactor!).forEach((f, i) => expect(f).toBeCloseTo(want[i]!, 14));
   });
 
-  it('keeps the newest segment raw, scales older prices and volumes, keeps preClose raw', async () => {
+  it('keeps every price, volume and preClose raw, as in the file', async () => {
     const s = (await loadBarSeries(MOUTAI_1D)).series;
-    const f = s.adjustmentFactor!;
-    expect(s.close[s.length - 1]).toBe(58);
     for (let i = 0; i < s.length; i++) {
-      expect(s.close[i]).toBe(rawClose[i]! * f[i]!);
-      expect(s.open[i]).toBe(rawRows[i]![1]! * f[i]!);
-      expect(s.high[i]).toBe(rawRows[i]![2]! * f[i]!);
-      expect(s.low[i]).toBe(rawRows[i]![3]! * f[i]!);
-      expect(s.volume[i]).toBe(rawRows[i]![5]! / f[i]!);
-      expect(s.close[i]! / f[i]!).toBeCloseTo(rawClose[i]!, 10);
+      expect([s.open[i], s.high[i], s.low[i], s.close[i], s.volume[i]]).toEqual(rawRows[i]!.slice(1, 6));
       expect(s.preClose![i]).toBe(rawPre[i]);
     }
   });
 
   it('across each ex-day the adjusted close-to-close return equals the raw close / pre_close return', async () => {
     const s = (await loadBarSeries(MOUTAI_1D)).series;
+    const f = s.adjustmentFactor!;
     for (const i of [4, 9]) {
-      expect(s.close[i]! / s.close[i - 1]!).toBeCloseTo(rawClose[i]! / rawPre[i]!, 12);
+      expect((s.close[i]! * f[i]!) / (s.close[i - 1]! * f[i - 1]!)).toBeCloseTo(rawClose[i]! / rawPre[i]!, 12);
       expect(rawClose[i]! / rawClose[i - 1]!).not.toBeCloseTo(rawClose[i]! / rawPre[i]!, 3);
     }
   });
 
-  it('adjust none keeps raw prices (factors 1) and still reports the ex-days', async () => {
+  it('adjust none: the same raw prices and factors, marked for strategies to see raw prices', async () => {
     const result = await loadBarSeries(MOUTAI_1D, { adjust: 'none' });
     expect(Array.from(result.series.close)).toEqual(rawClose);
-    expect(Array.from(result.series.adjustmentFactor!).every((x) => x === 1)).toBe(true);
+    expect(result.series.adjust).toBe('none');
+    expect(result.series.adjustmentFactor![13]).toBeCloseTo((103 / 98) * 2, 14);
     expect(result.exRightsDates).toEqual(['2024-01-08', '2024-01-15']);
+  });
+
+  it('refuses backward adjustment, saying why', async () => {
+    await expect(loadBarSeries(MOUTAI_1D, { adjust: 'backward' as never })).rejects.toThrow(/backward adjustment is refused: .*see\s+the future/);
   });
 
   it('without a pre_close column: preClose = previous raw close (NaN first), no adjustment possible', async () => {
@@ -84,31 +85,29 @@ describe('A-share fixture: dividend on 2024-01-08 (pre_close 98 vs close 103), 1
 const MOUTAI_REAL = join(SHARED_DATA, 'ashare/daily/600519.SH-1d-2001-08-27_2022-01-14.csv');
 
 describe.runIf(existsSync(MOUTAI_REAL))('real 600519.SH daily (../shared)', () => {
-  it('last close stays raw; every ex-day keeps the raw close/pre_close return', async () => {
-    const adjusted = await loadBarSeries(MOUTAI_REAL);
-    const raw = await loadBarSeries(MOUTAI_REAL, { adjust: 'none' });
-    const s = adjusted.series;
-    const r = raw.series;
+  it('prices stay raw; every ex-day keeps the raw close/pre_close return in the adjusted series', async () => {
+    const loaded = await loadBarSeries(MOUTAI_REAL);
+    const s = loaded.series;
     expect(s.length).toBe(4874);
-    expect(adjusted.exRightsDates.length).toBe(22);
-    expect(adjusted.exRightsDates).toContain('2021-06-25');
-    expect(s.close[s.length - 1]).toBe(r.close[r.length - 1]);
+    expect(loaded.exRightsDates.length).toBe(22);
+    expect(loaded.exRightsDates).toContain('2021-06-25');
     expect(s.close[s.length - 1]).toBe(1867);
+    const f = s.adjustmentFactor!;
+    expect(f[0]).toBe(1);
     const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
-    for (const date of adjusted.exRightsDates) {
-      const i = Array.from(s.openTime, day).indexOf(date);
+    const days = Array.from(s.openTime, day);
+    for (const date of loaded.exRightsDates) {
+      const i = days.indexOf(date);
       expect(i).toBeGreaterThan(0);
-      expect(s.close[i]! / s.close[i - 1]!).toBeCloseTo(r.close[i]! / r.preClose![i]!, 10);
+      expect((s.close[i]! * f[i]!) / (s.close[i - 1]! * f[i - 1]!)).toBeCloseTo(s.close[i]! / s.preClose![i]!, 10);
     }
     // 2021-06-25: 2068.05 -> pre_close 2048.76 (cash dividend 19.293 per share).
-    const i = Array.from(s.openTime, day).indexOf('2021-06-25');
-    expect([r.close[i - 1], r.preClose![i]]).toEqual([2068.05, 2048.76]);
-    // The factor only changes across ex-days, by pre_close / previous close.
-    const exIndex = new Set(adjusted.exRightsDates.map((d) => Array.from(s.openTime, day).indexOf(d)));
-    const f = s.adjustmentFactor!;
-    expect(f[s.length - 1]).toBe(1);
+    const i = days.indexOf('2021-06-25');
+    expect([s.close[i - 1], s.preClose![i]]).toEqual([2068.05, 2048.76]);
+    // The factor only changes across ex-days, by previous close / pre_close.
+    const exIndex = new Set(loaded.exRightsDates.map((d) => days.indexOf(d)));
     for (let k = 1; k < s.length; k++) {
-      if (exIndex.has(k)) expect(f[k - 1]! / f[k]!).toBeCloseTo(r.preClose![k]! / r.close[k - 1]!, 12);
+      if (exIndex.has(k)) expect(f[k]! / f[k - 1]!).toBeCloseTo(s.close[k - 1]! / s.preClose![k]!, 12);
       else expect(f[k - 1]).toBe(f[k]);
     }
   });

@@ -11,7 +11,7 @@ import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
 import { DailyStats } from './daily-stats.ts';
 import { type FillModelConfig, FillModelName } from './fill-model-config.ts';
 
-/** A-share limit checks compare with a relative tolerance: adjusted prices carry binary noise. */
+/** A-share limit checks compare with a relative tolerance: limit prices come from float arithmetic. */
 const LIMIT_TOLERANCE = 1e-9;
 /** Days a listing counts as "new" for the no-limit rule when the data starts on the listing date. */
 const LISTING_MATCH_DAYS = 3;
@@ -124,8 +124,9 @@ export class SimExecutionClient implements ExecutionClient {
     if (day !== state.day) this.startDay(state, day, bar);
     state.stats.rollTo(day);
     if (state.pending.length > 0) this.match(state, bar);
-    state.stats.add(bar.close, bar.volume);
-    if (state.isAShare) state.previousRawClose = bar.close / (bar.adjustmentFactor ?? 1);
+    // Volatility from adjusted closes, so an ex-rights gap is no price move; volume in raw units, like orders.
+    state.stats.add(bar.adjustmentFactor === undefined ? bar.close : bar.close * bar.adjustmentFactor, bar.volume);
+    if (state.isAShare) state.previousRawClose = bar.close;
   }
 
   private startDay(state: SymbolState, day: number, bar: Bar): void {
@@ -146,10 +147,9 @@ export class SimExecutionClient implements ExecutionClient {
       state.limitDown = 0;
       return;
     }
-    const factor = bar.adjustmentFactor ?? 1;
     const limits = priceLimits(instrument, reference, fraction);
-    state.limitUp = limits.up * factor;
-    state.limitDown = limits.down * factor;
+    state.limitUp = limits.up;
+    state.limitDown = limits.down;
   }
 
   private match(state: SymbolState, bar: Bar): void {

@@ -82,6 +82,11 @@ class CurveRecorder implements ReplayHooks {
   }
 }
 
+/** One run shows one kind of price: adjusted unless a series was loaded with `adjust: 'none'`. */
+export function strategySeesAdjustedPrices(series: readonly BarSeries[]): boolean {
+  return series.every((s) => s.adjust !== 'none');
+}
+
 export function simulate(request: SimulationRequest): SimulationResult {
   const { series, instruments } = request;
   if (series.length === 0) throw new RangeError('no data to replay');
@@ -102,6 +107,7 @@ export function simulate(request: SimulationRequest): SimulationResult {
     initialCapital: numberToMoney(request.capital),
     strategy: request.strategy,
     risk: request.risk,
+    adjustedPrices: strategySeesAdjustedPrices(series),
   });
   const curve = new CurveRecorder(kernel, total, request.progress);
   const replay = new ReplayDataClient(series, order, clock, curve);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { riskSchema } from './risk-schema.ts';
 import { toPlainDecimal } from '../../core/decimal.ts';
+import { ADJUST_BACKWARD_REFUSAL } from '../../engines/data/adjust.ts';
 
 /** Basis points: 0 ..= 1000 (10 %). */
 const bps = () => z.number().min(0).max(1000);
@@ -90,7 +91,10 @@ const sections = {
     .strictObject({
       capital: z.number().gt(0).default(10000),
       onBadRow: z.enum(['fail', 'skip']).default('fail'),
-      adjust: z.enum(['backward', 'none']).default('backward'),
+      // What A-share strategies see; trading is always on raw prices.
+      adjust: z
+        .enum(['pit', 'none'], { error: (issue) => (issue.input === 'backward' ? ADJUST_BACKWARD_REFUSAL : 'must be pit (point-in-time adjusted) or none (raw)') })
+        .default('pit'),
     })
     .prefault({}),
 

@@ -13,6 +13,7 @@ import type { PortfolioRiskReport, StressWindow } from '../../analytics/risk/ind
 import type { Market } from '../../core/market.ts';
 import { MS_PER_DAY } from '../../core/market.ts';
 import { loadSeries } from '../backtest/run-backtest.ts';
+import { adjustedCloses } from '../../engines/data/index.ts';
 import { defaultConfig } from '../config/index.ts';
 
 export interface RiskRequest {
@@ -81,7 +82,7 @@ export async function runRisk(request: RiskRequest): Promise<RiskReport> {
   const weightEntries = Object.entries(request.weights);
   if (weightEntries.length === 0) throw new RiskInputError('weights', request.weights, 'give a weight for at least one symbol');
 
-  // Bad rows always stop the run (file:line); A-share prices are backward-adjusted as in the backtest.
+  // Bad rows always stop the run (file:line).
   const base = defaultConfig();
   const config = { ...base, backtest: { ...base.backtest, onBadRow: 'fail' as const } };
   const { series } = await loadSeries({ dataFiles: request.dataFiles, symbol: request.symbol, market: request.market, timeframe: request.timeframe, config });
@@ -94,7 +95,8 @@ export async function runRisk(request: RiskRequest): Promise<RiskReport> {
     if (typeof weight !== 'number' || !Number.isFinite(weight)) throw new RiskInputError(`weights.${symbol}`, weight, 'weight must be a finite number');
   }
 
-  const priceSeries = series.map((s) => ({ symbol: s.symbol, time: s.openTime, close: s.close }));
+  // Returns from adjusted closes: an ex-rights gap is no loss (the factors are point in time; their returns equal any adjustment's).
+  const priceSeries = series.map((s) => ({ symbol: s.symbol, time: s.openTime, close: adjustedCloses(s) }));
   const report = computePortfolioRisk({
     series: priceSeries,
     weights: request.weights,

@@ -20,7 +20,7 @@ import { RunKind, RunStatus } from '../../kernel/store.ts';
 import { fillFromRecord, orderFromRecord } from './restore.ts';
 import { LiveClock } from '../../kernel/clock.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
-import { feeScheduleFor, accountCurrency } from '../backtest/simulate.ts';
+import { accountCurrency, feeScheduleFor, strategySeesAdjustedPrices } from '../backtest/simulate.ts';
 import { instrumentsFor, loadSeries } from '../backtest/run-backtest.ts';
 import { jsonSafe } from '../backtest/journal-run.ts';
 import type { TraiderConfig } from '../config/index.ts';
@@ -119,6 +119,7 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       initialCapital: numberToMoney(config.backtest.capital),
       strategy: strategyFactory.create(request.params),
       risk,
+      adjustedPrices: strategySeesAdjustedPrices(series),
     });
     const durableFills: Fill[] = [];
     kernel.setWriteAhead(writeAhead(journal, request.runId, durableFills));

@@ -1,7 +1,20 @@
-// A-share reference prices (pre_close) and backward price adjustment for ex-rights / ex-dividend days.
+// A-share reference prices (pre_close), ex-rights days and point-in-time adjustment factors.
+import type { BarSeries } from '../../core/bar.ts';
 import { Market, isoDateOfDay, tradingDayOf } from '../../core/market.ts';
 
-export type AdjustMode = 'none' | 'backward';
+/**
+ * What strategies see of A-share prices: `pit` (default) prices adjusted point in time, `none` raw
+ * traded prices. Trading always uses raw prices. Backward adjustment is not offered (see ADJUST_BACKWARD_REFUSAL).
+ */
+export type AdjustMode = 'pit' | 'none';
+
+export const ADJUST_MODES: readonly AdjustMode[] = ['pit', 'none'];
+
+/** Why `--adjust backward` is refused: it would hand every bar factors built from later rows. */
+export const ADJUST_BACKWARD_REFUSAL =
+  'backward adjustment is refused: it scales every bar by factors from ex-rights days after it, so a strategy would see ' +
+  'the future (and a bar would change when a later row changes); use pit (default: adjusted from ex-rights days up to ' +
+  'each bar only) or none (raw prices)';
 
 /** Relative gap between a day's pre_close and the previous raw close above which the day is ex-rights. */
 export const EX_RIGHTS_TOLERANCE = 1e-6;
@@ -9,36 +22,38 @@ export const EX_RIGHTS_TOLERANCE = 1e-6;
 export interface AShareAdjustment {
   /** Raw reference price of each bar's trading day (the file's pre_close, else the previous day's last raw close). */
   readonly preClose: Float64Array;
-  /** Cumulative factor per bar: adjusted = raw x factor; 1 for the newest segment. */
+  /**
+   * Point-in-time cumulative factor per bar: adjusted = raw x factor. 1 up to the first ex-rights day;
+   * on each ex-rights day it is multiplied by (previous raw close / pre_close), so it depends only on
+   * rows at or before its bar.
+   */
   readonly factor: Float64Array;
   /** Trading dates (YYYY-MM-DD, Shanghai) whose pre_close differs from the previous raw close. */
   readonly exRightsDates: string[];
 }
 
 /**
- * Reference prices and backward adjustment factors for A-share bars (daily or intraday, sorted by time).
+ * Reference prices and point-in-time factors for A-share bars (daily or intraday, sorted by time).
  *
  * A trading day (Shanghai date) is ex-rights when its first bar carries a pre_close that differs from the
  * raw close of the previous bar (the last bar of the previous trading day) by more than EX_RIGHTS_TOLERANCE
- * relative. Walking back from the newest bar, every bar before such a day gets its factor multiplied by
- * pre_close / previous close, so the newest prices stay the real traded ones and the history is continuous.
- * With mode `none`, or without a pre_close column, all factors are 1 (ex-rights dates are still reported).
+ * relative. Walking forward from the first bar (factor 1), each ex-rights day multiplies the factor by
+ * previous close / pre_close, so the adjusted close-to-close return across it is raw close / pre_close and
+ * no value ever changes once seen. Without a pre_close column all factors are 1.
  */
 export function computeAShareAdjustment(
   openTime: Float64Array,
   close: Float64Array,
   preCloseColumn: Float64Array | undefined,
   length: number,
-  mode: AdjustMode,
 ): AShareAdjustment {
   const preClose = new Float64Array(length);
-  const factor = new Float64Array(length).fill(1);
-  // ratio[i] != 1 marks the first bar of an ex-rights day.
+  const factor = new Float64Array(length);
   const exAt: number[] = [];
-  const ratioAt: number[] = [];
 
   let day = Number.NaN;
   let previousDayClose = Number.NaN;
+  let cumulative = 1;
   for (let i = 0; i < length; i++) {
     const d = tradingDayOf(Market.AShare, openTime[i]!);
     const firstOfDay = d !== day;
@@ -49,45 +64,24 @@ export function computeAShareAdjustment(
     const given = preCloseColumn === undefined ? Number.NaN : preCloseColumn[i]!;
     preClose[i] = Number.isNaN(given) ? previousDayClose : given;
     if (firstOfDay && i > 0 && !Number.isNaN(given)) {
-      const ratio = given / previousDayClose;
-      if (Math.abs(ratio - 1) > EX_RIGHTS_TOLERANCE) {
+      const ratio = previousDayClose / given;
+      if (Math.abs(given / previousDayClose - 1) > EX_RIGHTS_TOLERANCE) {
         exAt.push(i);
-        ratioAt.push(ratio);
+        cumulative *= ratio;
       }
     }
-  }
-
-  if (mode === 'backward' && exAt.length > 0) {
-    let cumulative = 1;
-    let next = exAt.length - 1;
-    for (let i = length - 1; i >= 0; i--) {
-      // Bars before ex-day exAt[next] carry its ratio.
-      while (next >= 0 && exAt[next]! > i) {
-        cumulative *= ratioAt[next]!;
-        next--;
-      }
-      factor[i] = cumulative;
-    }
+    factor[i] = cumulative;
   }
 
   const exRightsDates = exAt.map((i) => isoDateOfDay(tradingDayOf(Market.AShare, openTime[i]!)));
   return { preClose, factor, exRightsDates };
 }
 
-/** Apply factors in place: prices x factor, volume / factor. */
-export function applyAdjustment(
-  factor: Float64Array,
-  columns: { open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array },
-  length: number,
-): void {
-  const { open, high, low, close, volume } = columns;
-  for (let i = 0; i < length; i++) {
-    const f = factor[i]!;
-    if (f === 1) continue;
-    open[i] = open[i]! * f;
-    high[i] = high[i]! * f;
-    low[i] = low[i]! * f;
-    close[i] = close[i]! * f;
-    volume[i] = volume[i]! / f;
-  }
+/** Closes adjusted point in time (raw x factor); the raw closes themselves where the series has no factors. */
+export function adjustedCloses(series: BarSeries): Float64Array {
+  const factor = series.adjustmentFactor;
+  if (factor === undefined) return series.close;
+  const out = new Float64Array(series.length);
+  for (let i = 0; i < series.length; i++) out[i] = series.close[i]! * factor[i]!;
+  return out;
 }

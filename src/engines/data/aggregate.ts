@@ -118,6 +118,7 @@ export function aggregateSeries(series: BarSeries, timeframe: string): BarSeries
     volume: volume.slice(0, length),
     ...(preClose ? { preClose: preClose.slice(0, length) } : {}),
     ...(factor ? { adjustmentFactor: factor.slice(0, length) } : {}),
+    ...(series.adjust !== undefined ? { adjust: series.adjust } : {}),
     source: series.source,
   };
 }

@@ -11,7 +11,7 @@ export {
 } from './infer.ts';
 export type { SymbolInference } from './infer.ts';
 export { aggregateSeries, bucketCloseOf, bucketStartOf, targetTimeframeMs } from './aggregate.ts';
-export { EX_RIGHTS_TOLERANCE, computeAShareAdjustment } from './adjust.ts';
+export { ADJUST_BACKWARD_REFUSAL, ADJUST_MODES, EX_RIGHTS_TOLERANCE, adjustedCloses, computeAShareAdjustment } from './adjust.ts';
 export type { AShareAdjustment, AdjustMode } from './adjust.ts';
 export { REQUIRED_COLUMNS } from './csv.ts';
 export type { BadRowMode } from './csv.ts';

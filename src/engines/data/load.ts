@@ -1,4 +1,4 @@
-// The OHLCV loader: file (.csv or .csv.gz) -> validated, adjusted, optionally aggregated BarSeries.
+// The OHLCV loader: file (.csv or .csv.gz) -> validated, optionally aggregated BarSeries of raw prices.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
 import type { BarSeries } from '../../core/bar.ts';
 import { MS_PER_DAY, Market, TIMEFRAME_MS, barCloseTime } from '../../core/market.ts';
-import { applyAdjustment, computeAShareAdjustment } from './adjust.ts';
+import { ADJUST_BACKWARD_REFUSAL, ADJUST_MODES, computeAShareAdjustment } from './adjust.ts';
 import type { AdjustMode } from './adjust.ts';
 import { aggregateSeries, bucketCloseOf, targetTimeframeMs } from './aggregate.ts';
 import { RowProblems, parseOhlcvCsv } from './csv.ts';
@@ -25,7 +25,10 @@ export interface LoadOptions {
   readonly interval?: string;
   /** Aggregate to this timeframe (a multiple of the data's interval); default: keep the data's. */
   readonly timeframe?: string;
-  /** A-shares only: 'backward' (default) adjusts for ex-rights/dividend days, 'none' keeps raw prices. */
+  /**
+   * A-shares only: what strategies see. 'pit' (default) point-in-time adjusted prices, 'none' raw prices.
+   * The series always holds raw prices; its factors say how to adjust them.
+   */
   readonly adjust?: AdjustMode;
   /** 'error' (default) throws the first bad row as a DataError; 'skip' drops bad rows and counts them. */
   readonly onBadRow?: BadRowMode;
@@ -127,8 +130,9 @@ function checkOptions(file: string, options: LoadOptions): void {
   if (options.timeframe !== undefined && !Object.hasOwn(TIMEFRAME_MS, options.timeframe)) {
     throw new DataOptionError(`unknown timeframe "${options.timeframe}" (known: ${known})`);
   }
-  const adjust = options.adjust ?? 'backward';
-  if (adjust !== 'backward' && adjust !== 'none') throw new DataOptionError(`unknown adjust mode "${adjust as string}" (known: backward, none)`);
+  const adjust: string = options.adjust ?? 'pit';
+  if (adjust === 'backward') throw new DataOptionError(`adjust mode "backward": ${ADJUST_BACKWARD_REFUSAL}`);
+  if (!ADJUST_MODES.includes(adjust as AdjustMode)) throw new DataOptionError(`unknown adjust mode "${adjust}" (known: ${ADJUST_MODES.join(', ')})`);
   const onBadRow = options.onBadRow ?? 'error';
   if (onBadRow !== 'error' && onBadRow !== 'skip') throw new DataOptionError(`unknown bad-row mode "${onBadRow as string}" (known: error, skip)`);
 }
@@ -137,7 +141,7 @@ function buildSeries(file: string, bytes: Uint8Array, textBytes: Uint8Array, opt
   const { symbol, market } = resolveSymbolAndMarket(file, options);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const problems = new RowProblems(options.onBadRow ?? 'error', options.maxProblems ?? 20);
-  const adjust = options.adjust ?? 'backward';
+  const adjust = options.adjust ?? 'pit';
 
   let parsed = parseOhlcvCsv(textBytes, file, problems);
   if (parsed.length === 0) {
@@ -183,12 +187,11 @@ function buildSeries(file: string, bytes: Uint8Array, textBytes: Uint8Array, opt
   const closeTime = new Float64Array(n);
   for (let i = 0; i < n; i++) closeTime[i] = barCloseTime(market, intervalMs, openTime[i]!);
 
-  let ashare: { preClose: Float64Array; adjustmentFactor: Float64Array } | undefined;
+  let ashare: Pick<BarSeries, 'preClose' | 'adjustmentFactor' | 'adjust'> | undefined;
   let exRightsDates: string[] = [];
   if (market === Market.AShare) {
-    const adj = computeAShareAdjustment(openTime, close, parsed.preClose, n, adjust);
-    applyAdjustment(adj.factor, { open, high, low, close, volume }, n);
-    ashare = { preClose: adj.preClose, adjustmentFactor: adj.factor };
+    const adj = computeAShareAdjustment(openTime, close, parsed.preClose, n);
+    ashare = { preClose: adj.preClose, adjustmentFactor: adj.factor, adjust };
     exRightsDates = adj.exRightsDates;
   }
 

@@ -132,7 +132,7 @@ export class RiskEngine implements RiskGate {
   /** 1 where every bar needs symbol work (A-share limits, volatility under a mode). */
   private needsSymbolWork = new Uint8Array(0);
   private symbolDayEnds = new Float64Array(0);
-  /** A-shares: raw last close and its adjustment factor, for the next session's limits after the close. */
+  /** A-shares: last raw close (the next session's limits after the close) and the corporate-action factor of the last bar. */
   private lastRawClose = new Float64Array(0);
   private lastFactor = new Float64Array(0);
   /** When the current trading day of the account ends (UTC ms): the per-bar path only compares. */
@@ -236,13 +236,15 @@ export class RiskEngine implements RiskGate {
     for (let i = 0; i < context.instruments.length; i++) exposure += Math.abs(context.heldQuantity(i)) * context.lastPrice(i);
     for (const order of context.openOrders()) if (order.side === OrderSide.Buy) exposure += order.remainingQuantity * (order.price ?? context.lastPrice(context.symbolIndex(order.symbol)));
     const atr = this.volatility[index];
+    // The ATR runs on adjusted prices (an ex-rights gap is no range); back to today's raw prices.
+    const factor = this.lastFactor[index]!;
     const decision = sizeWithinLimits(sized, limits, {
       equity: context.equity(),
       price,
-      stopDistance: atr ? ATR_STOP_MULTIPLE * atr.value : NaN,
+      stopDistance: atr ? (ATR_STOP_MULTIPLE * atr.value) / factor : NaN,
       currentExposure: exposure,
-      volatility: atr ? atr.value : NaN,
-      normalVolatility: atr ? atr.norm : NaN,
+      volatility: atr ? atr.value / factor : NaN,
+      normalVolatility: atr ? atr.norm / factor : NaN,
     });
     // No room left under the exposure cap: leave the size alone so the pre-trade chain denies the order
     // with MAX_EXPOSURE and its numbers, not the kernel with "rounds to 0".
@@ -308,8 +310,7 @@ export class RiskEngine implements RiskGate {
     const raw = this.lastRawClose[index]!;
     if (fraction === undefined || !Number.isFinite(raw)) return { up: Infinity, down: 0 };
     const next = priceLimits(instrument, raw, fraction);
-    const factor = this.lastFactor[index]!;
-    return { up: next.up * factor, down: next.down * factor };
+    return { up: next.up, down: next.down };
   }
 
   // ---- breakers ----------------------------------------------------------------------------
@@ -414,19 +415,22 @@ export class RiskEngine implements RiskGate {
     // The symbol's trading day changes rarely: compare with when it ends instead of dividing each bar.
     if (bar.openTime >= this.symbolDayEnds[index]!) {
       const day = Math.floor((bar.openTime + this.dayOffset[index]!) / MS_PER_DAY);
-      // The day that just ended completes in the monitor with its last close.
-      if (this.symbolDay[index]! >= 0 && this.monitor.completeDay(index, this.symbolDay[index]!, this.symbolClose[index]!)) this.markPortfolioDue();
+      // The day that just ended completes in the monitor with its last close, adjusted by the factor of
+      // its bar (an ex-rights gap is no return; 1 where nothing adjusts).
+      const close = this.symbolClose[index]! * this.lastFactor[index]!;
+      if (this.symbolDay[index]! >= 0 && this.monitor.completeDay(index, this.symbolDay[index]!, close)) this.markPortfolioDue();
       this.symbolDay[index] = day;
       this.symbolDayEnds[index] = (day + 1) * MS_PER_DAY - this.dayOffset[index]!;
     }
+    const factor = bar.adjustmentFactor ?? 1;
+    this.lastFactor[index] = factor;
     const tracker = this.limitTrackers[index];
     if (tracker !== undefined) {
-      tracker.onBar(this.symbolDay[index]!, bar.preClose, bar.adjustmentFactor, bar.close);
-      this.lastFactor[index] = bar.adjustmentFactor ?? 1;
-      this.lastRawClose[index] = bar.close / this.lastFactor[index]!;
+      tracker.onBar(this.symbolDay[index]!, bar.preClose, bar.close);
+      this.lastRawClose[index] = bar.close;
     }
     const volatility = this.volatility[index];
-    if (volatility !== undefined) volatility.update(bar.high, bar.low, bar.close);
+    if (volatility !== undefined) volatility.update(bar.high * factor, bar.low * factor, bar.close * factor);
   }
 
   /**
