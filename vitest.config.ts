@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Minutes-long end-to-end checks (npm pack, install, ...): `npm run test:long` (vitest.long.config.ts).
+    exclude: [...configDefaults.exclude, 'test/long/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

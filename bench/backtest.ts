@@ -13,7 +13,9 @@ import { referenceSmaCross } from './reference-loop.ts';
 export interface BacktestBench {
   barsPerSecond: number;
   referenceBarsPerSecond: number;
+  /** Kernel speed over reference speed: the median of the rounds' ratios. */
   ratio: number;
+  roundRatios: number[];
   peakRssMb: number;
   bars: number;
   fills: number;
@@ -27,7 +29,7 @@ const FAST = 10;
 const SLOW = 30;
 const CAPITAL = 10_000;
 
-export async function benchBacktest(runs = 3): Promise<BacktestBench> {
+export async function benchBacktest(rounds = 5): Promise<BacktestBench> {
   const { series, source } = benchSeries();
   const config = defaultConfig();
   const instrument = resolveInstrument('BTC/USDT', Market.Crypto);
@@ -59,24 +61,32 @@ export async function benchBacktest(runs = 3): Promise<BacktestBench> {
     });
     return { fills: run.fills, finalEquity: run.finalEquity };
   };
+  // Rounds alternate the kernel and the reference, so both see the same machine state; the ratio is the
+  // median of the rounds' ratios, the speeds the best round of each.
   let best = Infinity;
   let bestReference = Infinity;
   let result = kernelRun();
   let reference = referenceRun();
-  for (let r = 0; r < runs; r++) {
+  const roundRatios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
     let t0 = performance.now();
     result = kernelRun();
-    best = Math.min(best, performance.now() - t0);
+    const kernelMs = performance.now() - t0;
     t0 = performance.now();
     reference = referenceRun();
-    bestReference = Math.min(bestReference, performance.now() - t0);
+    const referenceMs = performance.now() - t0;
+    best = Math.min(best, kernelMs);
+    bestReference = Math.min(bestReference, referenceMs);
+    roundRatios.push(referenceMs / kernelMs);
   }
   const barsPerSecond = series.length / (best / 1000);
   const referenceBarsPerSecond = series.length / (bestReference / 1000);
+  const sorted = [...roundRatios].sort((x, y) => x - y);
   return {
     barsPerSecond: Math.round(barsPerSecond),
     referenceBarsPerSecond: Math.round(referenceBarsPerSecond),
-    ratio: Number((barsPerSecond / referenceBarsPerSecond).toFixed(4)),
+    ratio: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(4)),
+    roundRatios: roundRatios.map((x) => Number(x.toFixed(4))),
     peakRssMb: peakRssOfOneBacktest(),
     bars: series.length,
     fills: result.fills,

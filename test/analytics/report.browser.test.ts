@@ -1,25 +1,14 @@
-// Opens a rendered report in a real headless Chromium: both charts must draw, with no console
-// errors and no request leaving the file. Needs the Debian `chromium` package and playwright-core.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Opens a rendered report in a real headless Chromium (the system's, else the one in @sparticuz/chromium):
+// both charts must draw, with no console errors and no request leaving the file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
 import { renderReportHtml } from '../../src/analytics/report/render.ts';
+import { launchChromium } from '../support/browser.ts';
 import { sampleReportInput } from './report-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/traider-report.png';
 
 interface CanvasInfo {
@@ -29,18 +18,12 @@ interface CanvasInfo {
   inked: number;
 }
 
-// Outside CI a developer without Chromium gets a clear failure telling what to install.
-
 describe('report in a real browser', () => {
-  it('has Chromium installed (apt-get install chromium)', () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: run apt-get install chromium`).toBe(true);
-  });
-
   it('draws the equity and drawdown charts without errors or network', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'traider-report-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, renderReportHtml(sampleReportInput(10_000)));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
