@@ -1,21 +1,12 @@
 // A synthetic report input for the report tests: a seeded random walk of equity with a benchmark.
 import { computeMetrics } from '../../src/analytics/metrics.ts';
 import type { ReportInput, ReportTrade } from '../../src/analytics/report/types.ts';
+import { mulberry32 } from '../support/random.ts';
 
 const MINUTE = 60_000;
 const START = Date.UTC(2024, 0, 1);
 
-/** Deterministic pseudo-random numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 export function sampleReportInput(n: number, intervalMs = 15 * MINUTE): ReportInput {
   const rand = rng(42);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ASK, BID, OrderBook, SortedLadder, TickLadder, decimalsOf } from '../../src/engines/data/book/index.ts';
 import type { Ladder } from '../../src/engines/data/book/index.ts';
+import { mulberry32 } from '../support/random.ts';
 
 function levels(ladder: Ladder): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -23,17 +24,7 @@ function bestOf(isBid: boolean, map: Map<number, number>): [number, number] {
   return best;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const makers: Array<[string, (isBid: boolean) => Ladder]> = [
   ['TickLadder', (isBid) => new TickLadder(isBid)],

@@ -15,6 +15,7 @@ import { Kernel } from '../../src/kernel/kernel.ts';
 import { Topic } from '../../src/kernel/message-bus.ts';
 import { Strategy } from '../../src/kernel/strategy.ts';
 import { startExchangeSim, type AccountConfig, type ExchangeSimHandle, type ExchangeSimOptions } from '../../src/exchange-sim/index.ts';
+import { mulberry32 } from '../support/random.ts';
 
 export const DATA = 'data/BTCUSDT-1m-2021-02-19_2021-02-25.csv';
 export const SYMBOL = 'BTC/USDT';
@@ -118,16 +119,7 @@ export function quoteOnlyAccount(usdt = 100_000): AccountConfig[] {
 }
 
 /** A deterministic random source (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

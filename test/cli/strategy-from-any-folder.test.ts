@@ -5,6 +5,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HOLD_JS, HOLD_TS } from '../support/user-strategies.ts';
 import { ROOT, runCliAsync, type CliResult } from './run-cli.ts';
 
 const DATA = 'data/BTCUSDT-1m-2021-02-19_2021-02-25.csv';
@@ -21,26 +22,6 @@ function folder(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-const HOLD_TS = `import { OrderSide, OrderType, Strategy, type Bar } from 'traider';
-export default class Hold extends Strategy {
-  readonly name = 'hold';
-  override onBar(bar: Bar): void {
-    if (this.ctx.position(bar.symbol).quantity > 0 || this.ctx.openOrders(bar.symbol).length > 0) return;
-    const quantity = this.ctx.quantityForFraction(bar.symbol, 0.5, bar.close);
-    if (quantity > 0) this.ctx.submitOrder({ symbol: bar.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity });
-  }
-}
-`;
-const HOLD_JS = `import { OrderSide, OrderType, Strategy } from 'traider';
-export default class Hold extends Strategy {
-  name = 'hold-js';
-  onBar(bar) {
-    if (this.ctx.position(bar.symbol).quantity > 0 || this.ctx.openOrders(bar.symbol).length > 0) return;
-    const quantity = this.ctx.quantityForFraction(bar.symbol, 0.5, bar.close);
-    if (quantity > 0) this.ctx.submitOrder({ symbol: bar.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity });
-  }
-}
-`;
 // Relative imports the way TypeScript users write them (.ts, or .js meaning the .ts file), a CommonJS helper, and
 // a subpath of traider; prints which traider it got.
 const WITH_HELPERS = `import { OrderSide, OrderType, Strategy, type Bar } from 'traider';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run-cli.ts';
+import { HOLD_JS } from '../support/user-strategies.ts';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -41,16 +42,6 @@ const TSCONFIG = {
   compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true },
   files: ['dip.ts'],
 };
-const HOLD_JS = `import { OrderSide, OrderType, Strategy } from 'traider';
-export default class Hold extends Strategy {
-  name = 'hold-js';
-  onBar(bar) {
-    if (this.ctx.position(bar.symbol).quantity > 0 || this.ctx.openOrders(bar.symbol).length > 0) return;
-    const quantity = this.ctx.quantityForFraction(bar.symbol, 0.5, bar.close);
-    if (quantity > 0) this.ctx.submitOrder({ symbol: bar.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity });
-  }
-}
-`;
 
 describe('npm pack, install into an empty project, type-check and backtest a strategy', () => {
   const base = mkdtempSync(join(tmpdir(), 'traider-packed-'));

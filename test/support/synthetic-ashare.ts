@@ -1,5 +1,6 @@
 // Synthetic A-share daily bars as CSV text, with ex-rights days planted where a test wants them.
 // The file format is the loader's (timestamp,open,high,low,close,volume,pre_close; daily bars at 00:00 UTC).
+import { mulberry32 } from './random.ts';
 
 /** A corporate action on a trading day: a cash dividend per share, or a bonus issue of `shares` per share held. */
 export type PlantedAction = { readonly day: number; readonly dividend: number } | { readonly day: number; readonly bonus: number };
@@ -20,23 +21,11 @@ export interface SyntheticAShare {
   readonly rows: number[][];
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const cents = (x: number): number => Math.round(x * 100) / 100;
 
 /** Weekdays from `start` (a Monday 00:00 UTC by default), one bar each. */
 export function syntheticAShare(options: SyntheticAShareOptions): SyntheticAShare {
-  const random = uniform(options.seed);
+  const random = mulberry32(options.seed);
   const maxMove = options.maxMove ?? 0.03;
   const actions = new Map((options.actions ?? []).map((a) => [a.day, a]));
   const rows: number[][] = [];
