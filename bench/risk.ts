@@ -120,6 +120,7 @@ function benchContext(): RiskContext {
     symbolIndex: (s) => index.get(s)!,
     lastPrice: (i) => prices[i]!,
     lastBarTime: () => clock.now(),
+    priceIntervalMs: () => 0,
     equity: () => 1_000_000,
     // Equity may move on every mark: the engine must not skip its checks.
     counters: Float64Array.of(1, 0),

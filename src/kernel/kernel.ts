@@ -111,6 +111,9 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private readonly exRightsDays: Array<{ index: number; time: number; previousClose: number; referencePrice: number }> = [];
   /** Ex-rights days that changed a position. */
   readonly corporateActions: CorporateAction[] = [];
+  /** Bar interval per symbol as its data client told (0: unknown), and when the last book arrived. */
+  private readonly barIntervalMs: Float64Array;
+  private readonly lastBookTime: Float64Array;
 
   constructor(config: KernelConfig) {
     this.clock = config.clock;
@@ -130,6 +133,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.adjustedPrices = config.adjustedPrices ?? true;
     this.corporateFactor = new Float64Array(this.cache.instruments.length).fill(1);
     this.strategyFactor = new Float64Array(this.cache.instruments.length).fill(1);
+    this.barIntervalMs = new Float64Array(this.cache.instruments.length);
+    this.lastBookTime = new Float64Array(this.cache.instruments.length).fill(-Infinity);
     this.context = this.createContext();
     this.bus.subscribe(Topic.Breaker, (event) => this.breakerEvents.push(event));
     this.risk.attach?.(this.riskContext());
@@ -217,6 +222,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       symbolIndex: (symbol) => cache.symbolIndex(symbol),
       lastPrice: (index) => cache.lastClose[index]!,
       lastBarTime: (index) => cache.lastBarTime[index]!,
+      priceIntervalMs: (index) => (kernel.lastBookTime[index]! >= cache.lastBarTime[index]! ? 0 : kernel.barIntervalMs[index]!),
       equity: () => kernel.equity(),
       counters: kernel.counters,
       cash: () => kernel.cashNumber,
@@ -256,6 +262,9 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
 
   /** First half of a bar: corporate actions, the venue matches against it, marks move, the risk engine observes. */
   ingestBar(bar: Bar, index: number): void {
+    // The market traded at this bar's open: orders decided while it is matched (on its fills) see a live
+    // feed, also after a weekend, a holiday or a gap in the data.
+    this.cache.lastBarTime[index] = bar.openTime;
     const factor = bar.adjustmentFactor;
     if (factor !== undefined && factor !== this.corporateFactor[index]) this.onExRightsDay(bar, index, factor);
     const listeners = this.barListeners;
@@ -339,9 +348,14 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.strategy.onBar(bar);
   }
 
+  barInterval(symbol: string, intervalMs: number): void {
+    if (this.cache.hasSymbol(symbol)) this.barIntervalMs[this.cache.symbolIndex(symbol)] = intervalMs;
+  }
+
   /** A live order book: venues first (paper fills), then the mark (mid price), then the strategy. */
   onBook(book: BookSnapshot): void {
     const index = this.cache.symbolIndex(book.symbol);
+    this.lastBookTime[index] = book.time;
     for (let i = 0; i < this.bookListeners.length; i++) this.bookListeners[i]!(book, index);
     const mid = midPrice(book);
     if (mid === mid) {

@@ -13,6 +13,8 @@ export interface MarketDataSink {
   onBook?(book: BookSnapshot): void;
   /** Fast path for replays that know the symbol's index in the kernel (its instruments' order). */
   onBarIndexed?(bar: Bar, symbolIndex: number): void;
+  /** The interval of a symbol's bars (ms), told once before its first bar: staleness allows one interval. */
+  barInterval?(symbol: string, intervalMs: number): void;
 }
 
 /** A source of market data (a replay of files, an exchange feed). */
@@ -86,6 +88,11 @@ export interface RiskContext {
   /** Last close (NaN before the first bar) and its close time, by symbol index. */
   lastPrice(index: number): number;
   lastBarTime(index: number): number;
+  /**
+   * How long the last price may age before the next one is due, beyond the age limit: the bar interval
+   * when the last price came from a bar, 0 when it came from a book (or the interval is unknown).
+   */
+  priceIntervalMs(index: number): number;
   /** Cash plus positions at their last close. */
   equity(): number;
   /**

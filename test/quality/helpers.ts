@@ -38,6 +38,7 @@ export function riskEngine(start: number): { engine: RiskEngine; clock: Simulate
     symbolIndex: () => 0,
     lastPrice: () => NaN,
     lastBarTime: () => NaN,
+    priceIntervalMs: () => 0,
     equity: () => 100_000,
     // Equity may move on every mark: the engine must not skip its checks.
     counters: Float64Array.of(1, 0),

@@ -23,6 +23,7 @@ function markedEngine(mode: RiskMode): { engine: RiskEngine; clock: SimulatedClo
     symbolIndex: () => 0,
     lastPrice: () => 100,
     lastBarTime: () => clock.now(),
+    priceIntervalMs: () => 0,
     equity: () => equity,
     // Equity may move on every mark: the engine must not skip its checks.
     counters: Float64Array.of(1, 0),

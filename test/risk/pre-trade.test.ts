@@ -164,16 +164,38 @@ describe('price checks', () => {
     expect(counts(h)).toEqual({ PRICE_BAND: 2 });
   });
 
-  it('applies the band to stop prices and to sells, on a non-round last price', () => {
+  it('applies the price band to sell limits, on a non-round last price', () => {
     const h = new Harness({ risk: { preTrade: { priceBandBps: 100 } } });
     h.bar(123.45);
     h.buy(10);
     h.bar(123.45);
-    // 1% of 123.45 is 1.2345: 122.2155 is the edge, 122.22 is inside, 122.21 one tick outside.
-    expectPassed(h.sell(1, { type: OrderType.Stop, stopPrice: 122.22 }));
-    expectDenied(h, h.sell(1, { type: OrderType.Stop, stopPrice: 122.21 }), DenialReason.PriceBand, { value: 122.21, limit: 122.2155 });
-    expectDenied(h, h.sell(1, { type: OrderType.Limit, price: 124.69 }), DenialReason.PriceBand, { value: 124.69, limit: 124.6845 });
+    // 1% of 123.45 is 1.2345: 124.6845 is the upper edge, 124.68 inside, 124.69 one tick outside.
+    expectDenied(h, h.sell(1, { type: OrderType.Limit, price: 124.69 }), DenialReason.PriceBand, { value: 124.69, limit: 124.6845, detail: /limit price .* band 100 bps/ });
     expectPassed(h.sell(1, { type: OrderType.Limit, price: 124.68 }));
+  });
+
+  it('gives stops their own band (default 2,000 bps): a stop 9% away passes, a limit 9% away is denied PRICE_BAND', () => {
+    const h = new Harness();
+    h.bar(100);
+    h.buy(10);
+    h.bar(100);
+    expectPassed(h.buy(1, { type: OrderType.Stop, stopPrice: 109 }));
+    expectPassed(h.sell(1, { type: OrderType.Stop, stopPrice: 91 }));
+    expectPassed(h.sell(1, { type: OrderType.StopLimit, stopPrice: 91, price: 90.5 }));
+    expectDenied(h, h.buy(1, { type: OrderType.Limit, price: 109 }), DenialReason.PriceBand, { value: 109, limit: 105, detail: /band 500 bps/ });
+    expect(counts(h)).toEqual({ PRICE_BAND: 1 });
+  });
+
+  it('denies a stop beyond the stop band with STOP_BAND (price vs edge), and a stop-limit whose limit is beyond it', () => {
+    const h = new Harness({ risk: { preTrade: { stopBandBps: 1000 } } });
+    h.bar(123.45);
+    h.buy(10);
+    h.bar(123.45);
+    // 10% of 123.45 is 12.345: 111.105 is the lower edge, 111.11 inside, 111.10 one tick outside.
+    expectPassed(h.sell(1, { type: OrderType.Stop, stopPrice: 111.11 }));
+    expectDenied(h, h.sell(1, { type: OrderType.Stop, stopPrice: 111.1 }), DenialReason.StopBand, { value: 111.1, limit: 111.105, detail: /stop price 111.1 is .* stop band 1000 bps/ });
+    expectDenied(h, h.buy(1, { type: OrderType.StopLimit, stopPrice: 135, price: 135.8 }), DenialReason.StopBand, { value: 135.8, limit: 135.795, detail: /stop-limit price/ });
+    expect(counts(h)).toEqual({ STOP_BAND: 2 });
   });
 
   it('denies an A-share limit price above limit-up with PRICE_LIMIT (price vs limit-up); at limit-up it passes', () => {
@@ -220,6 +242,18 @@ describe('price checks', () => {
     // Stale data refuses reducing orders too: there is no price to check them against.
     expectDenied(h, h.sell(1, { symbol: 'BBB/USDT' }), DenialReason.StaleQuote, { value: 2 * MINUTE, limit: MINUTE });
     expect(counts(h)).toEqual({ STALE_QUOTE: 2 });
+  });
+
+  it('allows a bar\'s price one bar interval plus maxBarAgeMs, as its data client tells the interval', () => {
+    const h = new Harness();
+    h.kernel.barInterval('TEST/USDT', HOUR);
+    h.bar({ close: 100, intervalMs: HOUR });
+    const close = h.kernel.clock.now();
+    // The next hourly bar is due an hour after this close: until then and 60 s more, the price is fresh.
+    h.kernel.clock.advanceTo(close + HOUR + MINUTE);
+    expectPassed(h.buy(1));
+    h.kernel.clock.advanceTo(close + HOUR + MINUTE + 1);
+    expectDenied(h, h.buy(1), DenialReason.StaleQuote, { value: HOUR + MINUTE + 1, limit: HOUR + MINUTE, detail: /3600000 ms bar interval \+ 60000 ms/ });
   });
 });
 

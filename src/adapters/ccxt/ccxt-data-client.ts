@@ -105,6 +105,7 @@ export class CcxtDataClient implements DataClient {
   }
 
   async start(sink: MarketDataSink): Promise<void> {
+    for (const symbol of this.symbols) sink.barInterval?.(symbol, this.intervalMs);
     const warmup = this.options.warmupBars ?? 0;
     if (warmup > 0) {
       this.options.onWarmup?.(true);

@@ -51,6 +51,7 @@ export class ReplayDataClient implements DataClient {
     // A method call on the sink, not a bound function: a bound function is a new call target for
     // every replay, and the JIT would stop inlining the kernel into this loop after the first.
     const indexed = sink.onBarIndexed !== undefined;
+    for (const series of this.series) sink.barInterval?.(series.symbol, series.intervalMs);
     let currentTime = NaN;
     for (let e = 0; e < total && !this.stopped; e++) {
       const s = single ? 0 : seriesIndex![e]!;

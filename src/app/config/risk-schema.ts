@@ -109,6 +109,7 @@ export const riskSchema = z
         maxPositionFraction: z.number().gt(0).default(P.maxPositionFraction),
         maxExposureFraction: z.number().gt(0).default(P.maxExposureFraction),
         priceBandBps: z.number().gt(0).default(P.priceBandBps),
+        stopBandBps: z.number().gt(0).default(P.stopBandBps),
         maxOrdersPerSecond: z.number().int().min(1).default(P.maxOrdersPerSecond),
         maxOrdersPerDay: z.number().int().min(1).default(P.maxOrdersPerDay),
         maxBarAgeMs: z.number().min(0).default(P.maxBarAgeMs),

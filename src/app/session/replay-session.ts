@@ -123,6 +123,7 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     });
     const durableFills: Fill[] = [];
     kernel.setWriteAhead(writeAhead(journal, request.runId, durableFills));
+    for (const s of series) kernel.barInterval(s.symbol, s.intervalMs);
     kernel.start();
 
     const order = series.length === 1 ? undefined : mergeOrder(series);

@@ -11,6 +11,7 @@ export const DenialReason = {
   InvalidTick: 'INVALID_TICK',
   MinNotional: 'MIN_NOTIONAL',
   PriceBand: 'PRICE_BAND',
+  StopBand: 'STOP_BAND',
   PriceLimit: 'PRICE_LIMIT',
   TPlusOne: 'T_PLUS_ONE',
   MarketClosed: 'MARKET_CLOSED',

@@ -36,11 +36,13 @@ export interface PreTradeLimits {
   readonly maxPositionFraction: number;
   /** Largest total value of positions (plus the order) as a fraction of equity. */
   readonly maxExposureFraction: number;
-  /** Fat-finger band: a limit or stop price further than this from the last price is denied (basis points). */
+  /** Fat-finger band: a limit price further than this from the last price is denied (basis points). */
   readonly priceBandBps: number;
+  /** Band of stop and stop-limit orders (their stop and limit prices) around the last price (basis points). */
+  readonly stopBandBps: number;
   readonly maxOrdersPerSecond: number;
   readonly maxOrdersPerDay: number;
-  /** Data older than this (ms after the last bar's close, or the last quote) refuses new orders. */
+  /** Data older than this (ms after the last bar's close plus one bar interval, or the last quote) refuses new orders. */
   readonly maxBarAgeMs: number;
   readonly maxQuoteAgeMs: number;
   /** Loss since the start of the trading day (fraction of equity) beyond which increasing orders are refused. */
@@ -103,6 +105,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
     maxPositionFraction: 1,
     maxExposureFraction: 1,
     priceBandBps: 500,
+    stopBandBps: 2_000,
     maxOrdersPerSecond: 10,
     maxOrdersPerDay: 1_000,
     maxBarAgeMs: 60_000,

@@ -87,8 +87,14 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
   const now = context.clock.now();
   const last = context.lastPrice(index);
   if (!(last > 0)) return deny(DenialReason.NoQuote, `no price seen yet for ${order.symbol}`);
+  // A bar's price is due again one interval after its close: only past that plus the age limit is it stale.
   const age = now - context.lastBarTime(index);
-  if (age > limits.maxBarAgeMs) return deny(DenialReason.StaleQuote, `last price of ${order.symbol} is ${fmt(age)} ms old, limit ${limits.maxBarAgeMs} ms`, age, limits.maxBarAgeMs);
+  const interval = context.priceIntervalMs(index);
+  const maxAge = interval + limits.maxBarAgeMs;
+  if (age > maxAge) {
+    const allowed = interval > 0 ? `limit ${fmt(interval)} ms bar interval + ${limits.maxBarAgeMs} ms` : `limit ${limits.maxBarAgeMs} ms`;
+    return deny(DenialReason.StaleQuote, `last price of ${order.symbol} is ${fmt(age)} ms old, ${allowed}`, age, maxAge);
+  }
 
   // Grid validity: the kernel rounds at creation; orders built elsewhere are checked here.
   const held = context.heldQuantity(index);
@@ -111,13 +117,22 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
     return deny(DenialReason.MinNotional, `order value ${fmt(notional)} below the minimum ${fmt(instrument.minNotional)} of ${order.symbol}`, notional, instrument.minNotional);
   }
 
-  // Fat finger: limit and stop prices must sit within the band around the last price.
-  const band = limits.priceBandBps / 10_000;
-  const outside = outsideBand(order.price, last, band) ?? outsideBand(order.stopPrice, last, band);
+  // Fat finger: a limit price within the price band around the last price. Stops wait for the market
+  // to move, so a stop (and a stop-limit's limit, which sits near its stop) has its own, wider band.
+  const isStop = order.type === OrderType.Stop || order.type === OrderType.StopLimit;
+  const bandBps = isStop ? limits.stopBandBps : limits.priceBandBps;
+  const band = bandBps / 10_000;
+  const outside = outsideBand(order.stopPrice, last, band) ?? outsideBand(order.price, last, band);
   if (outside !== undefined) {
     const distance = Math.abs(outside - last) / last;
+    const what = outside === order.stopPrice ? 'stop price' : isStop ? 'stop-limit price' : 'limit price';
     // The limit is the edge of the band on the side the price went past (either side, for either order side).
-    return deny(DenialReason.PriceBand, `price ${fmt(outside)} is ${fmt(distance * 10_000)} bps from the last price ${fmt(last)}, band ${limits.priceBandBps} bps`, outside, outside > last ? last * (1 + band) : last * (1 - band));
+    return deny(
+      isStop ? DenialReason.StopBand : DenialReason.PriceBand,
+      `${what} ${fmt(outside)} is ${fmt(distance * 10_000)} bps from the last price ${fmt(last)}, ${isStop ? 'stop band' : 'band'} ${bandBps} bps`,
+      outside,
+      outside > last ? last * (1 + band) : last * (1 - band),
+    );
   }
   const symbolLimits = input.symbolLimits;
   if (symbolLimits && order.price !== undefined && (order.price > symbolLimits.up * (1 + 1e-9) || order.price < symbolLimits.down * (1 - 1e-9))) {
