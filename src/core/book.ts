@@ -9,6 +9,9 @@ export interface BookSnapshot {
   readonly time: number;
   readonly bids: BookLevels;
   readonly asks: BookLevels;
+  /** The feed's last trade (price and venue time) when it carries trades: paper stops trigger on it. */
+  readonly lastTradePrice?: number;
+  readonly lastTradeTime?: number;
 }
 
 export function midPrice(book: BookSnapshot): number {

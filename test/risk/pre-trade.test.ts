@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../src/core/order.ts';
 import { BreakerLevel, DenialReason, RiskMode } from '../../src/engines/risk/codes.ts';
+import type { SimulatedClock } from '../../src/kernel/clock.ts';
 import { ashareInstrument, cryptoInstrument } from '../sim/helpers.ts';
 import { DAY, Harness, HOUR, MINUTE, T0 } from './helpers.ts';
 
@@ -250,9 +251,9 @@ describe('price checks', () => {
     h.bar({ close: 100, intervalMs: HOUR });
     const close = h.kernel.clock.now();
     // The next hourly bar is due an hour after this close: until then and 60 s more, the price is fresh.
-    h.kernel.clock.advanceTo(close + HOUR + MINUTE);
+    (h.kernel.clock as SimulatedClock).advanceTo(close + HOUR + MINUTE);
     expectPassed(h.buy(1));
-    h.kernel.clock.advanceTo(close + HOUR + MINUTE + 1);
+    (h.kernel.clock as SimulatedClock).advanceTo(close + HOUR + MINUTE + 1);
     expectDenied(h, h.buy(1), DenialReason.StaleQuote, { value: HOUR + MINUTE + 1, limit: HOUR + MINUTE, detail: /3600000 ms bar interval \+ 60000 ms/ });
   });
 });

@@ -13,6 +13,9 @@ export interface CcxtMarketApi {
   fetchOHLCV(symbol: string, timeframe: string, since?: number, limit?: number): Promise<number[][]>;
   watchOHLCV(symbol: string, timeframe: string): Promise<number[][]>;
   watchOrderBook(symbol: string, limit?: number): Promise<{ bids: number[][]; asks: number[][]; timestamp?: number }>;
+  /** Public trades (ccxt pro); without it books carry no last trade. */
+  watchTrades?(symbol: string): Promise<Array<{ price?: number; timestamp?: number }>>;
+  readonly has?: Readonly<Record<string, unknown>>;
   close?(): Promise<unknown>;
 }
 
@@ -69,6 +72,8 @@ export class CcxtDataClient implements DataClient {
   reconnects = 0;
   /** Longest wall-clock gap between two book updates after the first (ms): how long trading was blind. */
   longestBookGapMs = 0;
+  /** The newest public trade per symbol, carried on the next book snapshot. */
+  private readonly lastTrades = new Map<string, { price: number; time: number }>();
 
   constructor(
     private readonly api: CcxtMarketApi,
@@ -120,6 +125,7 @@ export class CcxtDataClient implements DataClient {
     for (const symbol of this.symbols) {
       this.loops.push(this.candleLoop(sink, symbol));
       if (sink.onBook) this.loops.push(this.bookLoop(sink, symbol));
+      if (sink.onBook && this.api.watchTrades !== undefined && this.api.has?.watchTrades !== false) this.loops.push(this.tradeLoop(symbol));
     }
   }
 
@@ -186,11 +192,13 @@ export class CcxtDataClient implements DataClient {
         const wall = LiveClock.wallNow();
         if (lastWall === lastWall) this.longestBookGapMs = Math.max(this.longestBookGapMs, wall - lastWall);
         lastWall = wall;
+        const trade = this.lastTrades.get(symbol);
         const snapshot: BookSnapshot = {
           symbol,
           time: book.timestamp ?? this.clock.now(),
           bids: book.bids.slice(0, this.options.bookDepth ?? 20).map(([p, q]) => [p!, q!] as const),
           asks: book.asks.slice(0, this.options.bookDepth ?? 20).map(([p, q]) => [p!, q!] as const),
+          ...(trade === undefined ? {} : { lastTradePrice: trade.price, lastTradeTime: trade.time }),
         };
         this.booksDelivered++;
         this.options.health?.reportDataAge?.(Math.max(0, this.clock.now() - snapshot.time) / this.clock.speed);
@@ -200,6 +208,26 @@ export class CcxtDataClient implements DataClient {
         this.reconnects++;
         this.options.health?.reportDataResult?.(true);
         this.options.log?.(`book stream ${symbol}: ${toVenueError(error).message}; resubscribing`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
+  /** Public trades: only the newest is kept, and the next book snapshot carries it. */
+  private async tradeLoop(symbol: string): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const trades = await this.api.watchTrades!(symbol);
+        const newest = trades[trades.length - 1];
+        if (newest?.price !== undefined && newest.price > 0) {
+          const known = this.lastTrades.get(symbol);
+          const time = newest.timestamp ?? this.clock.now();
+          if (known === undefined || time >= known.time) this.lastTrades.set(symbol, { price: newest.price, time });
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        this.reconnects++;
+        this.options.log?.(`trade stream ${symbol}: ${toVenueError(error).message}; resubscribing`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }

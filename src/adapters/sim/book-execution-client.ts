@@ -1,11 +1,13 @@
 // Paper trading's venue: orders fill against the live order book, walking its levels (partial fills
-// when the book is thin), with the venue's fees. Nothing is sent to the exchange.
+// when the book is thin), with the venue's fees. Nothing is sent to the exchange. Stops wait off the
+// book for the last trade price (the close of the latest bar) to reach them.
 import { notionalOf } from '../../core/account.ts';
+import type { Bar } from '../../core/bar.ts';
 import type { BookSnapshot } from '../../core/book.ts';
 import type { FeeSchedule } from '../../core/fees.ts';
 import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
 import type { Instrument } from '../../core/instrument.ts';
-import { type Order, OrderSide, OrderType, TimeInForce } from '../../core/order.ts';
+import { type Order, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../core/order.ts';
 import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
 
 interface Working {
@@ -13,6 +15,28 @@ interface Working {
   /** Exact notional and commission so far (per-order fee minimums). */
   notional: bigint;
   commission: bigint;
+  /** A stop that has not triggered: it waits off the book for the last trade price to reach it. */
+  armed: boolean;
+  /**
+   * The next book this order meets is its first look at the market: it trades as a taker there and
+   * IOC/FOK are decided there. Set for a stop that triggered while no book was known yet.
+   */
+  firstLook: boolean;
+}
+
+/** The last trade price the paper venue knows for a symbol, and its venue time. */
+interface LastTrade {
+  readonly price: number;
+  readonly time: number;
+}
+
+function isStop(order: Order): boolean {
+  return order.type === OrderType.Stop || order.type === OrderType.StopLimit;
+}
+
+/** A stop is reached when the last trade is at or through it: sell at or below, buy at or above. */
+function reached(order: Order, lastTrade: number): boolean {
+  return order.side === OrderSide.Buy ? lastTrade >= order.stopPrice! : lastTrade <= order.stopPrice!;
 }
 
 export class BookExecutionClient implements ExecutionClient {
@@ -20,6 +44,7 @@ export class BookExecutionClient implements ExecutionClient {
   private context!: ExecutionContext;
   private readonly working: Working[][] = [];
   private readonly books: (BookSnapshot | undefined)[] = [];
+  private readonly lastTrades: (LastTrade | undefined)[] = [];
   private fillSequence = 0;
 
   constructor(private readonly feesFor: (instrument: Instrument) => FeeSchedule) {}
@@ -27,24 +52,33 @@ export class BookExecutionClient implements ExecutionClient {
   connect(context: ExecutionContext): void {
     this.context = context;
     context.onBook((book, index) => this.onBook(book, index));
+    context.onBar((bar, index) => this.onBar(bar, index));
   }
 
   describe(): string[] {
     return [
       'Paper fills: market orders walk the live book level by level at its prices (partial fills when it is thin; the rest waits for the next book).',
       'Limit orders fill when the book crosses the limit, at the book prices up to the limit; a resting limit pays the maker fee, a marketable one the taker fee.',
+      'Stops wait off the book until the last trade price reaches the stop (sell: at or below, buy: at or above): the feed\'s public trades, else the close of the latest closed bar; then a stop walks the book like a market order and a stop-limit works as a limit order at its price.',
     ];
   }
 
   submitOrder(order: Order): void {
     const index = this.context.symbolIndex(order.symbol);
-    (this.working[index] ??= []).push({ order, notional: 0n, commission: 0n });
+    const working: Working = { order, notional: 0n, commission: 0n, armed: isStop(order), firstLook: false };
+    (this.working[index] ??= []).push(working);
     this.context.events.orderAccepted(order, this.context.clock.now());
+    if (working.armed) {
+      // Already through the stop when it arrives: it triggers at once. Otherwise it waits for a later trade.
+      const last = this.lastTrades[index];
+      if (last !== undefined && reached(order, last.price)) this.trigger(index, [working]);
+      return;
+    }
     const book = this.books[index];
     if (book) this.match(index, book, true);
   }
 
-  /** Resume: an order open when the session stopped goes back to work with what it already paid. */
+  /** Resume: an order open when the session stopped goes back to work with what it already paid (a stop keeps `triggered`). */
   restoreOrder(order: Order, fills: readonly Fill[]): void {
     let notional = 0n;
     let commission = 0n;
@@ -52,7 +86,12 @@ export class BookExecutionClient implements ExecutionClient {
       notional += fill.notional;
       commission += fill.fee;
     }
-    (this.working[this.context.symbolIndex(order.symbol)] ??= []).push({ order, notional, commission });
+    // Triggered: the flag, or a status only a triggered stop reaches (a journal keeps the status, not the flag).
+    const triggered = order.triggered || order.status === OrderStatus.Triggered || order.status === OrderStatus.PartiallyFilled || order.filledQuantity > 0;
+    const armed = isStop(order) && !triggered;
+    // A triggered IOC/FOK stop still open never had its look at the book (it would have expired there).
+    const firstLook = isStop(order) && triggered && order.timeInForce !== TimeInForce.GTC;
+    (this.working[this.context.symbolIndex(order.symbol)] ??= []).push({ order, notional, commission, armed, firstLook });
   }
 
   cancelOrder(order: Order): void {
@@ -65,15 +104,54 @@ export class BookExecutionClient implements ExecutionClient {
   private onBook(book: BookSnapshot, index: number): void {
     this.books[index] = book;
     if ((this.working[index]?.length ?? 0) > 0) this.match(index, book, false);
+    // A feed that carries trades: the last trade is the price stops watch. Stops it triggers take their
+    // first look at this book now, after the orders already working (none looks at one book twice).
+    if (book.lastTradePrice !== undefined && book.lastTradeTime !== undefined) this.onTrade(index, book.lastTradePrice, book.lastTradeTime);
   }
 
-  private match(index: number, book: BookSnapshot, onArrival: boolean): void {
+  /**
+   * A closed bar: its close is a trade price too, the only one when the feed carries no trades (and
+   * the newest one after a gap in the trade stream).
+   */
+  private onBar(bar: Bar, index: number): void {
+    this.onTrade(index, bar.close, bar.closeTime);
+  }
+
+  /** A newer last trade price: stops created at or before it that it reaches trigger. Older prices are ignored. */
+  private onTrade(index: number, price: number, time: number): void {
+    const previous = this.lastTrades[index];
+    if (previous !== undefined && time < previous.time) return;
+    if (previous !== undefined && time === previous.time && price === previous.price) return;
+    this.lastTrades[index] = { price, time };
+    const list = this.working[index];
+    if (list === undefined || list.length === 0) return;
+    // Only trades at or after an order's creation trigger it (a resumed session replays older history).
+    const due = list.filter((w) => w.armed && !w.order.isTerminal && time >= w.order.createdAt && reached(w.order, price));
+    if (due.length > 0) this.trigger(index, due);
+  }
+
+  /** TRIGGERED, then each order's first look at the book: now if one is known, else at the next one. */
+  private trigger(index: number, due: readonly Working[]): void {
+    const now = this.context.clock.now();
+    for (const working of due) {
+      working.armed = false;
+      this.context.events.orderTriggered(working.order, now);
+    }
+    const book = this.books[index];
+    if (book) this.match(index, book, true, due);
+    else for (const working of due) working.firstLook = true;
+  }
+
+  /** Match `candidates` (default: every working order of the symbol) against `book`; `onArrival` for all of them. */
+  private match(index: number, book: BookSnapshot, onArrival: boolean, candidates?: readonly Working[]): void {
     const list = this.working[index]!;
-    for (const working of [...list]) {
+    for (const working of candidates ?? [...list]) {
       const order = working.order;
-      if (order.isTerminal) continue;
-      this.fillFromBook(working, book, onArrival);
-      const done = order.isTerminal || (order.timeInForce !== TimeInForce.GTC && onArrival);
+      if (order.isTerminal || working.armed) continue;
+      const arrival = onArrival || working.firstLook;
+      working.firstLook = false;
+      this.fillFromBook(working, book, arrival);
+      const done = order.isTerminal || (order.timeInForce !== TimeInForce.GTC && arrival);
       if (!order.isTerminal && done) this.context.events.orderExpired(order, this.context.clock.now());
     }
     this.working[index] = list.filter((w) => !w.order.isTerminal);
@@ -84,8 +162,10 @@ export class BookExecutionClient implements ExecutionClient {
     const instrument = this.context.instrument(order.symbol);
     const buy = order.side === OrderSide.Buy;
     const levels = buy ? book.asks : book.bids;
-    const limit = order.type === OrderType.Limit ? order.price! : buy ? Infinity : 0;
-    const liquidity = order.type === OrderType.Limit && !onArrival ? Liquidity.Maker : Liquidity.Taker;
+    // A triggered stop-limit is a limit order at its price; a triggered stop a market order.
+    const limited = order.type === OrderType.Limit || order.type === OrderType.StopLimit;
+    const limit = limited ? order.price! : buy ? Infinity : 0;
+    const liquidity = limited && !onArrival ? Liquidity.Maker : Liquidity.Taker;
     const fees = this.feesFor(instrument);
     let remaining = instrument.quantityUnits(order.remainingQuantity);
     if (order.side === OrderSide.Sell) remaining = Math.min(remaining, this.context.account.sellableUnits(order.symbol, this.context.clock.now()));
