@@ -1,11 +1,22 @@
-// The ExecutionClient contract: what every venue (the backtest's simulated one, the CCXT one against
-// an exchange) must do the same way. Each adapter's test file runs it with a factory for its venue.
+// The ExecutionClient contract: what every venue (the backtest's simulated one on bars, the paper one on a
+// live book, the CCXT one against an exchange) must do the same way. Each adapter's test file runs it with a
+// factory for its venue.
+//
+// Where venues legitimately differ, it is said here and nowhere else:
+// - What "the market trades through a price" means: a bar's range (simulated venue), the feed's last trade
+//   (paper venue), the exchange's last trade (CCXT venue). Each factory's advance() makes the market go
+//   through its dipPrice() on the way, whatever that means for it.
+// - Where a stop fills once triggered: at the worse of its stop and the bar's open plus costs (bars), on the
+//   book of the moment (paper), at the exchange's market (CCXT). The suite asks only that a sell stop does
+//   not fill above its stop by more than 1%, nor before its trigger.
+// - When a resting IOC ends: at its first eligible bar (bars) or at once (book, exchange); either way it
+//   ends EXPIRED without a fill.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notionalOf } from '../../src/core/account.ts';
 import { moneyToNumber } from '../../src/core/decimal.ts';
 import type { Fill } from '../../src/core/fill.ts';
 import { RoundingMode } from '../../src/core/instrument.ts';
-import { type Order, OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';
+import { type Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../src/core/order.ts';
 import type { OrderEvent } from '../../src/kernel/events.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
 import { Topic } from '../../src/kernel/message-bus.ts';
@@ -53,6 +64,15 @@ export function executionClientContract(name: string, factory: ContractFactory):
     const buy = (type: OrderType, quantity: number, price?: number): Order =>
       venue.kernel.submitOrder({ symbol: venue.symbol, side: OrderSide.Buy, type, quantity, ...(price !== undefined ? { price } : {}) });
     const instrument = () => venue.kernel.cache.instrument(venue.symbol);
+    const kindsOf = (order: Order): string[] => events.filter((e) => e.order === order).map((e) => e.kind);
+    /** Buy `venue.quantity` at the market and wait for it, so that sells (stops) have something to sell. */
+    const holdSome = async (): Promise<void> => {
+      const entry = buy(OrderType.Market, venue.quantity);
+      await venue.advance();
+      expect(entry.status, `${name}: the entry for the stop tests should fill`).toBe(OrderStatus.Filled);
+    };
+    const sellStop = (type: OrderType, stopPrice: number, price?: number): Order =>
+      venue.kernel.submitOrder({ symbol: venue.symbol, side: OrderSide.Sell, type, quantity: venue.quantity, stopPrice, ...(price !== undefined ? { price } : {}) });
 
     it('a market buy fills and the account books it', async () => {
       const cashBefore = venue.kernel.account.cash;
@@ -123,6 +143,69 @@ export function executionClientContract(name: string, factory: ContractFactory):
       expect(fillsOf(canceled), `${name}: a canceled order must never be booked a fill`).toEqual([]);
     });
 
+    it('a sell stop below the market rests untriggered, then TRIGGERED when the market trades through it, then fills near its stop', async () => {
+      await holdSome();
+      const stop = venue.dipPrice();
+      const order = sellStop(OrderType.Stop, stop);
+      expect(kindsOf(order), `${name}: a stop below the market waits: no trigger at submission`).not.toContain(OrderEventKind.Triggered);
+      expect(fillsOf(order), `${name}: nothing fills before the trigger`).toEqual([]);
+      await venue.advance();
+      await venue.advance();
+      const kinds = kindsOf(order);
+      expect(kinds.slice(0, 3), `${name}: SUBMITTED, ACCEPTED, then TRIGGERED before any fill (got ${kinds.join(' ')})`).toEqual(['SUBMITTED', 'ACCEPTED', 'TRIGGERED']);
+      expect(order.status, `${name}: a triggered stop on a liquid market fills whole`).toBe(OrderStatus.Filled);
+      expect(order.triggered, `${name}: the kernel marks the order triggered`).toBe(true);
+      const triggeredAt = events.find((e) => e.order === order && e.kind === OrderEventKind.Triggered)!.time;
+      for (const fill of fillsOf(order)) {
+        expect(fill.time, `${name}: no fill before the trigger`).toBeGreaterThanOrEqual(triggeredAt);
+        expect(fill.price, `${name}: a sell stop at ${stop} fills near it (at most 1% above), not at the market it was placed in (${fill.price})`).toBeLessThanOrEqual(stop * 1.01);
+      }
+    });
+
+    it('a sell stop far below the market never triggers, and cancels', async () => {
+      await holdSome();
+      const stop = instrument().roundPrice(venue.price() * 0.5, RoundingMode.Down);
+      const order = sellStop(OrderType.Stop, stop);
+      await venue.advance();
+      expect(kindsOf(order), `${name}: a stop at half the market is acknowledged and never triggered`).toEqual(['SUBMITTED', 'ACCEPTED']);
+      venue.kernel.cancelOrder(order.id);
+      await venue.advance();
+      expect(order.status, `${name}: a resting stop cancels`).toBe(OrderStatus.Canceled);
+      expect(fillsOf(order), `${name}: a canceled stop never fills`).toEqual([]);
+    });
+
+    it('a stop-limit whose limit is not reached stays open after TRIGGERED, and cancels', async () => {
+      await holdSome();
+      const stop = venue.dipPrice();
+      // Once triggered it is a sell limit above the market, which nothing reaches.
+      const limit = instrument().roundPrice(venue.price() * 1.03, RoundingMode.Up);
+      const order = sellStop(OrderType.StopLimit, stop, limit);
+      await venue.advance();
+      await venue.advance();
+      expect(kindsOf(order), `${name}: the stop-limit triggers, then rests as a limit`).toEqual(['SUBMITTED', 'ACCEPTED', 'TRIGGERED']);
+      expect(order.isOpen, `${name}: a triggered stop-limit whose limit is not reached stays open (${order.status})`).toBe(true);
+      expect(fillsOf(order), `${name}: its limit was never reached: no fill`).toEqual([]);
+      venue.kernel.cancelOrder(order.id);
+      await venue.advance();
+      expect(order.status, `${name}: a triggered stop-limit cancels`).toBe(OrderStatus.Canceled);
+    });
+
+    it('an IOC limit buy far below the market ends EXPIRED without a fill', async () => {
+      const price = instrument().roundPrice(venue.price() * 0.5, RoundingMode.Down);
+      const order = venue.kernel.submitOrder({ symbol: venue.symbol, side: OrderSide.Buy, type: OrderType.Limit, quantity: venue.quantity, price, timeInForce: TimeInForce.IOC });
+      await venue.advance();
+      await venue.advance();
+      expect(order.status, `${name}: an IOC that cannot trade expires`).toBe(OrderStatus.Expired);
+      expect(fillsOf(order), `${name}: an expired IOC has no fill`).toEqual([]);
+    });
+
+    it('a FOK market buy that the market can fill fills whole', async () => {
+      const order = venue.kernel.submitOrder({ symbol: venue.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity: venue.quantity, timeInForce: TimeInForce.FOK });
+      await venue.advance();
+      expect(order.status, `${name}: a small FOK on a liquid market fills`).toBe(OrderStatus.Filled);
+      expect(order.filledQuantity, `${name}: FOK fills the whole quantity`).toBe(venue.quantity);
+    });
+
     it('an order for more than the balance is rejected or cut, never booked as filled beyond the cash', async () => {
       const cash = moneyToNumber(venue.kernel.account.cash);
       const quantity = instrument().roundQuantity((3 * cash) / venue.price(), RoundingMode.Down);
@@ -135,6 +218,8 @@ export function executionClientContract(name: string, factory: ContractFactory):
         `${name}: a buy of 3x the cash should be REJECTED or cut to the cash (status ${order.status}, spent ${moneyToNumber(spent)} of ${cash})`,
       ).toBe(true);
       expect(order.filledQuantity, `${name}: the order must not be booked as filled beyond what the cash covers`).toBeLessThan(quantity);
+      const rejected = events.find((e) => e.order === order && e.kind === OrderEventKind.Rejected);
+      if (rejected) expect(rejected.reason, `${name}: a rejection carries a machine-readable reason`).toMatch(/^[A-Z_]+$/);
       expect(venue.kernel.account.cash >= 0n, `${name}: cash must never go negative (${moneyToNumber(venue.kernel.account.cash)})`).toBe(true);
     });
   });
