@@ -235,6 +235,7 @@ describe('paper venue: resumed stops keep their triggered state', () => {
     const paper = new PaperVenue();
     paper.hold(1, 51_000);
     const order = journaled('O-7', OrderStatus.Triggered, T0 - 10 * MINUTE, OrderType.StopLimit, 48_600);
+    expect(order.triggered, 'a journaled TRIGGERED stop comes back with its flag set').toBe(true);
     paper.kernel.restore({ fills: [], orders: [order] });
     paper.start();
     paper.trade(48_700, { bid: 48_550, ask: 48_551 }); // last trade above the stop, book below the limit

@@ -1,6 +1,6 @@
 // Rebuilding kernel objects from journal records (session resume and crash recovery).
 import type { Fill } from '../../core/fill.ts';
-import { Order, type OrderStatus } from '../../core/order.ts';
+import { Order, OrderStatus, OrderType } from '../../core/order.ts';
 import type { FillRecord, OrderRecord } from '../../kernel/store.ts';
 
 export function fillFromRecord(record: FillRecord): Fill {
@@ -28,6 +28,9 @@ export function orderFromRecord(record: OrderRecord): Order {
   order.status = record.status as OrderStatus;
   order.filledQuantity = record.filledQuantity;
   order.updatedAt = record.updatedAt;
+  // The journal keeps the status, not the flag: a stop that is TRIGGERED, or has filled at all, was triggered.
+  const stop = order.type === OrderType.Stop || order.type === OrderType.StopLimit;
+  if (stop && (order.status === OrderStatus.Triggered || order.filledQuantity > 0)) order.triggered = true;
   return order;
 }
 
