@@ -170,6 +170,7 @@ export class CcxtDataClient implements DataClient {
       try {
         const candles = await this.api.watchOHLCV(symbol, this.options.timeframe);
         this.options.health?.reportDataResult?.(false);
+        await this.fillGap(sink, symbol, candles);
         this.deliverClosed(sink, symbol, candles);
       } catch (error) {
         if (this.stopped) return;
@@ -182,6 +183,21 @@ export class CcxtDataClient implements DataClient {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
+  }
+
+  /**
+   * Candles the stream starts after (one that closed between the warm-up's history and the first stream
+   * message, or while the stream was away) come from REST first, so that no bar is skipped.
+   */
+  private async fillGap(sink: MarketDataSink, symbol: string, candles: readonly number[][]): Promise<void> {
+    const last = this.delivered.get(symbol);
+    if (last === undefined || candles.length === 0) return;
+    let oldest = Infinity;
+    for (const candle of candles) oldest = Math.min(oldest, candle[0]!);
+    if (!(oldest > last + this.intervalMs)) return;
+    const missing = Math.min(1000, Math.round((oldest - last) / this.intervalMs) - 1);
+    const history = await this.request(() => this.api.fetchOHLCV(symbol, this.options.timeframe, last + this.intervalMs, missing));
+    if (history) this.deliverClosed(sink, symbol, history.filter((candle) => candle[0]! < oldest));
   }
 
   private async bookLoop(sink: MarketDataSink, symbol: string): Promise<void> {
