@@ -8,7 +8,19 @@ export interface AdminState {
   time: number;
   wallTime: number;
   speed: number;
-  symbols: Array<{ symbol: string; price: number; bidPrice: string; askPrice: string; lastUpdateId: number; restingOrders: number }>;
+  symbols: Array<{
+    symbol: string;
+    price: number;
+    /** The last trade's price (the replay's prints and user trades). */
+    lastPrice: string;
+    bidPrice: string;
+    askPrice: string;
+    lastUpdateId: number;
+    /** User orders on the book. */
+    restingOrders: number;
+    /** Stops that have not triggered (off the book, waiting for the last price), in arrival order. */
+    stops: PendingStop[];
+  }>;
   accounts: Array<{
     apiKey: string;
     balances: Record<string, { free: string; locked: string }>;
@@ -17,6 +29,19 @@ export interface AdminState {
   }>;
   faults: { spec: FaultSpec; text: string; injected: Record<FaultName, number> };
   requests: number;
+}
+
+export interface PendingStop {
+  apiKey: string;
+  orderId: number;
+  clientOrderId: string;
+  side: string;
+  type: string;
+  stopPrice: string;
+  /** Limit price once triggered (0 for STOP_LOSS / TAKE_PROFIT). */
+  price: string;
+  origQty: string;
+  time: number;
 }
 
 export interface ClockChange {
@@ -45,7 +70,18 @@ export class Admin {
       symbols: [...this.core.markets.values()].map((m) => {
         const top = m.topOfBook();
         const resting = m.bids.reduce((n, l) => n + l.orders.length, 0) + m.asks.reduce((n, l) => n + l.orders.length, 0);
-        return { symbol: m.spec.id, price: m.replay.priceAt(now), bidPrice: fmt(top.bidPrice), askPrice: fmt(top.askPrice), lastUpdateId: top.updateId, restingOrders: resting };
+        const stops = m.stops.map((o) => ({
+          apiKey: this.core.accounts.list[o.accountId]!.apiKey,
+          orderId: o.orderId,
+          clientOrderId: o.clientOrderId,
+          side: o.side,
+          type: o.type,
+          stopPrice: fmt(o.stopPrice),
+          price: fmt(o.price),
+          origQty: fmt(o.origQty),
+          time: o.time,
+        }));
+        return { symbol: m.spec.id, price: m.replay.priceAt(now), lastPrice: fmt(m.lastPrice()), bidPrice: fmt(top.bidPrice), askPrice: fmt(top.askPrice), lastUpdateId: top.updateId, restingOrders: resting, stops };
       }),
       accounts: this.core.accounts.list.map((a) => ({ apiKey: a.apiKey, balances: a.snapshot(), orders: a.orders.map(orderJson), trades: a.trades.map(myTradeJson) })),
       faults: { spec: { ...this.faults.spec }, text: formatFaults(this.faults.spec), injected: { ...this.faults.injected } },

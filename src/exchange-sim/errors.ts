@@ -17,6 +17,7 @@ export class BinanceError extends Error {
 
 export const Errors = {
   mandatory: (name: string) => new BinanceError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`),
+  mandatoryEither: (a: string, b: string) => new BinanceError(-1102, `Param '${a}' or '${b}' must be sent, but both were empty/null!`),
   illegalParam: (name: string) => new BinanceError(-1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`),
   badPrecision: (name: string) => new BinanceError(-1111, `Parameter '${name}' has too much precision.`),
   invalidSymbol: () => new BinanceError(-1121, 'Invalid symbol.'),
@@ -30,6 +31,8 @@ export const Errors = {
   insufficientBalance: () => new BinanceError(-2010, 'Account has insufficient balance for requested action.'),
   duplicateOrder: () => new BinanceError(-2010, 'Duplicate order sent.'),
   wouldTake: () => new BinanceError(-2010, 'Order would immediately match and take.'),
+  wouldTrigger: () => new BinanceError(-2010, 'Order would trigger immediately.'),
+  trailingNotSupported: () => new BinanceError(-2010, 'Trailing stop orders are not supported for this symbol.'),
   noLiquidity: () => new BinanceError(-2010, 'Market is closed.'),
   unknownOrderCancel: () => new BinanceError(-2011, 'Unknown order sent.'),
   orderDoesNotExist: () => new BinanceError(-2013, 'Order does not exist.'),
@@ -37,7 +40,7 @@ export const Errors = {
   invalidTimeInForce: () => new BinanceError(-1115, 'Invalid timeInForce.'),
   invalidOrderType: () => new BinanceError(-1116, 'Invalid orderType.'),
   invalidSide: () => new BinanceError(-1117, 'Invalid side.'),
-  unsupportedOrderParams: () => new BinanceError(-1106, "Parameter 'timeInForce' sent when not required."),
+  notRequired: (name: string) => new BinanceError(-1106, `Parameter '${name}' sent when not required.`),
   tooMuchWeight: () => new BinanceError(-1003, 'Too much request weight used; please use WebSocket Streams for live updates to avoid polling the API.', 429),
   banned: (until: number) => new BinanceError(-1003, `Way too much request weight used; IP banned until ${until}. Please use WebSocket Streams for live updates to avoid bans.`, 418),
   unknownMethod: () => new BinanceError(-1020, 'Unsupported operation.'),

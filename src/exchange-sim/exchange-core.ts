@@ -1,11 +1,12 @@
 // The matching engine and ledger: order entry and cancel, fills against the merged book, resting orders
-// filled when the replayed price crosses them, balances (free/locked) and fees, and the events streams need.
+// filled when the replayed price crosses them, stops triggered by the last price, balances (free/locked)
+// and fees, and the events streams need.
 import type { Account, Accounts } from './accounts.ts';
 import { Errors } from './errors.ts';
-import { isOpen, type OrderKind, type Side, type SimOrder, type SimTrade, type TimeInForce } from './orders.ts';
+import { isMarketKind, isOpen, isPendingStop, isStopKind, triggersOnFall, type OrderKind, type Side, type SimOrder, type SimTrade, type TimeInForce } from './orders.ts';
 import type { SymbolReplay } from './replay.ts';
 import { SymbolMarket, type DepthDiff, type PublicTrade, type TakerPlan } from './symbol-market.ts';
-import type { SymbolSpec } from './symbols.ts';
+import { MAX_ALGO_ORDERS, type SymbolSpec } from './symbols.ts';
 import { feeOf, floorTo, mulUnits } from './units.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
@@ -17,6 +18,8 @@ export interface NewOrder {
   quantity?: bigint;
   quoteOrderQty?: bigint;
   price?: bigint;
+  /** Trigger price of STOP_LOSS(_LIMIT) and TAKE_PROFIT(_LIMIT) orders. */
+  stopPrice?: bigint;
   newClientOrderId?: string;
 }
 
@@ -25,6 +28,8 @@ export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED';
 export interface Execution {
   type: ExecutionType;
   time: number;
+  /** Execution id, unique across the exchange (executionReport `I`). */
+  id: number;
   /** The fill of a TRADE execution. */
   trade?: SimTrade;
   /** CANCELED: the cancel request's client id (the order's own id is reported as the original). */
@@ -48,11 +53,13 @@ export interface FeeRates {
 
 const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 
+
 export class ExchangeCore {
   readonly markets = new Map<string, SymbolMarket>();
   readonly listeners = new Set<ExchangeListener>();
   private seq = 0;
   private cancelIds = 0;
+  private executionIds = 0;
   private readonly makerBps: bigint;
   private readonly takerBps: bigint;
 
@@ -91,13 +98,17 @@ export class ExchangeCore {
     }
   }
 
-  /** Advance every market to the virtual clock: fill crossed resting orders, print the tape, publish diffs. */
+  /**
+   * Advance every market to the virtual clock: trigger the stops the replayed price reached on the way
+   * (each when it reached it), fill crossed resting orders, print the tape, publish diffs.
+   */
   step(): void {
     const now = this.clock.now();
     for (const market of this.markets.values()) {
       const from = market.lastTime;
       if (now < from) market.lastTime = now;
       if (now > from) {
+        if (market.stops.length > 0) this.triggerOnPath(market, from, now);
         this.fillCrossed(market, from, now);
         const qty = floorTo(BigInt(Math.floor((market.replay.volumeAt(now) * Math.min(now - from, market.replay.intervalMs) * 1e8) / market.replay.intervalMs)), market.spec.step);
         const before = market.replay.priceAt(from);
@@ -120,20 +131,31 @@ export class ExchangeCore {
     if (diff) this.emit('depth', market, diff);
   }
 
-  /** Resting orders whose price the replay reached in (from, to] fill completely, as makers, at their price. */
+  /**
+   * Resting orders whose price the replay reached in (from, to] fill completely, as makers, at their price.
+   * An order that started working during the interval (placed, or a stop triggered) counts only the path
+   * since then.
+   */
   private fillCrossed(market: SymbolMarket, from: number, to: number): void {
     const { low, high } = market.replay.rangeBetween(from, to);
     const tickSize = Number(market.spec.tick) / 1e8;
     const eps = tickSize / 1000;
     const touched = new Set<Account>();
     const crossed: SimOrder[] = [];
+    const reached = (order: SimOrder): boolean => {
+      if (order.workingTime <= from) return true;
+      if (order.workingTime >= to) return false;
+      const since = market.replay.rangeBetween(order.workingTime, to);
+      const price = order.priceTick * tickSize;
+      return order.side === 'BUY' ? price >= since.low - eps : price <= since.high + eps;
+    };
     for (const level of market.bids) {
       if (level.tick * tickSize < low - eps) break;
-      crossed.push(...level.orders);
+      crossed.push(...level.orders.filter(reached));
     }
     for (const level of market.asks) {
       if (level.tick * tickSize > high + eps) break;
-      crossed.push(...level.orders);
+      crossed.push(...level.orders.filter(reached));
     }
     for (const order of crossed) {
       const account = this.accounts.list[order.accountId]!;
@@ -146,7 +168,7 @@ export class ExchangeCore {
     for (const account of touched) this.emitPositions(account, market.spec, to);
   }
 
-  /** Validate, fund, match and (for GTC limits) rest a new order. Throws BinanceError on rejection. */
+  /** Validate, fund, match and (for GTC limits) rest a new order, or hold a stop. Throws BinanceError on rejection. */
   placeOrder(account: Account, request: NewOrder): SimOrder {
     const market = this.market(request.symbol);
     const spec = market.spec;
@@ -155,7 +177,9 @@ export class ExchangeCore {
     if (!CLIENT_ID_RE.test(clientOrderId)) throw Errors.malformed("Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
     if (account.byClientId.has(clientOrderId)) throw Errors.duplicateOrder();
 
-    const isMarket = request.type === 'MARKET';
+    const kind = request.type;
+    const stop = isStopKind(kind);
+    const isMarket = isMarketKind(kind);
     let priceTick = 0;
     let price = 0n;
     if (!isMarket) {
@@ -165,10 +189,20 @@ export class ExchangeCore {
       if (price <= 0n || price % spec.tick !== 0n) throw Errors.filter('PRICE_FILTER');
       priceTick = Number(price / spec.tick);
     }
+    let stopPrice = 0n;
+    if (stop) {
+      if (request.stopPrice === undefined) throw Errors.mandatoryEither('stopPrice', 'trailingDelta');
+      if (request.quantity === undefined) throw Errors.mandatory('quantity');
+      stopPrice = request.stopPrice;
+      // PRICE_FILTER applies to stopPrice as to price.
+      if (stopPrice <= 0n || stopPrice % spec.tick !== 0n) throw Errors.filter('PRICE_FILTER');
+    }
     if (request.quantity !== undefined) {
       const q = request.quantity;
       if (q < spec.minQty || q > spec.maxQty || q % spec.step !== 0n) throw Errors.filter('LOT_SIZE');
-      if (!isMarket && mulUnits(price, q) < spec.minNotional) throw Errors.filter('NOTIONAL');
+      // A market-type stop has no price yet: its notional is taken at the stop price.
+      const notionalPrice = isMarket ? stopPrice : price;
+      if (notionalPrice > 0n && mulUnits(notionalPrice, q) < spec.minNotional) throw Errors.filter('NOTIONAL');
     } else if (request.quoteOrderQty === undefined) {
       throw Errors.mandatory('quantity');
     } else if (request.quoteOrderQty < spec.minNotional) {
@@ -176,7 +210,10 @@ export class ExchangeCore {
     }
 
     const side = request.side;
-    const timeInForce: TimeInForce = request.type === 'LIMIT' ? (request.timeInForce ?? 'GTC') : 'GTC';
+    const takesTimeInForce = kind === 'LIMIT' || kind === 'STOP_LOSS_LIMIT' || kind === 'TAKE_PROFIT_LIMIT';
+    const timeInForce: TimeInForce = takesTimeInForce ? (request.timeInForce ?? 'GTC') : 'GTC';
+    if (stop) return this.placeStop(market, account, { clientOrderId, side, kind, timeInForce, price, priceTick, stopPrice, quantity: request.quantity!, time: now });
+
     let plan: TakerPlan;
     let lock = 0n;
     if (isMarket) {
@@ -186,7 +223,7 @@ export class ExchangeCore {
       if (side === 'SELL' && account.balance(spec.base).free < plan.filled) throw Errors.insufficientBalance();
     } else {
       plan = market.plan(side, priceTick, request.quantity, undefined);
-      if (request.type === 'LIMIT_MAKER' && plan.filled > 0n) throw Errors.wouldTake();
+      if (kind === 'LIMIT_MAKER' && plan.filled > 0n) throw Errors.wouldTake();
       lock = side === 'BUY' ? mulUnits(price, request.quantity!) : request.quantity!;
       if (!account.lock(side === 'BUY' ? spec.quote : spec.base, lock)) throw Errors.insufficientBalance();
     }
@@ -198,10 +235,11 @@ export class ExchangeCore {
       clientOrderId,
       accountId: account.id,
       side,
-      type: request.type,
+      type: kind,
       timeInForce,
       price,
       priceTick,
+      stopPrice: 0n,
       origQty: request.quantity ?? plan.filled,
       origQuoteOrderQty: request.quoteOrderQty ?? 0n,
       executedQty: 0n,
@@ -209,38 +247,185 @@ export class ExchangeCore {
       status: 'NEW',
       time: now,
       updateTime: now,
+      workingTime: now,
       locked: lock,
       seq: this.seq,
       fills: [],
     };
     account.orders.push(order);
     account.byClientId.set(clientOrderId, order);
-    this.emit('execution', account, order, { type: 'NEW', time: now });
+    this.report(account, order, { type: 'NEW', time: now });
 
     const touched = new Set<Account>([account]);
-    const fillOrKillFails = timeInForce === 'FOK' && plan.filled < order.origQty;
-    if (!fillOrKillFails) {
-      for (const match of plan.matches) {
-        const trade = market.recordTrade(match.price, match.qty, now, side === 'SELL');
-        this.emit('trade', market, trade);
-        if (match.maker) {
-          const makerAccount = this.accounts.list[match.maker.accountId]!;
-          this.applyFill(market, makerAccount, match.maker, match.price, match.qty, true, trade.id, now);
-          touched.add(makerAccount);
-        } else {
-          market.book.consume(side === 'BUY' ? 'ask' : 'bid', match.tick, match.qty);
-        }
-        this.applyFill(market, account, order, match.price, match.qty, false, trade.id, now);
-      }
-    }
+    const prices = this.take(market, account, order, plan, now, touched);
     if (isOpen(order)) {
       const restable = !isMarket && timeInForce === 'GTC';
       if (restable) market.addResting(order);
       else this.finish(account, order, 'EXPIRED', now);
     }
+    // The trades just printed are the last price now: stops they reached trigger.
+    if (prices.length > 0 && market.stops.length > 0) this.triggerStops(market, this.stopsReachedByPrices(market, prices), now, touched);
     for (const touchedAccount of touched) this.emitPositions(touchedAccount, spec, now);
     this.publish(market, now);
     return order;
+  }
+
+  /**
+   * Hold a new stop off the book until the last price reaches it. Funds are locked as for the order it
+   * becomes: a sell locks the quantity; a buy locks price x quantity (STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT) or
+   * stopPrice x quantity (STOP_LOSS, TAKE_PROFIT). A stop the last price has already reached is refused.
+   */
+  private placeStop(
+    market: SymbolMarket,
+    account: Account,
+    o: { clientOrderId: string; side: Side; kind: OrderKind; timeInForce: TimeInForce; price: bigint; priceTick: number; stopPrice: bigint; quantity: bigint; time: number },
+  ): SimOrder {
+    const spec = market.spec;
+    const openStops = account.orders.filter((x) => x.symbol === spec.id && isStopKind(x.type) && isOpen(x)).length;
+    if (openStops >= MAX_ALGO_ORDERS) throw Errors.filter('MAX_NUM_ALGO_ORDERS');
+    const last = market.lastPrice();
+    if (triggersOnFall({ type: o.kind, side: o.side }) ? last <= o.stopPrice : last >= o.stopPrice) throw Errors.wouldTrigger();
+    const lock = o.side === 'BUY' ? mulUnits(isMarketKind(o.kind) ? o.stopPrice : o.price, o.quantity) : o.quantity;
+    if (!account.lock(o.side === 'BUY' ? spec.quote : spec.base, lock)) throw Errors.insufficientBalance();
+
+    this.seq++;
+    const order: SimOrder = {
+      symbol: spec.id,
+      orderId: market.nextOrderId++,
+      clientOrderId: o.clientOrderId,
+      accountId: account.id,
+      side: o.side,
+      type: o.kind,
+      timeInForce: o.timeInForce,
+      price: o.price,
+      priceTick: o.priceTick,
+      stopPrice: o.stopPrice,
+      origQty: o.quantity,
+      origQuoteOrderQty: 0n,
+      executedQty: 0n,
+      cummulativeQuoteQty: 0n,
+      status: 'NEW',
+      time: o.time,
+      updateTime: o.time,
+      workingTime: -1,
+      locked: lock,
+      seq: this.seq,
+      fills: [],
+    };
+    account.orders.push(order);
+    account.byClientId.set(o.clientOrderId, order);
+    market.stops.push(order);
+    this.report(account, order, { type: 'NEW', time: o.time });
+    this.emitPositions(account, spec, o.time);
+    return order;
+  }
+
+  /** Whether prices spanning [low, high] reach a stop's trigger (within a thousandth of a tick, as resting limits). */
+  private reaches(market: SymbolMarket, order: SimOrder, low: number, high: number): boolean {
+    const stop = Number(order.stopPrice) / 1e8;
+    const eps = Number(market.spec.tick) / 1e8 / 1000;
+    return triggersOnFall(order) ? low <= stop + eps : high >= stop - eps;
+  }
+
+  /**
+   * Trigger, in time order, the pending stops the replayed path reaches in (from, to], each at the moment
+   * it first reaches the stop price (counted from when the stop was placed, never before the last print),
+   * against the book of that moment.
+   */
+  private triggerOnPath(market: SymbolMarket, from: number, to: number): void {
+    const eps = Number(market.spec.tick) / 1e8 / 1000;
+    for (;;) {
+      let first: { order: SimOrder; time: number } | undefined;
+      for (const order of market.stops) {
+        const start = Math.max(from, order.time);
+        if (start >= to) continue;
+        const falling = triggersOnFall(order);
+        const level = Number(order.stopPrice) / 1e8 + (falling ? eps : -eps);
+        const reached = market.replay.firstReach(start, to, level, falling);
+        if (reached === undefined) continue;
+        const time = Math.min(to, Math.max(Math.ceil(reached), market.tape[market.tape.length - 1]!.time));
+        if (first === undefined || time < first.time) first = { order, time };
+      }
+      if (first === undefined) return;
+      const touched = new Set<Account>();
+      market.book.update(first.time);
+      this.triggerStops(market, [first.order], first.time, touched);
+      for (const account of touched) this.emitPositions(account, market.spec, first.time);
+    }
+  }
+
+  /** Pending stops reached by trades just printed at these prices. */
+  private stopsReachedByPrices(market: SymbolMarket, prices: readonly bigint[]): SimOrder[] {
+    let low = prices[0]!;
+    let high = prices[0]!;
+    for (const p of prices) {
+      if (p < low) low = p;
+      if (p > high) high = p;
+    }
+    return market.stops.filter((order) => this.reaches(market, order, Number(low) / 1e8, Number(high) / 1e8));
+  }
+
+  /** Trigger stops in arrival order; the trades they print may reach further stops, which trigger in turn. */
+  private triggerStops(market: SymbolMarket, due: SimOrder[], time: number, touched: Set<Account>): void {
+    let next = [...due].sort((a, b) => a.seq - b.seq);
+    while (next.length > 0) {
+      const prices: bigint[] = [];
+      for (const order of next) if (isPendingStop(order)) prices.push(...this.activate(market, order, time, touched));
+      next = prices.length > 0 && market.stops.length > 0 ? this.stopsReachedByPrices(market, prices) : [];
+    }
+  }
+
+  /**
+   * A stop triggers: it starts working (a second NEW report, now on the book), then executes as the order it
+   * becomes: STOP_LOSS / TAKE_PROFIT as a market order (whatever finds no liquidity, or a buy the free
+   * balance cannot pay, expires), STOP_LOSS_LIMIT / TAKE_PROFIT_LIMIT as a limit order at its price with
+   * its timeInForce. Returns the prices of the trades it printed.
+   */
+  private activate(market: SymbolMarket, order: SimOrder, time: number, touched: Set<Account>): bigint[] {
+    const account = this.accounts.list[order.accountId]!;
+    const spec = market.spec;
+    const marketKind = isMarketKind(order.type);
+    market.removeStop(order);
+    order.workingTime = time;
+    order.updateTime = time;
+    touched.add(account);
+    if (marketKind && order.locked > 0n) {
+      // The market order pays from free funds, like any market order.
+      account.unlock(order.side === 'BUY' ? spec.quote : spec.base, order.locked);
+      order.locked = 0n;
+    }
+    this.report(account, order, { type: 'NEW', time });
+    const plan = market.plan(order.side, marketKind ? undefined : order.priceTick, order.origQty, undefined);
+    if (marketKind && (order.side === 'BUY' ? account.balance(spec.quote).free < plan.quote : account.balance(spec.base).free < plan.filled)) {
+      this.finish(account, order, 'EXPIRED', time);
+      return [];
+    }
+    const prices = this.take(market, account, order, plan, time, touched);
+    if (isOpen(order)) {
+      if (!marketKind && order.timeInForce === 'GTC') market.addResting(order);
+      else this.finish(account, order, 'EXPIRED', time);
+    }
+    return prices;
+  }
+
+  /** Execute a taker plan for an order (nothing for a FOK it cannot fill completely); the prices traded. */
+  private take(market: SymbolMarket, account: Account, order: SimOrder, plan: TakerPlan, time: number, touched: Set<Account>): bigint[] {
+    if (order.timeInForce === 'FOK' && plan.filled < order.origQty - order.executedQty) return [];
+    const prices: bigint[] = [];
+    for (const match of plan.matches) {
+      const trade = market.recordTrade(match.price, match.qty, time, order.side === 'SELL');
+      this.emit('trade', market, trade);
+      prices.push(match.price);
+      if (match.maker) {
+        const makerAccount = this.accounts.list[match.maker.accountId]!;
+        this.applyFill(market, makerAccount, match.maker, match.price, match.qty, true, trade.id, time);
+        touched.add(makerAccount);
+      } else {
+        market.book.consume(order.side === 'BUY' ? 'ask' : 'bid', match.tick, match.qty);
+      }
+      this.applyFill(market, account, order, match.price, match.qty, false, trade.id, time);
+    }
+    return prices;
   }
 
   /** Cancel an open order by id or client id. Throws -2011 when it is unknown or no longer open. */
@@ -274,13 +459,19 @@ export class ExchangeCore {
   private finish(account: Account, order: SimOrder, status: 'CANCELED' | 'EXPIRED', time: number, cancelClientId?: string): void {
     const market = this.markets.get(order.symbol)!;
     market.removeResting(order);
+    market.removeStop(order);
     if (order.locked > 0n) {
       account.unlock(order.side === 'BUY' ? market.spec.quote : market.spec.base, order.locked);
       order.locked = 0n;
     }
     order.status = status;
     order.updateTime = time;
-    this.emit('execution', account, order, { type: status, time, ...(cancelClientId ? { cancelClientId } : {}) });
+    this.report(account, order, { type: status, time, ...(cancelClientId ? { cancelClientId } : {}) });
+  }
+
+  /** An execution of an order, numbered, to the listeners. */
+  private report(account: Account, order: SimOrder, execution: Omit<Execution, 'id'>): void {
+    this.emit('execution', account, order, { ...execution, id: ++this.executionIds });
   }
 
   /** Book one fill on an order: balances, fee, order progress, the account's trade; removes filled resting orders. */
@@ -293,7 +484,7 @@ export class ExchangeCore {
     let commissionAsset: string;
     if (order.side === 'BUY') {
       const q = account.balance(quoteAsset);
-      if (order.type === 'MARKET') {
+      if (isMarketKind(order.type)) {
         q.free -= quote;
       } else {
         const release = lastFill ? order.locked : mulUnits(order.price, qty) < order.locked ? mulUnits(order.price, qty) : order.locked;
@@ -306,7 +497,7 @@ export class ExchangeCore {
       account.balance(base).free += qty - commission;
     } else {
       const b = account.balance(base);
-      if (order.type === 'MARKET') {
+      if (isMarketKind(order.type)) {
         b.free -= qty;
       } else {
         order.locked -= qty;
@@ -325,7 +516,7 @@ export class ExchangeCore {
     const trade: SimTrade = { id: tradeId, symbol: order.symbol, orderId: order.orderId, price, qty, quoteQty: quote, commission, commissionAsset, time, isBuyer: order.side === 'BUY', isMaker };
     account.trades.push(trade);
     account.updateTime = time;
-    this.emit('execution', account, order, { type: 'TRADE', time, trade });
+    this.report(account, order, { type: 'TRADE', time, trade });
   }
 
   private emitPositions(account: Account, spec: SymbolSpec, time: number): void {

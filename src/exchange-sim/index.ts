@@ -5,4 +5,4 @@ export { TEST_ACCOUNT, readAccountsFile } from './accounts.ts';
 export type { AccountConfig } from './accounts.ts';
 export { parseFaults, formatFaults } from './faults.ts';
 export type { FaultSpec } from './faults.ts';
-export type { AdminState, ClockChange } from './admin.ts';
+export type { AdminState, ClockChange, PendingStop } from './admin.ts';

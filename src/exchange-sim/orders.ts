@@ -2,7 +2,8 @@
 import { fmt } from './units.ts';
 
 export type Side = 'BUY' | 'SELL';
-export type OrderKind = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
+export type StopKind = 'STOP_LOSS' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT' | 'TAKE_PROFIT_LIMIT';
+export type OrderKind = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | StopKind;
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
 
@@ -25,6 +26,8 @@ export interface SimOrder {
   /** Limit price (0 for market orders), 10^-8 units, and its tick index. */
   price: bigint;
   priceTick: number;
+  /** Trigger price of a stop (0 for other orders), 10^-8 units. */
+  stopPrice: bigint;
   origQty: bigint;
   origQuoteOrderQty: bigint;
   executedQty: bigint;
@@ -32,6 +35,8 @@ export interface SimOrder {
   status: OrderStatus;
   time: number;
   updateTime: number;
+  /** When the order started working on the book (Binance's workingTime): its time, or for a stop the trigger time; -1 before that. */
+  workingTime: number;
   /** Funds still locked for the open part: quote for buys, base for sells. */
   locked: bigint;
   /** Arrival sequence (time priority at a price). */
@@ -57,6 +62,31 @@ export function isOpen(order: SimOrder): boolean {
   return order.status === 'NEW' || order.status === 'PARTIALLY_FILLED';
 }
 
+export const STOP_KINDS: ReadonlySet<string> = new Set<StopKind>(['STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+
+export function isStopKind(kind: string): kind is StopKind {
+  return STOP_KINDS.has(kind);
+}
+
+/** Orders that execute as market orders (MARKET, and STOP_LOSS / TAKE_PROFIT once triggered): no limit price. */
+export function isMarketKind(kind: OrderKind): boolean {
+  return kind === 'MARKET' || kind === 'STOP_LOSS' || kind === 'TAKE_PROFIT';
+}
+
+/**
+ * Which way the last price must move to trigger a stop: STOP_LOSS sells and TAKE_PROFIT buys trigger when
+ * it falls to the stop price (last <= stopPrice), STOP_LOSS buys and TAKE_PROFIT sells when it rises to it.
+ */
+export function triggersOnFall(order: Pick<SimOrder, 'type' | 'side'>): boolean {
+  const stopLoss = order.type === 'STOP_LOSS' || order.type === 'STOP_LOSS_LIMIT';
+  return stopLoss === (order.side === 'SELL');
+}
+
+/** A stop that has not triggered yet: open, not on the book, waiting for the last price. */
+export function isPendingStop(order: SimOrder): boolean {
+  return isStopKind(order.type) && order.workingTime < 0 && isOpen(order);
+}
+
 /** Prices, quantities and state: the part every order response carries. */
 function orderState(o: SimOrder): Record<string, unknown> {
   return {
@@ -72,6 +102,11 @@ function orderState(o: SimOrder): Record<string, unknown> {
   };
 }
 
+/** `stopPrice`, which order responses carry only for stop orders (Binance's conditional field). */
+function stopField(o: SimOrder): { stopPrice?: string } {
+  return isStopKind(o.type) ? { stopPrice: fmt(o.stopPrice) } : {};
+}
+
 /** GET /api/v3/order (and allOrders, openOrders) entry. */
 export function orderJson(o: SimOrder): Record<string, unknown> {
   return {
@@ -80,12 +115,12 @@ export function orderJson(o: SimOrder): Record<string, unknown> {
     orderListId: -1,
     clientOrderId: o.clientOrderId,
     ...orderState(o),
-    stopPrice: '0.00000000',
+    stopPrice: fmt(o.stopPrice),
     icebergQty: '0.00000000',
     time: o.time,
     updateTime: o.updateTime,
-    isWorking: true,
-    workingTime: o.time,
+    isWorking: o.workingTime >= 0,
+    workingTime: o.workingTime,
     selfTradePreventionMode: 'NONE',
   };
 }
@@ -97,7 +132,8 @@ export function newOrderJson(o: SimOrder, respType: string, transactTime: number
   const result = {
     ...ack,
     ...orderState(o),
-    workingTime: o.time,
+    ...stopField(o),
+    workingTime: o.workingTime,
     selfTradePreventionMode: 'NONE',
   };
   if (respType === 'RESULT') return result;
@@ -117,6 +153,7 @@ export function cancelJson(o: SimOrder, cancelClientId: string, transactTime: nu
     clientOrderId: cancelClientId,
     transactTime,
     ...orderState(o),
+    ...stopField(o),
     selfTradePreventionMode: 'NONE',
   };
 }

@@ -134,6 +134,30 @@ export class SymbolReplay {
     return { low, high };
   }
 
+  /**
+   * The first time in [from, to] at which the replayed price is at or below `level` (`falling`) or at or
+   * above it; undefined when it never is. Exact on the piecewise linear path (a gap between bars counts at
+   * the next bar's open).
+   */
+  firstReach(from: number, to: number, level: number, falling: boolean): number | undefined {
+    const hit = (price: number): boolean => (falling ? price <= level : price >= level);
+    if (hit(this.priceAt(from))) return from;
+    const last = this.barIndexAt(to);
+    for (let i = this.barIndexAt(from); i <= last; i++) {
+      const { times, prices } = this.vertices(i);
+      for (let k = 1; k < 4; k++) {
+        const start = Math.max(times[k - 1]!, from);
+        const end = Math.min(times[k]!, to);
+        if (end < start) continue;
+        const p0 = start === times[k - 1] ? prices[k - 1]! : this.priceAt(start);
+        const p1 = end === times[k] ? prices[k]! : prices[k - 1]! + ((end - times[k - 1]!) / (times[k]! - times[k - 1]!)) * (prices[k]! - prices[k - 1]!);
+        if (hit(p0)) return start;
+        if (hit(p1)) return p1 === p0 ? end : start + ((level - p0) / (p1 - p0)) * (end - start);
+      }
+    }
+    return undefined;
+  }
+
   /** Bar i as seen at `time`: complete once it closed, else open to now along the path. */
   barAsOf(i: number, time: number): KlineStats {
     const s = this.series;

@@ -2,52 +2,70 @@
 import type { Account } from './accounts.ts';
 import { Errors } from './errors.ts';
 import type { ExchangeCore, NewOrder } from './exchange-core.ts';
-import { cancelJson, isOpen, myTradeJson, newOrderJson, orderJson, type OrderKind, type Side, type TimeInForce } from './orders.ts';
+import { cancelJson, isOpen, isStopKind, myTradeJson, newOrderJson, orderJson, type OrderKind, type Side, type TimeInForce } from './orders.ts';
 import { limitParam, optionalInt, optionalUnits, requiredString, type Params } from './params.ts';
 import { fmt } from './units.ts';
 
 export type PrivateHandler = (core: ExchangeCore, account: Account, params: Params) => unknown;
 
 const SIDES = new Set(['BUY', 'SELL']);
-const TYPES = new Set(['LIMIT', 'MARKET', 'LIMIT_MAKER']);
+const TYPES = new Set(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
 const TIFS = new Set(['GTC', 'IOC', 'FOK']);
+/** Types that take a timeInForce (and must have one), and types that take a limit price. */
+const WITH_TIF = new Set(['LIMIT', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT']);
+const WITH_PRICE = new Set(['LIMIT', 'LIMIT_MAKER', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT']);
 
-/** Parse and check POST /api/v3/order parameters into a NewOrder. */
+/**
+ * Parse and check POST /api/v3/order parameters into a NewOrder. Binance's additional mandatory
+ * parameters by type: LIMIT timeInForce, quantity, price; MARKET quantity or quoteOrderQty; STOP_LOSS and
+ * TAKE_PROFIT quantity, stopPrice; STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT timeInForce, quantity, price,
+ * stopPrice; LIMIT_MAKER quantity, price. A missing one is -1102; one the type does not take is -1106.
+ */
 export function newOrderOf(params: Params): NewOrder {
   const symbol = requiredString(params, 'symbol');
   const side = requiredString(params, 'side').toUpperCase();
   if (!SIDES.has(side)) throw Errors.invalidSide();
   const type = requiredString(params, 'type').toUpperCase();
   if (!TYPES.has(type)) throw Errors.invalidOrderType();
+  const stop = isStopKind(type);
   const timeInForce = params.timeInForce?.toUpperCase();
-  if (type === 'LIMIT') {
+  if (WITH_TIF.has(type)) {
     if (timeInForce === undefined || timeInForce === '') throw Errors.mandatory('timeInForce');
     if (!TIFS.has(timeInForce)) throw Errors.invalidTimeInForce();
   } else if (timeInForce !== undefined && timeInForce !== '') {
-    throw Errors.unsupportedOrderParams();
+    throw Errors.notRequired('timeInForce');
   }
   const quantity = optionalUnits(params, 'quantity');
   const quoteOrderQty = optionalUnits(params, 'quoteOrderQty');
   const price = optionalUnits(params, 'price');
+  const stopPrice = optionalUnits(params, 'stopPrice');
+  if (params.trailingDelta !== undefined && params.trailingDelta !== '') throw Errors.trailingNotSupported();
   if (type === 'MARKET' && quantity === undefined && quoteOrderQty === undefined) throw Errors.mandatory('quantity');
   if (type === 'MARKET' && quantity !== undefined && quoteOrderQty !== undefined) throw Errors.malformed('Parameters quantity and quoteOrderQty cannot be sent together.');
   if (type === 'MARKET' && quoteOrderQty !== undefined && side === 'SELL') throw Errors.malformed('quoteOrderQty is only supported for market buys here.');
-  if (type !== 'MARKET' && price === undefined) throw Errors.mandatory('price');
+  if (WITH_PRICE.has(type) && price === undefined) throw Errors.mandatory('price');
   if (type !== 'MARKET' && quantity === undefined) throw Errors.mandatory('quantity');
+  if (stop && stopPrice === undefined) throw Errors.mandatoryEither('stopPrice', 'trailingDelta');
+  if (!WITH_PRICE.has(type) && price !== undefined) throw Errors.notRequired('price');
+  if (type !== 'MARKET' && quoteOrderQty !== undefined) throw Errors.notRequired('quoteOrderQty');
+  if (!stop && stopPrice !== undefined) throw Errors.notRequired('stopPrice');
   return {
     symbol,
     side: side as Side,
     type: type as OrderKind,
-    ...(type === 'LIMIT' ? { timeInForce: timeInForce as TimeInForce } : {}),
+    ...(WITH_TIF.has(type) ? { timeInForce: timeInForce as TimeInForce } : {}),
     ...(quantity !== undefined ? { quantity } : {}),
     ...(quoteOrderQty !== undefined ? { quoteOrderQty } : {}),
     ...(price !== undefined ? { price } : {}),
+    ...(stopPrice !== undefined ? { stopPrice } : {}),
     ...(params.newClientOrderId ? { newClientOrderId: params.newClientOrderId } : {}),
   };
 }
 
+/** Binance's default is FULL for MARKET and LIMIT orders and ACK for every other type. */
 function respTypeOf(params: Params): string {
-  const respType = (params.newOrderRespType ?? 'FULL').toUpperCase();
+  const type = (params.type ?? '').toUpperCase();
+  const respType = (params.newOrderRespType || (type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK')).toUpperCase();
   if (!['ACK', 'RESULT', 'FULL'].includes(respType)) throw Errors.malformed("Invalid value for parameter 'newOrderRespType'.");
   return respType;
 }

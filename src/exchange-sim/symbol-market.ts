@@ -66,6 +66,8 @@ export class SymbolMarket {
   readonly bids: UserLevel[] = [];
   readonly asks: UserLevel[] = [];
   readonly tape: PublicTrade[] = [];
+  /** Stops that have not triggered yet, in arrival order (they are not on the book). */
+  readonly stops: SimOrder[] = [];
   nextOrderId = 1;
   nextTradeId = 1;
   updateId = 1;
@@ -218,6 +220,16 @@ export class SymbolMarket {
       askPrice: ask ? this.price(ask[0]) : 0n,
       askQty: ask ? ask[1] : 0n,
     };
+  }
+
+  removeStop(order: SimOrder): void {
+    const i = this.stops.indexOf(order);
+    if (i >= 0) this.stops.splice(i, 1);
+  }
+
+  /** The last trade's price (the tape always holds the opening print). */
+  lastPrice(): bigint {
+    return this.tape[this.tape.length - 1]!.price;
   }
 
   recordTrade(price: bigint, qty: bigint, time: number, isBuyerMaker: boolean): PublicTrade {

@@ -2,6 +2,9 @@
 import type { BarSeries } from '../core/bar.ts';
 import { fmt } from './units.ts';
 
+/** Open stop orders an account may have per symbol (Binance's MAX_NUM_ALGO_ORDERS filter). */
+export const MAX_ALGO_ORDERS = 5;
+
 export interface SymbolSpec {
   /** Binance id, e.g. BTCUSDT. */
   readonly id: string;
@@ -62,7 +65,7 @@ export function exchangeInfoSymbol(spec: SymbolSpec): Record<string, unknown> {
     quoteAssetPrecision: 8,
     baseCommissionPrecision: 8,
     quoteCommissionPrecision: 8,
-    orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET'],
+    orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'],
     icebergAllowed: false,
     ocoAllowed: false,
     otoAllowed: false,
@@ -78,6 +81,7 @@ export function exchangeInfoSymbol(spec: SymbolSpec): Record<string, unknown> {
       { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty: fmt(spec.maxQty), stepSize: '0.00000000' },
       { filterType: 'NOTIONAL', minNotional: fmt(spec.minNotional), applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 },
       { filterType: 'MAX_NUM_ORDERS', maxNumOrders: 200 },
+      { filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: MAX_ALGO_ORDERS },
     ],
     permissions: [],
     permissionSets: [['SPOT']],

@@ -1,12 +1,17 @@
 // User data events in Binance's shapes: executionReport and outboundAccountPosition.
 import type { Account } from './accounts.ts';
 import type { Execution } from './exchange-core.ts';
-import type { SimOrder } from './orders.ts';
+import { isOpen, type SimOrder } from './orders.ts';
 import { fmt } from './units.ts';
 
+/**
+ * One execution of an order. A stop is reported NEW twice: when placed (not on the book: `w` false, no `W`)
+ * and when it triggers (`w` true, `W` the trigger time); its fills and end follow as for any order.
+ */
 export function executionReport(order: SimOrder, execution: Execution): Record<string, unknown> {
   const trade = execution.trade;
   const canceled = execution.type === 'CANCELED';
+  const working = order.workingTime >= 0;
   return {
     e: 'executionReport',
     E: execution.time,
@@ -17,7 +22,7 @@ export function executionReport(order: SimOrder, execution: Execution): Record<s
     f: order.timeInForce,
     q: fmt(order.origQty),
     p: fmt(order.price),
-    P: '0.00000000',
+    P: fmt(order.stopPrice),
     F: '0.00000000',
     g: -1,
     C: canceled ? order.clientOrderId : '',
@@ -33,15 +38,16 @@ export function executionReport(order: SimOrder, execution: Execution): Record<s
     T: execution.time,
     t: trade?.id ?? -1,
     v: 0,
-    I: order.seq * 10 + order.fills.length,
-    w: order.status === 'NEW' || order.status === 'PARTIALLY_FILLED',
+    I: execution.id,
+    w: working && isOpen(order),
     m: trade?.isMaker ?? false,
     M: false,
     O: order.time,
     Z: fmt(order.cummulativeQuoteQty),
     Y: fmt(trade?.quoteQty ?? 0n),
     Q: fmt(order.origQuoteOrderQty),
-    W: order.time,
+    // Working time: only once the order is on the book.
+    ...(working ? { W: order.workingTime } : {}),
     V: 'NONE',
   };
 }

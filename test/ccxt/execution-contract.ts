@@ -11,6 +11,9 @@
 //   not fill above its stop by more than 1%, nor before its trigger.
 // - When a resting IOC ends: at its first eligible bar (bars) or at once (book, exchange); either way it
 //   ends EXPIRED without a fill.
+// - Fees on buys: the simulated and paper venues charge them in the quote currency; the exchange takes a
+//   buyer's fee in the base asset, so it holds 0.1% less than the booked quantity. The CCXT factory gives
+//   its account a little base asset so that selling the whole booked quantity (the stop cases) is covered.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notionalOf } from '../../src/core/account.ts';
 import { moneyToNumber } from '../../src/core/decimal.ts';

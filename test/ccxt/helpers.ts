@@ -66,7 +66,7 @@ export interface CcxtKernel {
 }
 
 /** A kernel trading on the exchange through CcxtExecutionClient, with capital = the free quote balance. */
-export async function ccxtKernel(exchange: Exchange, options: { prefix: string; strategy?: Strategy; random?: () => number }): Promise<CcxtKernel> {
+export async function ccxtKernel(exchange: Exchange, options: { prefix: string; strategy?: Strategy; random?: () => number; exchangeId?: string }): Promise<CcxtKernel> {
   const instrument = instrumentOf(exchange);
   const clock = new LiveClock();
   await syncVenueClock(exchange as unknown as CcxtMarketApi, clock, 200);
@@ -77,7 +77,7 @@ export async function ccxtKernel(exchange: Exchange, options: { prefix: string; 
     clientIdPrefix: options.prefix,
     onDiscrepancy: (d) => discrepancies.push(d),
     random: options.random ?? seeded(1),
-  }, 'binance');
+  }, options.exchangeId ?? 'binance');
   const kernel = new Kernel({ clock, execution: client, instruments: [instrument], currency: instrument.quote, initialCapital: numberToMoney(capital), strategy: options.strategy ?? new IdleStrategy() });
   const events: OrderEvent[] = [];
   kernel.bus.subscribe<OrderEvent>(Topic.OrderEvent, (event) => events.push(event));
@@ -87,16 +87,21 @@ export async function ccxtKernel(exchange: Exchange, options: { prefix: string; 
 
 /**
  * Feed the exchange's order stream (ccxt.pro watchOrders over the WebSocket API) into the client, as
- * a live session does; survives dropped sockets. Returns a stop function and the reconnect count.
+ * a live session does; survives dropped sockets. Returns a stop function, the reconnect count and the
+ * number of order updates delivered so far.
  */
-export function watchOrders(exchange: Exchange, client: CcxtExecutionClient): { stop: () => Promise<void>; reconnects: () => number } {
+export function watchOrders(exchange: Exchange, client: CcxtExecutionClient): { stop: () => Promise<void>; reconnects: () => number; updates: () => number } {
   let stopped = false;
   let reconnects = 0;
+  let updates = 0;
   const loop = (async () => {
     const watcher = exchange as unknown as { watchOrders(symbol?: string): Promise<CcxtOrder[]> };
     while (!stopped) {
       try {
-        for (const update of await watcher.watchOrders(SYMBOL)) client.onOrderUpdate(update);
+        for (const update of await watcher.watchOrders(SYMBOL)) {
+          updates++;
+          client.onOrderUpdate(update);
+        }
       } catch {
         if (stopped) return;
         reconnects++;
@@ -106,6 +111,7 @@ export function watchOrders(exchange: Exchange, client: CcxtExecutionClient): { 
   })();
   return {
     reconnects: () => reconnects,
+    updates: () => updates,
     stop: async () => {
       stopped = true;
       await Promise.race([loop, sleep(500)]);

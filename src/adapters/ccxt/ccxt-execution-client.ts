@@ -5,10 +5,11 @@ import { notionalOf } from '../../core/account.ts';
 import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
 import { type Instrument, RoundingMode } from '../../core/instrument.ts';
-import { type Order, OrderSide, OrderStatus, OrderType } from '../../core/order.ts';
+import { type Order, ORDER_TRANSITIONS, OrderEventKind, OrderSide, OrderStatus, OrderType } from '../../core/order.ts';
 import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
 import { retryDelay, RETRY_POLICIES, VenueError, VenueErrorAction } from '../../kernel/venue-errors.ts';
 import { toVenueError } from './error-map.ts';
+import { isStopOrderType, STOP_NOT_MAPPED, STOP_ORDER_TYPES, stopNotMappedDetail, type StopVenue } from './stop-orders.ts';
 
 /** The part of a ccxt exchange this client uses (REST and, when present, watchOrders). */
 export interface CcxtTradingApi {
@@ -59,6 +60,8 @@ export interface CcxtOrder {
   trades?: CcxtTrade[];
   timestamp?: number;
   lastTradeTimestamp?: number;
+  /** The exchange's own JSON (ccxt keeps it): where a stop's trigger shows (see stop-orders.ts). */
+  info?: Record<string, unknown>;
 }
 
 /** A difference between what the platform believes and what the exchange says. */
@@ -115,6 +118,13 @@ interface Tracked {
   refreshing?: Promise<void>;
 }
 
+/** What createOrder is called with for an order. */
+interface OrderRequest {
+  readonly type: string;
+  readonly price: number | undefined;
+  readonly params: Record<string, unknown>;
+}
+
 /** Page size of fetchMyTrades during reconciliation (Binance's maximum). */
 const TRADE_PAGE = 1000;
 /** Trades this much (venue time) before the oldest open order are fetched again: clock error margin. */
@@ -153,6 +163,8 @@ export class CcxtExecutionClient implements ExecutionClient {
   private readonly unresolved = new Set<Tracked>();
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** How this exchange takes stop orders (undefined: it is not mapped, stops are refused). */
+  private readonly stops: StopVenue | undefined;
   /** Requests in flight, so `settle()` can wait for them (tests, shutdown). */
   private readonly pending = new Set<Promise<unknown>>();
   /** Venue time from which reconciliation reads trades, per symbol. */
@@ -170,12 +182,14 @@ export class CcxtExecutionClient implements ExecutionClient {
   lastBalances: BalanceComparison[] = [];
   readonly counts = { submitted: 0, retries: 0, recoveredByQuery: 0, rejected: 0, fills: 0, missedFills: 0, unknownOrders: 0, balanceChecks: 0 };
 
+  /** `exchangeName` is the ccxt exchange id (e.g. 'binance'): it also selects the stop-order mapping. */
   constructor(
     private readonly api: CcxtTradingApi,
     private readonly options: CcxtExecutionOptions,
     exchangeName = 'ccxt',
   ) {
     this.name = exchangeName;
+    this.stops = Object.hasOwn(STOP_ORDER_TYPES, exchangeName) ? STOP_ORDER_TYPES[exchangeName] : undefined;
     // Jitter only spreads retries; it needs no cryptographic quality.
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -237,10 +251,21 @@ export class CcxtExecutionClient implements ExecutionClient {
    */
   private async place(tracked: Tracked): Promise<void> {
     const { order, clientOrderId } = tracked;
-    const type = order.type === OrderType.Market ? 'market' : order.type === OrderType.Limit ? 'limit' : order.type === OrderType.Stop ? 'STOP_LOSS' : 'STOP_LOSS_LIMIT';
-    const params: Record<string, unknown> = { clientOrderId };
-    if (order.stopPrice !== undefined) params.stopPrice = order.stopPrice;
-    if (order.type === OrderType.Limit) params.timeInForce = order.timeInForce;
+    const request = this.orderRequest(order, clientOrderId);
+    if (request === undefined) {
+      // A stop this exchange has no mapping for: refused here, never sent as some other type. Answered
+      // asynchronously, as a venue would.
+      await Promise.resolve();
+      tracked.placed = true;
+      this.active.delete(tracked);
+      if (order.isTerminal) return;
+      this.counts.rejected++;
+      const now = this.context.clock.now();
+      if (order.status === OrderStatus.PendingCancel) this.context.events.orderCanceled(order, now);
+      else this.context.events.orderRejected(order, STOP_NOT_MAPPED, stopNotMappedDetail(this.name, order.type), now);
+      return;
+    }
+    const { type, price, params } = request;
     /** An earlier attempt failed in a way that may have reached the exchange. */
     let ambiguous = false;
     try {
@@ -248,7 +273,7 @@ export class CcxtExecutionClient implements ExecutionClient {
         let placed: CcxtOrder | undefined;
         let error: VenueError | undefined;
         try {
-          placed = await this.api.createOrder(order.symbol, type, order.side.toLowerCase(), order.quantity, order.price, params);
+          placed = await this.api.createOrder(order.symbol, type, order.side.toLowerCase(), order.quantity, price, params);
         } catch (raw) {
           error = toVenueError(raw);
         }
@@ -287,6 +312,41 @@ export class CcxtExecutionClient implements ExecutionClient {
     } finally {
       tracked.placed = true;
     }
+  }
+
+  /**
+   * The createOrder arguments for an order: market and limit orders by ccxt's unified types, stops by the
+   * exchange's entry in STOP_ORDER_TYPES. Undefined for a stop the exchange has no entry for.
+   */
+  private orderRequest(order: Order, clientOrderId: string): OrderRequest | undefined {
+    const params: Record<string, unknown> = { clientOrderId };
+    if (order.type === OrderType.Market) return { type: 'market', price: undefined, params };
+    if (order.type === OrderType.Limit) return { type: 'limit', price: order.price, params: { ...params, timeInForce: order.timeInForce } };
+    if (!isStopOrderType(order.type) || this.stops === undefined) return undefined;
+    const mapping = this.stops[order.type];
+    params[this.stops.triggerParam] = order.stopPrice;
+    if (mapping.limit) params.timeInForce = order.timeInForce;
+    return { type: mapping.type, price: mapping.limit ? order.price : undefined, params };
+  }
+
+  /**
+   * A stop the exchange reports as triggered becomes TRIGGERED (once, before any fill of it), at the
+   * exchange's trigger time when it gives one. `fillTime`: the report is a trade of the order at that time,
+   * which only a triggered stop can have.
+   */
+  private noteTrigger(tracked: Tracked, update: CcxtOrder | undefined, fillTime?: number): void {
+    const order = tracked.order;
+    if (order.triggered || !isStopOrderType(order.type)) return;
+    if (ORDER_TRANSITIONS[order.status][OrderEventKind.Triggered] === undefined) return;
+    let time: number | undefined;
+    if (fillTime !== undefined) {
+      time = fillTime;
+    } else {
+      const triggered = update === undefined ? undefined : this.stops?.triggered(update);
+      if (triggered === undefined) return;
+      time = triggered.time;
+    }
+    this.context.events.orderTriggered(order, time ?? this.context.clock.now());
   }
 
   private markUnresolved(tracked: Tracked, error: VenueError): void {
@@ -351,7 +411,10 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.link(tracked, update.id);
     if (order.isTerminal) return;
     const now = this.context.clock.now();
-    if (order.status === OrderStatus.Submitted && update.status !== 'rejected') this.context.events.orderAccepted(order, update.timestamp ?? now);
+    // Binance answers a new stop with workingTime -1, which ccxt takes as the order's timestamp.
+    const placedAt = update.timestamp !== undefined && update.timestamp > 0 ? update.timestamp : now;
+    if (order.status === OrderStatus.Submitted && update.status !== 'rejected') this.context.events.orderAccepted(order, placedAt);
+    this.noteTrigger(tracked, update);
     for (const trade of update.trades ?? []) this.bookTrade(tracked, trade, update.lastTradeTimestamp ?? update.timestamp);
     if (this.hasUnbookedFill(tracked, update)) {
       await this.refreshTrades(tracked);
@@ -394,6 +457,9 @@ export class CcxtExecutionClient implements ExecutionClient {
     const instrument = this.context.instrument(tracked.order.symbol);
     const quantity = instrument.roundQuantity(Math.min(trade.amount, tracked.order.remainingQuantity), RoundingMode.Nearest);
     if (!(quantity > 0)) return false;
+    const time = trade.timestamp ?? fallbackTime ?? this.context.clock.now();
+    // A stop that trades has triggered, whether or not a report said so first.
+    this.noteTrigger(tracked, undefined, time);
     const price = instrument.roundPrice(trade.price);
     const notional = notionalOf(instrument, price, quantity);
     const decision = tracked.order.decisionPrice;
@@ -404,7 +470,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       symbol: tracked.order.symbol,
       side: tracked.order.side,
       // The fills of a createOrder answer have no time of their own: the order's, else now.
-      time: trade.timestamp ?? fallbackTime ?? this.context.clock.now(),
+      time,
       price,
       quantity,
       notional,
@@ -551,7 +617,9 @@ export class CcxtExecutionClient implements ExecutionClient {
         if (now?.status === 'open') this.reportUnknown(symbol, exchangeOrder, report, `is open there but ${tracked.order.status} here`);
         continue;
       }
-      if (tracked.venueId === undefined && tracked.placed) await this.applyUpdate(tracked, exchangeOrder);
+      // Placements whose answer never came are linked; a resting stop's trigger may show only here.
+      const awaitingTrigger = isStopOrderType(tracked.order.type) && !tracked.order.triggered;
+      if (tracked.placed && (tracked.venueId === undefined || awaitingTrigger)) await this.applyUpdate(tracked, exchangeOrder);
       // A cancel that did not go through is sent again.
       if (tracked.order.status === OrderStatus.PendingCancel && tracked.placed && !tracked.canceling) void this.track(this.cancel(tracked));
     }
