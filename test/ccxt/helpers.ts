@@ -1,5 +1,7 @@
 // Shared set-up for the CCXT venue tests: the local exchange replaying the bundled BTC/USDT minutes,
 // the real ccxt client made by our factory, and a kernel on the CCXT execution client.
+import { BookExecutionClient } from '../../src/adapters/sim/book-execution-client.ts';
+import { CryptoFeeSchedule } from '../../src/core/fees.ts';
 import { CcxtExecutionClient, type CcxtOrder, type CcxtTradingApi, type Discrepancy } from '../../src/adapters/ccxt/ccxt-execution-client.ts';
 import { syncVenueClock, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
 import { createExchange } from '../../src/adapters/ccxt/exchange-factory.ts';
@@ -177,4 +179,16 @@ export function exchangeAccount(sim: ExchangeSimHandle, apiKey = 'test-key'): Ex
 export function totalOf(state: ExchangeAccountState, asset: string): number {
   const balance = state.balances[asset];
   return balance ? Number(balance.free) + Number(balance.locked) : 0;
+}
+
+/** A paper session's parts on a new local exchange replaying at `speed` from DIP_START: the paper venue (10 bps fees) under a kernel on the venue's clock. */
+export async function paperOnLocalExchange(speed: number, strategy: Strategy = new IdleStrategy()) {
+  const sim = await startSim({ speed, startTime: DIP_START });
+  const exchange = await exchangeFor(sim);
+  const instrument = instrumentOf(exchange);
+  const clock = new LiveClock();
+  await syncVenueClock(exchange as unknown as CcxtMarketApi, clock, 300);
+  const venue = new BookExecutionClient((i) => new CryptoFeeSchedule({ makerBps: 10, takerBps: 10 }, i.quote));
+  const kernel = new Kernel({ clock, execution: venue, instruments: [instrument], currency: 'USDT', initialCapital: numberToMoney(10_000), strategy });
+  return { sim, exchange, instrument, clock, venue, kernel };
 }

@@ -1,20 +1,16 @@
 // A WebSocket drop during a paper session: the data client reconnects, the order book resyncs with
 // the exchange's, and trading decisions (bars and books reaching the strategy) never pause for 2 s.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CcxtDataClient, syncVenueClock, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
-import { BookExecutionClient } from '../../src/adapters/sim/book-execution-client.ts';
+import { CcxtDataClient, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
 import { loadConfig } from '../../src/app/config/index.ts';
 import { runSession } from '../../src/app/session/run-session.ts';
 import type { Bar } from '../../src/core/bar.ts';
 import type { BookSnapshot } from '../../src/core/book.ts';
-import { numberToMoney } from '../../src/core/decimal.ts';
-import { CryptoFeeSchedule } from '../../src/core/fees.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
 import { LiveClock } from '../../src/kernel/clock.ts';
-import { Kernel } from '../../src/kernel/kernel.ts';
 import { Strategy } from '../../src/kernel/strategy.ts';
-import { DIP_START, type Exchange, exchangeFor, instrumentOf, sleep, startSim, SYMBOL, waitUntil } from './helpers.ts';
+import { DIP_START, type Exchange, paperOnLocalExchange, sleep, startSim, SYMBOL, waitUntil } from './helpers.ts';
 
 /** The longest pause a drop may cause in trading decisions. */
 const MAX_GAP_MS = 2_000;
@@ -69,14 +65,11 @@ describe('a WebSocket drop during a paper session', () => {
 
   it('the data client reconnects, the book resyncs, and no decision gap reaches 2 s', async () => {
     // 60x: a one-minute bar closes every wall second, the book moves every 100 ms.
-    sim = await startSim({ speed: 60, startTime: DIP_START });
-    exchange = await exchangeFor(sim);
-    const instrument = instrumentOf(exchange);
-    const clock = new LiveClock();
-    await syncVenueClock(exchange as unknown as CcxtMarketApi, clock, 300);
     const strategy = new DecidingStrategy();
-    const venue = new BookExecutionClient((i) => new CryptoFeeSchedule({ makerBps: 10, takerBps: 10 }, i.quote));
-    const kernel = new Kernel({ clock, execution: venue, instruments: [instrument], currency: 'USDT', initialCapital: numberToMoney(10_000), strategy });
+    const parts = await paperOnLocalExchange(60, strategy);
+    ({ sim, exchange } = parts);
+    const { instrument, clock, kernel } = parts;
+    const live = parts.sim;
     const logs: string[] = [];
     const data = new CcxtDataClient(exchange as unknown as CcxtMarketApi, clock, {
       symbols: [SYMBOL],
@@ -93,7 +86,7 @@ describe('a WebSocket drop during a paper session', () => {
       await waitUntil(() => strategy.books.length > 10 && strategy.bars > 6, 'books and bars before the drop');
       await sleep(1_500);
       const barsBefore = strategy.bars;
-      const dropped = await dropSocketsOnce(sim);
+      const dropped = await dropSocketsOnce(live);
       await sleep(3_500);
       const reconnects = data.reconnects;
       const booksAfter = strategy.books.filter((b) => b.wall > dropped).length;
@@ -102,9 +95,9 @@ describe('a WebSocket drop during a paper session', () => {
       const gapSession = strategy.longestGap(strategy.decisions[0]!);
 
       // Resync: freeze the exchange and compare its top of book with the last book the kernel saw.
-      sim.admin.clock({ speed: 0 });
+      live.admin.clock({ speed: 0 });
       await sleep(600);
-      const top = sim.admin.state().symbols[0]!;
+      const top = live.admin.state().symbols[0]!;
       const last = kernel.cache.lastBooks[0]!;
       console.log(
         `reconnect test: reconnects ${reconnects}, longest decision gap around the drop ${gapAroundDrop} ms, over the session ${gapSession} ms, ` +

@@ -2,19 +2,14 @@
 // the paper venue through the CCXT data client, as in `traider paper`. A sell stop below the market
 // rests until a replayed trade goes through it, then TRIGGERED and FILLED near the stop.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CcxtDataClient, syncVenueClock, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
-import { BookExecutionClient } from '../../src/adapters/sim/book-execution-client.ts';
+import { CcxtDataClient, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
 import type { Bar } from '../../src/core/bar.ts';
 import type { BookSnapshot } from '../../src/core/book.ts';
-import { numberToMoney } from '../../src/core/decimal.ts';
-import { CryptoFeeSchedule } from '../../src/core/fees.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
-import { LiveClock } from '../../src/kernel/clock.ts';
 import type { OrderEvent } from '../../src/kernel/events.ts';
-import { Kernel } from '../../src/kernel/kernel.ts';
 import { Topic } from '../../src/kernel/message-bus.ts';
-import { DIP_START, type Exchange, exchangeFor, IdleStrategy, illegalTransitions, instrumentOf, startSim, SYMBOL, waitUntil } from '../ccxt/helpers.ts';
+import { type Exchange, illegalTransitions, paperOnLocalExchange, SYMBOL, waitUntil } from '../ccxt/helpers.ts';
 
 describe('a paper session on the local exchange', () => {
   let sim: ExchangeSimHandle | undefined;
@@ -30,13 +25,9 @@ describe('a paper session on the local exchange', () => {
   it('a sell stop below the market rests until a replayed trade goes through it, then TRIGGERED and FILLED near the stop', async () => {
     // 2021-02-22 12:00 UTC, 120x: one-minute bars close every half wall second and the price falls
     // about 0.8% within the first 4 minutes (54,525 at 11:59 to 54,110 at 12:04).
-    sim = await startSim({ speed: 120, startTime: DIP_START });
-    exchange = await exchangeFor(sim);
-    const instrument = instrumentOf(exchange);
-    const clock = new LiveClock();
-    await syncVenueClock(exchange as unknown as CcxtMarketApi, clock, 300);
-    const venue = new BookExecutionClient((i) => new CryptoFeeSchedule({ makerBps: 10, takerBps: 10 }, i.quote));
-    const kernel = new Kernel({ clock, execution: venue, instruments: [instrument], currency: 'USDT', initialCapital: numberToMoney(10_000), strategy: new IdleStrategy() });
+    const parts = await paperOnLocalExchange(120);
+    ({ sim, exchange } = parts);
+    const { instrument, clock, kernel } = parts;
     const bars: Bar[] = [];
     let book: BookSnapshot | undefined;
     // Every last trade the books carried, and what the session had seen when each order event happened.
