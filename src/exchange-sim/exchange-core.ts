@@ -62,6 +62,12 @@ export class ExchangeCore {
   private executionIds = 0;
   private readonly makerBps: bigint;
   private readonly takerBps: bigint;
+  /**
+   * Accept a new order whose client id an earlier order used (tests of a client's own idempotency).
+   * Off by default: the exchange then refuses any reused id, stricter than Binance (which refuses only
+   * while the earlier order is open).
+   */
+  acceptReusedClientIds = false;
 
   constructor(
     readonly clock: VirtualClock,
@@ -175,7 +181,7 @@ export class ExchangeCore {
     const now = this.clock.now();
     const clientOrderId = request.newClientOrderId ?? `sim-${account.id}-${this.seq + 1}`;
     if (!CLIENT_ID_RE.test(clientOrderId)) throw Errors.malformed("Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
-    if (account.byClientId.has(clientOrderId)) throw Errors.duplicateOrder();
+    if (account.byClientId.has(clientOrderId) && !this.acceptReusedClientIds) throw Errors.duplicateOrder();
 
     const kind = request.type;
     const stop = isStopKind(kind);

@@ -34,6 +34,8 @@ export interface ExchangeSimOptions {
   wallClock?: WallClock;
   /** Wall ms between market steps (default 100). */
   stepMs?: number;
+  /** Accept a client order id that an earlier order used (default false: refused as a duplicate). */
+  acceptReusedClientIds?: boolean;
 }
 
 export interface ExchangeSimHandle {
@@ -66,6 +68,7 @@ export async function startExchangeSim(options: ExchangeSimOptions): Promise<Exc
   const accounts = new Accounts(options.accounts ?? [TEST_ACCOUNT]);
   const faults = new Faults(parseFaults(options.faults), seed);
   const core = new ExchangeCore(clock, accounts, symbols, seed);
+  core.acceptReusedClientIds = options.acceptReusedClientIds ?? false;
   const admin = new Admin(core, faults);
   const streams = new MarketStreams(core, faults);
   const wsApi = new WsApi(core, faults);

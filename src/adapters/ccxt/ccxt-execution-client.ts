@@ -303,9 +303,16 @@ export class CcxtExecutionClient implements ExecutionClient {
         ambiguous = true;
         this.counts.retries++;
         await this.sleep(retryDelay(error, attempt, this.random));
-        const state = await this.recover(tracked, false);
+        // Sent again only once the exchange says it does not have the order: a lookup that fails too
+        // is asked again (by its error class), never taken for "absent". An exchange that accepts a
+        // reused client id would otherwise get a second order for one decision.
+        const state = await this.recover(tracked, true);
         if (state === 'found') {
           this.counts.recoveredByQuery++;
+          return;
+        }
+        if (state === 'unknown') {
+          this.markUnresolved(tracked, error);
           return;
         }
       }
