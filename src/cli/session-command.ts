@@ -23,6 +23,8 @@ interface SessionFlags {
   adoptPositions?: boolean;
   actor?: string;
   resume?: string;
+  flattenOnExit?: boolean;
+  shutdownTimeout?: string;
 }
 
 function parseJson(flag: string, text: string | undefined): unknown {
@@ -47,6 +49,10 @@ export function formatSessionSummary(s: SessionSummary): string {
     `data       ${s.bars} bars, ${s.books} book updates, ${s.reconnects} reconnects, longest book gap ${s.longestBookGapMs} ms`,
     `trading    ${s.orders} orders, ${s.fills} fills, ${s.trades} round trips, denials ${JSON.stringify(s.denials)}, ${s.breakerEvents} breaker changes`,
     `account    ${s.initialCapital.toFixed(2)} -> ${s.finalEquity.toFixed(2)} (fees ${s.feesPaid.toFixed(4)}), ${s.discrepancies} reconciliation differences`,
+    s.openPositions.length === 0 ? 'positions  none open' : `positions  ${s.openPositions.length} open:`,
+    ...s.openPositions.map((p) => `  ${p.symbol} ${p.quantity} (value ${p.value.toFixed(2)} at the last price)`),
+    s.unCanceledOrders.length === 0 ? 'orders     none left open' : `orders     ${s.unCanceledOrders.length} the venue did not cancel:`,
+    ...s.unCanceledOrders.map((o) => `  ${o.id} ${o.side} ${o.type} ${o.quantity} ${o.symbol} (${o.status}): ${o.reason}`),
     '',
   ].join('\n');
 }
@@ -63,7 +69,21 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     .option('--config <file>', 'configuration file (JSON or YAML)')
     .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
     .option('--db <url|path>', 'journal database (default: TRAIDER_DB, else ./traider-data/traider.db)')
-    .option('--json', 'print the final summary as one JSON object on the last stdout line');
+    .option('--json', 'print the final summary as one JSON object on the last stdout line (with openPositions and unCanceledOrders)')
+    .option('--flatten-on-exit', 'on stop (Ctrl-C, SIGTERM, end of --duration): close every open position with market orders first')
+    .option('--shutdown-timeout <seconds>', 'on stop: how long to wait for cancel confirmations and closing fills', '10')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Stopping (Ctrl-C / SIGINT, SIGTERM, or the end of --duration): the strategy takes no more decisions,',
+        'every open order is canceled through the venue (waiting for its confirmation, up to --shutdown-timeout),',
+        'with --flatten-on-exit every position is closed with market orders (fills awaited, same bound), the',
+        'journal is flushed, and the summary lists the positions still open (quantity, value at the last price)',
+        'and any order the venue would not cancel (id and why); exit code 0. A second signal exits at once',
+        'with code 130, without cleaning up.',
+      ].join('\n'),
+    );
   if (mode === 'paper') {
     command.option('--capital <amount>', 'paper cash in the quote currency (default 10000)');
     command.option('--resume <run-id>', 'continue the ledger, positions and open orders of an earlier paper run');
@@ -76,15 +96,23 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
   return command.action(async (flags: SessionFlags) => {
     if (mode === 'live' && !flags.confirmLive) throw new UsageError('live trading places real orders: add --confirm-live to go ahead');
     const config = loadConfig({ file: flags.config, env: process.env });
+    const durationSeconds = parsePositive('duration', flags.duration);
+    const shutdownTimeoutSeconds = parsePositive('shutdown-timeout', flags.shutdownTimeout) ?? 10;
     const controller = new AbortController();
-    const stop = (): void => {
-      io.err('stopping: closing streams and settling orders (Ctrl-C again to force)\n');
+    const force = (signal: NodeJS.Signals): void => {
+      io.err(`${signal} again: exiting at once without canceling orders or flushing the journal (exit 130)\n`);
+      process.exit(130);
+    };
+    const stop = (signal: NodeJS.Signals): void => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      io.err(`${signal}: stopping: no more decisions, canceling open orders${flags.flattenOnExit ? ', flattening positions' : ''}, flushing the journal (signal again to force)\n`);
       controller.abort();
-      process.once('SIGINT', () => process.exit(130));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    const durationSeconds = parsePositive('duration', flags.duration);
     const summary = await runSession({
       mode,
       exchange: flags.exchange,
@@ -104,10 +132,17 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       adoptPositions: flags.adoptPositions,
       resume: flags.resume,
       actor: flags.actor ?? process.env.USER ?? 'operator',
+      flattenOnExit: flags.flattenOnExit,
+      shutdownTimeoutMs: shutdownTimeoutSeconds * 1000,
     });
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
+    for (const listener of [stop, force]) {
+      process.removeListener('SIGINT', listener);
+      process.removeListener('SIGTERM', listener);
+    }
     io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSessionSummary(summary));
+    // Requests to an exchange that stopped answering may still hold sockets open: the session is over
+    // and its summary printed, so exit after a short grace (the timer does not keep the process alive).
+    setTimeout(() => process.exit(), 2000).unref();
   });
 }
 

@@ -7,6 +7,7 @@ import { createExchange } from '../../adapters/ccxt/exchange-factory.ts';
 import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import { CryptoFeeSchedule } from '../../core/fees.ts';
 import type { Fill } from '../../core/fill.ts';
+import { OrderSide, OrderType } from '../../core/order.ts';
 import { RiskMode } from '../../engines/risk/codes.ts';
 import { RiskEngine } from '../../engines/risk/risk-engine.ts';
 import { LiveClock } from '../../kernel/clock.ts';
@@ -55,6 +56,29 @@ export interface SessionRequest {
   readonly actor?: string;
   /** Paper: continue the ledger, positions and open orders of this earlier run (from the journal). */
   readonly resume?: string;
+  /** On stop: close every open position with market orders (through the kernel) before finishing. */
+  readonly flattenOnExit?: boolean;
+  /** On stop: how long to wait for the venue to confirm cancels, and (flatten) for the closing fills; default 10 s each. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** A position still held when the session finished, valued at the last price (book mid or bar close). */
+export interface OpenPositionSummary {
+  symbol: string;
+  quantity: number;
+  value: number;
+}
+
+/** An order still open when the session finished: the venue did not confirm its cancel. */
+export interface UnCanceledOrderSummary {
+  id: string;
+  symbol: string;
+  side: string;
+  type: string;
+  quantity: number;
+  filledQuantity: number;
+  status: string;
+  reason: string;
 }
 
 export interface SessionSummary {
@@ -75,6 +99,10 @@ export interface SessionSummary {
   reconnects: number;
   longestBookGapMs: number;
   discrepancies: number;
+  /** Positions held at the end (after --flatten-on-exit, if given). */
+  openPositions: OpenPositionSummary[];
+  /** Orders the venue would not cancel (or did not confirm in time) at shutdown. */
+  unCanceledOrders: UnCanceledOrderSummary[];
 }
 
 function waitFor(durationMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
@@ -123,6 +151,8 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   let execution: ExecutionClient;
   let ccxtExecution: CcxtExecutionClient | undefined;
   const discrepancies: Discrepancy[] = [];
+  /** Why the venue would not cancel an order (the CCXT venue's last word on it), by order id. */
+  const cancelFailures = new Map<string, string>();
   if (request.mode === 'live') {
     const balance = (await exchange.fetchBalance()) as unknown as { free: Record<string, number> };
     capital = balance.free[currency] ?? 0;
@@ -133,7 +163,11 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
         log(`reconciliation: ${d.kind} ${d.symbol}: ${d.detail}`);
         onDiscrepancy?.(d);
       },
-      log,
+      log: (line) => {
+        const refused = /^cancel of (\S+): (.*)$/.exec(line);
+        if (refused) cancelFailures.set(refused[1]!, refused[2]!);
+        log(line);
+      },
     }, request.exchange);
     execution = ccxtExecution;
   } else {
@@ -141,7 +175,10 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   }
 
   const risk = new RiskEngine({ config: toRiskConfig(config.risk), mode: request.mode === 'live' ? RiskMode.LiveMinimal : RiskMode.Paper, backtest: false });
-  const strategy = (await resolveStrategy(request.strategy)).create(request.params);
+  // Once the session stops, the strategy sees nothing more (no bars, books, timers or order events):
+  // it takes no decisions while the shutdown cancels and flattens.
+  let decisionsOff = false;
+  const strategy = gateStrategy((await resolveStrategy(request.strategy)).create(request.params), () => decisionsOff);
   const kernel = new Kernel({ clock, execution, instruments, currency, initialCapital: numberToMoney(capital), strategy, risk, log });
   if (previous) {
     const journal = await journaled!.store.readRunJournal(previous.id);
@@ -224,10 +261,24 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   }
 
   await waitFor(request.durationMs, request.signal);
+  // Clean shutdown: no more decisions; cancel every open order through the venue (and wait for its
+  // confirmation, bounded); with --flatten-on-exit close every position with market orders and wait
+  // for the fills (bounded). The data streams, order stream and reconciliation keep running meanwhile
+  // (paper fills need the live book; live confirmations come from the exchange).
+  decisionsOff = true;
+  kernel.warmingUp = true; // a decision that still gets through is refused quietly; the shutdown's own orders are emergency orders
+  const shutdownTimeoutMs = request.shutdownTimeoutMs ?? 10_000;
+  await cancelOpenOrders(kernel, shutdownTimeoutMs, log);
+  if (request.flattenOnExit) {
+    await flattenPositions(kernel, shutdownTimeoutMs, log);
+    // Whatever of the closing orders did not fill in time does not stay working.
+    await cancelOpenOrders(kernel, shutdownTimeoutMs, log);
+  }
   stopping = true;
   if (reconcileTimer) clearInterval(reconcileTimer);
-  await data.stop();
-  await ccxtExecution?.settle();
+  // Bounded: an exchange that stopped answering must not hold the shutdown (what is still open is reported).
+  await bounded(data.stop(), shutdownTimeoutMs, () => log(`shutdown: the data streams did not close within ${(shutdownTimeoutMs / 1000).toFixed(1)} s`));
+  if (ccxtExecution) await bounded(ccxtExecution.settle(), shutdownTimeoutMs, () => log(`shutdown: requests to the exchange still unanswered after ${(shutdownTimeoutMs / 1000).toFixed(1)} s`));
   await Promise.race([ordersLoop, new Promise((resolve) => setTimeout(resolve, 1000))]);
   kernel.stop();
   clock.cancelAll();
@@ -255,7 +306,20 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     reconnects: data.reconnects,
     longestBookGapMs: Math.round(data.longestBookGapMs),
     discrepancies: discrepancies.length,
+    openPositions: openPositionsOf(kernel),
+    unCanceledOrders: kernel.cache.openOrders.map((o) => ({
+      id: o.id,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      quantity: o.quantity,
+      filledQuantity: o.filledQuantity,
+      status: o.status,
+      reason: cancelFailures.get(o.id) ?? `the venue did not confirm the cancel within ${(shutdownTimeoutMs / 1000).toFixed(1)} s (status ${o.status})`,
+    })),
   };
+  for (const p of summary.openPositions) log(`open position ${p.symbol}: ${p.quantity} (value ${p.value.toFixed(2)} ${currency} at the last price)`);
+  for (const o of summary.unCanceledOrders) log(`order ${o.id} ${o.side} ${o.type} ${o.quantity} ${o.symbol} is still open: ${o.reason}`);
   if (journaled) {
     const runId = runIdOf.get(kernel)!;
     try {
@@ -269,6 +333,85 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
 }
 
 const runIdOf = new WeakMap<Kernel, string>();
+
+const GATED_CALLBACKS = new Set<PropertyKey>(['onBar', 'onBook', 'onTimer', 'onOrderEvent']);
+
+/** The strategy as the kernel sees it: once `off()` says so, its market and order callbacks are no longer called. */
+function gateStrategy<T extends object>(strategy: T, off: () => boolean): T {
+  return new Proxy(strategy, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (GATED_CALLBACKS.has(property)) return (...args: unknown[]) => (off() ? undefined : (value as (...a: unknown[]) => unknown).apply(target, args));
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}
+
+/** Wait for `work`, at most `timeoutMs`; `late` runs when it did not finish in time. */
+async function bounded(work: Promise<unknown>, timeoutMs: number, late: () => void): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const finished = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  if (!finished) late();
+}
+
+function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (done()) resolve(true);
+      else if (Date.now() >= deadline) resolve(false);
+      else setTimeout(check, 25);
+    };
+    check();
+  });
+}
+
+/** Ask the venue to cancel every open order, then wait (bounded) until none is open. */
+async function cancelOpenOrders(kernel: Kernel, timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const open = [...kernel.cache.openOrders];
+  if (open.length === 0) return;
+  log(`shutdown: canceling ${open.length} open order${open.length === 1 ? '' : 's'} (${open.map((o) => o.id).join(', ')})`);
+  for (const order of open) kernel.cancelOrder(order.id);
+  const confirmed = await until(() => kernel.cache.openOrders.length === 0, timeoutMs);
+  if (!confirmed) log(`shutdown: ${kernel.cache.openOrders.length} order(s) still open after ${(timeoutMs / 1000).toFixed(1)} s`);
+}
+
+/** Close every open position with a market order through the kernel (journaled like any order), then wait (bounded) for the fills. */
+async function flattenPositions(kernel: Kernel, timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const closing: Array<ReturnType<Kernel['submitOrder']>> = [];
+  for (const position of kernel.account.positions.values()) {
+    if (position.isFlat) continue;
+    const symbol = position.instrument.symbol;
+    const quantity = Math.abs(position.quantity);
+    const side = position.quantity > 0 ? OrderSide.Sell : OrderSide.Buy;
+    log(`shutdown: flattening ${symbol}: market ${side} ${quantity}`);
+    const order = kernel.submitOrder({ symbol, side, type: OrderType.Market, quantity, tag: 'flatten-on-exit' }, true);
+    if (order.isTerminal) log(`shutdown: the closing order for ${symbol} was ${order.status}`);
+    else closing.push(order);
+  }
+  if (closing.length === 0) return;
+  const filled = await until(() => closing.every((o) => o.isTerminal), timeoutMs);
+  if (!filled) log(`shutdown: closing orders not filled after ${(timeoutMs / 1000).toFixed(1)} s: ${closing.filter((o) => !o.isTerminal).map((o) => o.id).join(', ')}`);
+}
+
+function openPositionsOf(kernel: Kernel): OpenPositionSummary[] {
+  const positions: OpenPositionSummary[] = [];
+  for (const position of kernel.account.positions.values()) {
+    if (position.isFlat) continue;
+    const symbol = position.instrument.symbol;
+    const price = kernel.cache.lastClose[kernel.cache.symbolIndex(symbol)]!;
+    positions.push({ symbol, quantity: position.quantity, value: Number((position.quantity * price).toFixed(8)) });
+  }
+  return positions;
+}
 
 /**
  * Live write-ahead: every order event, fill and breaker change is appended to the journal as it
