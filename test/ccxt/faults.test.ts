@@ -95,14 +95,20 @@ function faultRun(run: FaultRun): void {
         await client.settle();
       }
       // Reconcile (still under faults) until no placement is in doubt and balances were compared.
+      // A pass may give up (its requests out of retries under these faults); the next one tries again.
       for (let pass = 0; pass < 5; pass++) {
         const checks = client.counts.balanceChecks;
-        await client.reconcile([SYMBOL]);
+        const failed = await client.reconcile([SYMBOL]).then(() => false, () => true);
         await client.settle();
-        if (client.unresolvedCount === 0 && client.counts.balanceChecks > checks) break;
+        if (!failed && client.unresolvedCount === 0 && client.counts.balanceChecks > checks) break;
       }
       wallMs = LiveClock.wallNow() - started;
       sim.admin.setFaults({});
+      // Once the exchange answers again, one more pass settles whatever the faulty ones could not.
+      if (client.unresolvedCount > 0 || client.lastBalances.length === 0) {
+        await client.reconcile([SYMBOL]);
+        await client.settle();
+      }
       await stream.stop();
     });
 
