@@ -57,6 +57,14 @@ export interface CorporateAction {
   readonly cash: number;
 }
 
+/** The first bar of an ex-rights day of the symbol at `index`: the previous close and the day's reference price. */
+interface ExRightsDay {
+  readonly index: number;
+  readonly time: number;
+  readonly previousClose: number;
+  readonly referencePrice: number;
+}
+
 /** Reason codes for orders the kernel itself refuses before any risk check (malformed requests). */
 export const KernelDenial = {
   InvalidQuantity: 'INVALID_QUANTITY',
@@ -108,7 +116,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   /** Factor from raw prices to the prices the strategy sees, per symbol (1: raw). */
   private readonly strategyFactor: Float64Array;
   /** Ex-rights days seen, held or not: a restore books them between the journaled fills. */
-  private readonly exRightsDays: Array<{ index: number; time: number; previousClose: number; referencePrice: number }> = [];
+  private readonly exRightsDays: ExRightsDay[] = [];
   /** Ex-rights days that changed a position. */
   readonly corporateActions: CorporateAction[] = [];
   /** Bar interval per symbol as its data client told (0: unknown), and when the last book arrived. */
@@ -287,18 +295,18 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     if (!(previousClose > 0)) return;
     const given = bar.preClose;
     const referencePrice = given !== undefined && given > 0 ? given : previousClose * (previousFactor / factor);
-    const day = { index, time: bar.openTime, previousClose, referencePrice };
+    const day: ExRightsDay = { index, time: bar.openTime, previousClose, referencePrice };
     // Until the bar's own close is known, the position is marked at the day's reference price.
     this.cache.lastClose[index] = referencePrice;
     if (this.warmingUp) this.exRightsDays.push(day);
     else this.bookExRightsDay(day);
   }
 
-  /** Returns whether a position changed. */
-  private bookExRightsDay(day: { index: number; time: number; previousClose: number; referencePrice: number }): boolean {
+  /** A held position (if any) carried through the ex-rights day, journaled as a CorporateAction. */
+  private bookExRightsDay(day: ExRightsDay): void {
     const instrument = this.cache.instruments[day.index]!;
     const result = this.account.applyCorporateAction(instrument, day.previousClose, day.referencePrice);
-    if (result === undefined) return false;
+    if (result === undefined) return;
     this.cashNumber = moneyToNumber(this.account.cash);
     this.heldQuantity[day.index] = result.quantity;
     if (result.quantity === 0) this.openPositionCount--;
@@ -315,7 +323,6 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.corporateActions.push(action);
     if (this.bus.hasSubscribers(Topic.CorporateAction)) this.bus.publish(Topic.CorporateAction, action);
     this.log(`${instrument.symbol} ex-rights ${new Date(day.time).toISOString().slice(0, 10)}: ${action.previousQuantity} -> ${action.quantity} shares, ${action.cash} ${this.account.currency} paid`);
-    return true;
   }
 
   /** The bar as the strategy sees it: raw, or its prices x the symbol's factor (volume / factor). */
