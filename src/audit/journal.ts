@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock.ts';
 import {
   type AuditEntry,
   type BalanceRecord,
+  type BarRecord,
   type BreakerRecord,
   type DenialRecord,
   type EquityRecord,
@@ -33,7 +34,7 @@ export interface JournalOptions {
   readonly maxBatch?: number;
   /**
    * Also write an audit entry for every run start and end, order event, fill, denial, breaker change
-   * and mode change (default true). Positions, balances and equity snapshots are journaled only.
+   * and mode change (default true). Positions, balances, equity snapshots and bars are journaled only.
    */
   readonly auditJournal?: boolean;
 }
@@ -106,6 +107,7 @@ class PendingBatch {
   positions: PositionRecord[] = [];
   balances: BalanceRecord[] = [];
   equity: EquityRecord[] = [];
+  bars: BarRecord[] = [];
   denials: DenialRecord[] = [];
   breakerEvents: BreakerRecord[] = [];
   modeChanges: ModeChangeRecord[] = [];
@@ -122,6 +124,7 @@ class PendingBatch {
       positions: this.positions,
       balances: this.balances,
       equity: this.equity,
+      bars: this.bars,
       denials: this.denials,
       breakerEvents: this.breakerEvents,
       modeChanges: this.modeChanges,
@@ -299,6 +302,11 @@ export class Journal {
     return this.append('equity', points);
   }
 
+  /** The market bars the run acts on (journaled only, not audited); (runId, symbol, openTime) must be new. */
+  appendBars(bars: readonly BarRecord[]): Promise<void> {
+    return this.append('bars', bars);
+  }
+
   appendDenials(denials: readonly DenialRecord[]): Promise<void> {
     return this.append('denials', denials, (d) => ({ actor: 'risk-engine', kind: 'risk.denied', payload: d, time: d.time }));
   }
@@ -335,7 +343,7 @@ export class Journal {
 
   private inFlight: Promise<void> = Promise.resolve();
 
-  private append<K extends 'orderEvents' | 'fills' | 'positions' | 'balances' | 'equity' | 'denials' | 'breakerEvents' | 'modeChanges'>(
+  private append<K extends 'orderEvents' | 'fills' | 'positions' | 'balances' | 'equity' | 'bars' | 'denials' | 'breakerEvents' | 'modeChanges'>(
     table: K,
     records: readonly PendingBatch[K][number][],
     audit?: (record: PendingBatch[K][number]) => AuditAppend,

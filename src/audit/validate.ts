@@ -65,6 +65,10 @@ export const RECORD_RULES = {
   positions: { runId: text, time, symbol: text, quantity: num, averagePrice: optNum, cost: ledger, realizedPnl: ledger },
   balances: { runId: text, time, currency: text, total: ledger, free: ledger },
   equity: { runId: text, time, equity: num, cash: num },
+  bars: {
+    runId: text, symbol: text, openTime: time, closeTime: time, open: num, high: num, low: num, close: num, volume: num,
+    adjustmentFactor: optNum, preClose: optNum,
+  },
   denials: { runId: text, time, orderId: optText, symbol: optText, reason: text, detail: optText, value: optNum, limit: optNum },
   breakerEvents: { runId: text, time, level: text, previousLevel: text, cause: text, value: num, threshold: num, actor: optText, detail: optText },
   modeChanges: { runId: text, time, fromMode: text, toMode: text, actor: text, reason: optText },

@@ -122,6 +122,25 @@ export interface EquityRecord extends RunScoped {
   readonly cash: number;
 }
 
+/** A market bar a run acted on, as journaled so a resumed run can replay it; (runId, symbol, openTime) is unique. */
+export interface BarRecord {
+  readonly runId: string;
+  readonly symbol: string;
+  /** UTC ms: the data's own timestamp. */
+  readonly openTime: number;
+  /** UTC ms: when the bar became visible. */
+  readonly closeTime: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  /** A-shares: the bar's point-in-time corporate-action factor; null when the data has none. */
+  readonly adjustmentFactor: number | null;
+  /** A-shares: the previous close the daily limits are computed from; null when unknown. */
+  readonly preClose: number | null;
+}
+
 export interface DenialRecord extends RunScoped {
   readonly orderId: string | null;
   readonly symbol: string | null;
@@ -181,6 +200,7 @@ export interface StoreBatch {
   readonly positions?: readonly PositionRecord[];
   readonly balances?: readonly BalanceRecord[];
   readonly equity?: readonly EquityRecord[];
+  readonly bars?: readonly BarRecord[];
   readonly denials?: readonly DenialRecord[];
   readonly breakerEvents?: readonly BreakerRecord[];
   readonly modeChanges?: readonly ModeChangeRecord[];
@@ -198,6 +218,7 @@ export interface RunJournal {
   readonly positions: PositionRecord[];
   readonly balances: BalanceRecord[];
   readonly equity: EquityRecord[];
+  readonly bars: BarRecord[];
   readonly denials: DenialRecord[];
   readonly breakerEvents: BreakerRecord[];
   readonly modeChanges: ModeChangeRecord[];

@@ -1,13 +1,15 @@
 // The Store contract: every adapter (SQLite, PostgreSQL) passes these same tests.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../src/adapters/store/index.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/adapters/store/index.ts';
+import { MIGRATIONS_TABLE } from '../../src/adapters/store/schema.ts';
 import { openJournal, openStore } from '../../src/app/store/index.ts';
 import { AuditBreak, entryHash, Journal, verifyAuditLog } from '../../src/audit/index.ts';
 import { SimulatedClock } from '../../src/kernel/clock.ts';
-import { type FillRecord, type OrderEventInput, RunKind, RunStatus, type Store, StoreError, StoreErrorCode } from '../../src/kernel/store.ts';
+import { type BarRecord, type FillRecord, type OrderEventInput, RunKind, RunStatus, type Store, type StoreDialect, StoreError, StoreErrorCode } from '../../src/kernel/store.ts';
 
 export interface StoreHarness {
   readonly name: string;
+  readonly dialect: StoreDialect;
   /** A target (path or URL) naming a fresh, empty database. */
   freshTarget(): Promise<string>;
   /** SQL run directly with `?` placeholders, as someone with database access (no traider code). */
@@ -36,6 +38,24 @@ export function fill(runId: string, i: number, overrides: Partial<FillRecord> = 
     impactBps: 0.37,
     slippageBps: 1.234567,
     reducedForCash: i === 3,
+    ...overrides,
+  };
+}
+
+export function bar(runId: string, i: number, overrides: Partial<BarRecord> = {}): BarRecord {
+  const open = 42_000.5 + i;
+  return {
+    runId,
+    symbol: 'BTC/USDT',
+    openTime: T0 + i * 3_600_000,
+    closeTime: T0 + (i + 1) * 3_600_000,
+    open,
+    high: open + 12.25,
+    low: open - 7.125,
+    close: open + 0.1 * i,
+    volume: 1234.56789 + i,
+    adjustmentFactor: null,
+    preClose: null,
     ...overrides,
   };
 }
@@ -98,7 +118,7 @@ export function storeContract(harness: StoreHarness): void {
         expect(store.schemaVersion, 'a new database is migrated to the newest version').toBe(SCHEMA_VERSION);
         await (await reopen(target)).close();
         const rows = await harness.exec(target, 'SELECT version FROM schema_migrations ORDER BY version');
-        expect(rows.map((r) => Number(r.version)), 'each migration is applied exactly once').toEqual([SCHEMA_VERSION]);
+        expect(rows.map((r) => Number(r.version)), 'each migration is applied exactly once').toEqual(MIGRATIONS.map((m) => m.version));
       });
 
       it('refuses a database marked with a newer schema version, with a clear error, and writes nothing', async () => {
@@ -110,8 +130,34 @@ export function storeContract(harness: StoreHarness): void {
         expect(error, 'a newer schema is refused, not guessed at').toEqual(expectStoreError(StoreErrorCode.NewerSchema));
         expect((error as Error).message).toMatch(new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer .*upgrade traider`));
         const versions = await harness.exec(target, 'SELECT version FROM schema_migrations ORDER BY version');
-        expect(versions.map((r) => Number(r.version)), 'no migration row was added').toEqual([SCHEMA_VERSION, SCHEMA_VERSION + 1]);
+        expect(versions.map((r) => Number(r.version)), 'no migration row was added').toEqual([...MIGRATIONS.map((m) => m.version), SCHEMA_VERSION + 1]);
         expect(await harness.exec(target, 'SELECT count(*) AS n FROM runs')).toEqual(before);
+      });
+
+      it('migrates a version 1 database on open: its runs stay, and the bars table is there to append to', async () => {
+        const target = await harness.freshTarget();
+        // A database as the version 1 build left it: only migration 1 applied, one run journaled.
+        await harness.exec(target, MIGRATIONS_TABLE(harness.dialect));
+        for (const statement of MIGRATIONS[0]!.statements(harness.dialect)) await harness.exec(target, statement);
+        await harness.exec(target, 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [1, MIGRATIONS[0]!.name, T0]);
+        await harness.exec(
+          target,
+          "INSERT INTO runs (id, kind, status, strategy, symbols, actor, parameters, data_hashes, started_at) VALUES ('old-run', 'PAPER', 'RUNNING', 's', '[\"BTC/USDT\"]', 'alice', '{}', '{}', ?)",
+          [T0],
+        );
+        await harness.exec(target, 'INSERT INTO equity (run_id, time, equity, cash) VALUES (?, ?, ?, ?)', ['old-run', T0, 10_000, 10_000]);
+
+        const opened = await openJournal(target, { clock });
+        open.push(opened);
+        expect(opened.store.schemaVersion).toBe(SCHEMA_VERSION);
+        const versions = await harness.exec(target, 'SELECT version FROM schema_migrations ORDER BY version');
+        expect(versions.map((r) => Number(r.version)), 'the missing migrations were applied, once each').toEqual(MIGRATIONS.map((m) => m.version));
+        expect(await opened.store.getRun('old-run'), 'rows of version 1 are kept').toMatchObject({ id: 'old-run', status: RunStatus.Running, actor: 'alice' });
+        const bars = [bar('old-run', 0), bar('old-run', 1)];
+        await opened.journal.appendBars(bars);
+        const journal = await opened.store.readRunJournal('old-run');
+        expect(journal.equity).toEqual([{ runId: 'old-run', time: T0, equity: 10_000, cash: 10_000 }]);
+        expect(journal.bars, 'the new bars table takes bars of a run started before the upgrade').toEqual(bars);
       });
 
       it('does not create a schema for a reader pointed at an empty database', async () => {
@@ -240,6 +286,60 @@ export function storeContract(harness: StoreHarness): void {
         expect(read.breakerEvents).toEqual(breakerEvents);
         expect(read.modeChanges).toEqual(modeChanges);
         expect((await store.readRunJournal(other)).fills, 'each run reads only its own rows').toEqual([fills[3]]);
+      });
+
+      it('stores the bars a run acts on in the order written, nulls kept, journaled only (no audit entries)', async () => {
+        const { store, journal } = await fresh();
+        const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT', 'ETH/USDT'] });
+        const other = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
+        const first = [
+          bar(runId, 5),
+          bar(runId, 5, { symbol: 'ETH/USDT', open: 2_200.25, high: 2_210, low: 2_190.5, close: 2_205.125, volume: 0 }),
+          bar(runId, 6, { adjustmentFactor: 0.987654321, preClose: 41_999.75 }),
+        ];
+        // Written later but earlier in market time: reads follow the order written, not openTime.
+        const second = [bar(runId, 2, { adjustmentFactor: 1, preClose: null }), bar(runId, 3, { adjustmentFactor: null, preClose: 42_001.5 })];
+        await Promise.all([journal.appendBars(first), journal.appendBars([bar(other, 5)])]);
+        await journal.appendBars(second);
+        const read = await store.readRunJournal(runId);
+        expect(read.bars, 'every bar back exactly, in the order written, with null factor and preClose kept null').toEqual([...first, ...second]);
+        expect(read.bars[0]!.adjustmentFactor).toBeNull();
+        expect(read.bars[0]!.preClose).toBeNull();
+        expect((await store.readRunJournal(other)).bars, 'each run reads only its own bars').toEqual([bar(other, 5)]);
+        const audit = await store.readAudit({ afterSeq: 0, limit: 100 });
+        expect(audit.map((e) => e.kind), 'bars are journaled, not audited').toEqual(['run.started', 'run.started']);
+      });
+
+      it('refuses a second bar of the same run, symbol and open time as INVALID_RECORD, writing nothing of its batch', async () => {
+        const { store, journal } = await fresh();
+        const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT', 'ETH/USDT'] });
+        const other = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
+        await journal.appendBars([bar(runId, 1)]);
+        const duplicate = store.write({ time: T0, bars: [bar(runId, 2), bar(runId, 1, { close: 1 })] });
+        await expect(duplicate, 'a bar already journaled').rejects.toEqual(expectStoreError(StoreErrorCode.InvalidRecord));
+        await expect(duplicate).rejects.toThrow(/bars/);
+        await expect(store.write({ time: T0, bars: [bar(runId, 3), bar(runId, 3, { close: 1 })] }), 'a duplicate within one batch').rejects.toEqual(expectStoreError(StoreErrorCode.InvalidRecord));
+        expect((await store.readRunJournal(runId)).bars, 'nothing of the refused batches was written').toEqual([bar(runId, 1)]);
+        // The same open time is fine for another symbol or another run.
+        await store.write({ time: T0, bars: [bar(runId, 1, { symbol: 'ETH/USDT' }), bar(other, 1)] });
+        expect((await store.readRunJournal(runId)).bars.map((b) => b.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
+        expect((await store.readRunJournal(other)).bars).toEqual([bar(other, 1)]);
+      });
+
+      it('refuses a bar with a non-finite price, a non-integer time or a missing null, naming the field', async () => {
+        const { store, journal } = await fresh();
+        const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
+        const refused = (promise: Promise<unknown>, field: RegExp) =>
+          expect(promise).rejects.toMatchObject({ name: 'StoreError', code: StoreErrorCode.InvalidRecord, message: expect.stringMatching(field) });
+        await refused(journal.appendBars([bar(runId, 1, { high: Number.POSITIVE_INFINITY })]), /^bars\[0\]\.high: expected a finite number/);
+        await refused(journal.appendBars([bar(runId, 1), bar(runId, 2, { close: Number.NaN })]), /^bars\[1\]\.close: expected a finite number/);
+        await refused(journal.appendBars([bar(runId, 1, { preClose: Number.NaN })]), /^bars\[0\]\.preClose: expected a finite number/);
+        await refused(journal.appendBars([bar(runId, 1, { adjustmentFactor: undefined as unknown as null })]), /^bars\[0\]\.adjustmentFactor: expected a finite number/);
+        await refused(journal.appendBars([bar(runId, 1, { openTime: T0 + 0.5 })]), /^bars\[0\]\.openTime: expected integer UTC milliseconds/);
+        await refused(journal.appendBars([bar(runId, 1, { symbol: '' })]), /^bars\[0\]\.symbol: expected a non-empty string/);
+        await refused(store.write({ time: T0, bars: [bar(runId, 1, { volume: Number.NEGATIVE_INFINITY })] }), /^bars\[0\]\.volume: expected a finite number/);
+        await journal.appendBars([bar(runId, 1)]);
+        expect((await store.readRunJournal(runId)).bars, 'refused bars do not stop the journal, and none of them was written').toEqual([bar(runId, 1)]);
       });
 
       it('writes a batch all or nothing: a record for an unknown run rejects the whole batch', async () => {

@@ -1,8 +1,8 @@
 // The SQLite store: the shared contract, plus what only a file database has (paths, WAL, foreign files).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/adapters/store/index.ts';
@@ -15,6 +15,7 @@ let files = 0;
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function exec(path: string, sql: string, params: unknown[] = []): Record<string, unknown>[] {
+  mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
     const statement = db.prepare(sql);
@@ -28,6 +29,7 @@ function exec(path: string, sql: string, params: unknown[] = []): Record<string,
 
 storeContract({
   name: 'SQLite',
+  dialect: 'sqlite',
   freshTarget: async () => join(root, `contract-${++files}`, 'traider.db'),
   exec: async (target, sql, params) => exec(target, sql, params),
   dropAuditTriggers: async (target) => {

@@ -246,6 +246,7 @@ export class PostgresStore implements Store {
         positions: await read(TABLES.positions),
         balances: await read(TABLES.balances),
         equity: await read(TABLES.equity),
+        bars: await read(TABLES.bars),
         denials: await read(TABLES.denials),
         breakerEvents: await read(TABLES.breakerEvents),
         modeChanges: await read(TABLES.modeChanges),

@@ -161,6 +161,30 @@ function journalTables(dialect: StoreDialect): string[] {
   ];
 }
 
+/** Version 2: the bars a run acts on, so a resumed session can replay them. */
+function barTables(dialect: StoreDialect): string[] {
+  const { int, real, text, rowId } = types(dialect);
+  return [
+    `CREATE TABLE bars (
+      id ${rowId},
+      run_id ${text} NOT NULL REFERENCES runs(id),
+      symbol ${text} NOT NULL,
+      open_time ${int} NOT NULL,
+      close_time ${int} NOT NULL,
+      open ${real} NOT NULL,
+      high ${real} NOT NULL,
+      low ${real} NOT NULL,
+      close ${real} NOT NULL,
+      volume ${real} NOT NULL,
+      adjustment_factor ${real},
+      pre_close ${real},
+      UNIQUE (run_id, symbol, open_time)
+    )`,
+    // The unique index is ordered by symbol and time; reading a run's bars in written order needs this one.
+    `CREATE INDEX bars_run ON bars (run_id, id)`,
+  ];
+}
+
 function auditTables(dialect: StoreDialect): string[] {
   const { int, text } = types(dialect);
   const tables = [
@@ -222,6 +246,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'journal of runs, orders, fills, positions, balances, equity, risk events and modes; audit log with checkpoint',
     statements: (dialect) => [...journalTables(dialect), ...auditTables(dialect)],
+  },
+  {
+    version: 2,
+    name: 'journal of the bars a run acts on',
+    statements: barTables,
   },
 ];
 

@@ -294,6 +294,7 @@ export class SqliteStore implements Store {
       positions: read(TABLES.positions),
       balances: read(TABLES.balances),
       equity: read(TABLES.equity),
+      bars: read(TABLES.bars),
       denials: read(TABLES.denials),
       breakerEvents: read(TABLES.breakerEvents),
       modeChanges: read(TABLES.modeChanges),

@@ -62,6 +62,10 @@ export const TABLES = {
   positions: layout('positions', 'run_id text, time int, symbol text, quantity real, average_price real, cost ledger, realized_pnl ledger'),
   balances: layout('balances', 'run_id text, time int, currency text, total ledger, free ledger'),
   equity: layout('equity', 'run_id text, time int, equity real, cash real'),
+  bars: layout(
+    'bars',
+    'run_id text, symbol text, open_time int, close_time int, open real, high real, low real, close real, volume real, adjustment_factor real, pre_close real',
+  ),
   denials: layout('risk_denials', 'run_id text, time int, order_id text, symbol text, reason text, detail text, value real, limit_value real limit'),
   breakerEvents: layout('breaker_events', 'run_id text, time int, level text, previous_level text, cause text, value real, threshold real, actor text, detail text'),
   modeChanges: layout('mode_changes', 'run_id text, time int, from_mode text, to_mode text, actor text, reason text'),
@@ -69,7 +73,7 @@ export const TABLES = {
 } as const;
 
 /** The journal tables a batch appends to, in the order they are written (after runs, before run ends). */
-export const APPEND_TABLES = ['fills', 'positions', 'balances', 'equity', 'denials', 'breakerEvents', 'modeChanges'] as const;
+export const APPEND_TABLES = ['fills', 'positions', 'balances', 'equity', 'bars', 'denials', 'breakerEvents', 'modeChanges'] as const;
 export type AppendTable = (typeof APPEND_TABLES)[number];
 
 /** A record field as a query parameter. PostgreSQL gets ledger units as decimal strings. */
