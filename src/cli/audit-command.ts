@@ -1,6 +1,5 @@
 // `traider audit verify|export`: check the hash chain of the audit log, or write it out as JSON or CSV.
 import { Command, Option } from 'commander';
-import { exportAudit, verifyAudit } from '../app/store/index.ts';
 import type { AuditExportFormat } from '../audit/index.ts';
 import { UsageError } from './errors.ts';
 import { withStore } from './runs-command.ts';
@@ -40,6 +39,7 @@ export function auditCommand(io: Io): Command {
     .option('--db <url|path>', DB_HELP)
     .option('--json', 'print the result as one JSON object')
     .action(async (flags: { db?: string; json?: boolean }) => {
+      const { verifyAudit } = await import('../app/store/index.ts');
       const result = await withStore(flags.db, (store) => verifyAudit(store));
       if (flags.json) io.out(`${JSON.stringify(result)}\n`);
       if (!result.ok) {
@@ -58,6 +58,7 @@ export function auditCommand(io: Io): Command {
     .option('--to-seq <n>', 'entries up to this seq (inclusive)')
     .option('--db <url|path>', DB_HELP)
     .action(async (flags: { format: AuditExportFormat; from?: string; to?: string; fromSeq?: string; toSeq?: string; db?: string }) => {
+      const { exportAudit } = await import('../app/store/index.ts');
       const request = {
         format: flags.format,
         fromTime: parseTimeFlag('from', flags.from),

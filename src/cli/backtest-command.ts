@@ -1,10 +1,7 @@
 // `traider backtest`: run a strategy over CSV data and print a summary (or one JSON object).
 import { Command, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import type { DeepPartial, TraiderConfig } from '../app/config/index.ts';
-import { loadConfig } from '../app/config/index.ts';
-import { runBacktest, type BacktestSummary } from '../app/backtest/run-backtest.ts';
-import { writeOutputs } from '../app/backtest/write-outputs.ts';
+import type { BacktestSummary } from '../app/backtest/run-backtest.ts';
 import type { Market } from '../core/market.ts';
 import { UsageError } from './errors.ts';
 import { RiskMode } from '../engines/risk/codes.ts';
@@ -105,6 +102,12 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
     .option('--db <url|path>', 'journal the run, its orders, fills and audit trail to SQLite (a path) or PostgreSQL (postgres://...); also TRAIDER_DB')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (flags: BacktestFlags) => {
+      const [{ SingleBar, Presets }, { loadConfig }, { runBacktest }, { writeOutputs }] = await Promise.all([
+        import('cli-progress'),
+        import('../app/config/index.ts'),
+        import('../app/backtest/run-backtest.ts'),
+        import('../app/backtest/write-outputs.ts'),
+      ]);
       const config = loadConfig({ file: flags.config, env: process.env, flags: flagsToConfig(flags) });
       const params = parseParams(flags.params);
       const showProgress = flags.progress !== false && process.stderr.isTTY === true;

@@ -1,7 +1,6 @@
 // `traider exchange-sim`: a local Binance-compatible spot exchange replaying OHLCV data, for ccxt clients.
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { parseFaults, readAccountsFile, startExchangeSim } from '../exchange-sim/index.ts';
 import { UsageError } from './errors.ts';
 
 interface ExchangeSimFlags {
@@ -29,6 +28,7 @@ export function exchangeSimCommand(io: { out: (s: string) => void; err: (s: stri
     .option('--seed <n>', 'seed for book sizes and faults', '1')
     .option('--accounts <file>', 'accounts JSON: [{"apiKey","secret","balances":{"USDT":100000}}] (default: test-key / test-secret)')
     .action(async (flags: ExchangeSimFlags) => {
+      const { parseFaults, readAccountsFile, startExchangeSim } = await import('../exchange-sim/index.ts');
       const port = parseNumber('port', flags.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port from 0 to 65535');
       const speed = parseNumber('speed', flags.speed, (n) => n >= 0, 'a number >= 0');
       const seed = parseNumber('seed', flags.seed, Number.isSafeInteger, 'an integer');

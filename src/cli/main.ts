@@ -1,4 +1,9 @@
 // The `traider` command line: thin wrappers over the use-cases in src/app.
+// Command definitions (flags, descriptions, help) load eagerly: they need only commander. Each action loads
+// its use-case module with `await import(...)` when it runs, so a command loads only what it runs. Importing
+// them all statically pulled the whole platform (ccxt's ~1000 modules, zod, stores, the exchange sim) through
+// tsx on every start: 1-2.5 s even for `--help`. Keep imports of src/app, adapters, stores and exchange-sim in
+// src/cli lazy (or `import type`); errors thrown by them still reach reportError below through parseAsync.
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './audit-command.ts';
 import { backtestCommand } from './backtest-command.ts';

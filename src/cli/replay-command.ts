@@ -1,9 +1,6 @@
 // `traider replay`: a paper session on replayed bars, journaled write-ahead, resumable after a crash.
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { loadConfig } from '../app/config/index.ts';
-import { runReplaySession } from '../app/session/replay-session.ts';
-import { resolveStoreTarget } from '../app/store/index.ts';
 import { UsageError } from './errors.ts';
 
 export function replayCommand(io: { out: (s: string) => void; err: (s: string) => void }): Command {
@@ -19,6 +16,11 @@ export function replayCommand(io: { out: (s: string) => void; err: (s: string) =
     .option('--bar-delay-ms <ms>', 'wall time to wait after each bar', '0')
     .option('--json', 'print the result as one JSON object')
     .action(async (flags: { data: string; strategy: string; params?: string; config?: string; db?: string; runId?: string; resume?: string; barDelayMs: string; json?: boolean }) => {
+      const [{ loadConfig }, { runReplaySession }, { resolveStoreTarget }] = await Promise.all([
+        import('../app/config/index.ts'),
+        import('../app/session/replay-session.ts'),
+        import('../app/store/index.ts'),
+      ]);
       if (flags.runId && flags.resume) throw new UsageError('--run-id and --resume: give one (a new run, or the run to continue)');
       let params: unknown;
       try {

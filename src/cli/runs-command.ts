@@ -1,7 +1,9 @@
 // `traider runs list|show`: read back the journaled backtests, paper and live sessions.
 import { Command, Option } from 'commander';
-import { listRuns, moneyReplacer, openStore, resolveStoreTarget, showRun, type RunDetail } from '../app/store/index.ts';
-import { type RunKind, type RunRecord, type Store } from '../kernel/store.ts';
+import type { RunDetail } from '../app/store/index.ts';
+// Light (core/decimal.ts only); the store modules behind app/store/index.ts load when a command runs.
+import { moneyReplacer } from '../app/store/runs.ts';
+import type { RunKind, RunRecord, Store } from '../kernel/store.ts';
 import { UsageError } from './errors.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
@@ -17,6 +19,7 @@ function parseCount(flag: string, text: string | undefined, fallback: number): n
 
 /** Opens the store for reading, runs `work`, always closes it. */
 export async function withStore<T>(db: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore, resolveStoreTarget } = await import('../app/store/index.ts');
   const store = await openStore(resolveStoreTarget(db, process.env), { create: false });
   try {
     return await work(store);
@@ -67,7 +70,7 @@ export function formatRunDetail({ run, journal }: RunDetail, limit: number): str
   const j = journal;
   lines.push(
     '',
-    `journal: ${j.orders.length} orders, ${j.orderEvents.length} order events, ${j.fills.length} fills, ${j.positions.length} position snapshots, ${j.balances.length} balance snapshots, ${j.equity.length} equity points, ${j.denials.length} denials, ${j.breakerEvents.length} breaker changes, ${j.modeChanges.length} mode changes`,
+    `journal: ${j.orders.length} orders, ${j.orderEvents.length} order events, ${j.fills.length} fills, ${j.positions.length} position snapshots, ${j.balances.length} balance snapshots, ${j.equity.length} equity points, ${j.denials.length} denials, ${j.breakerEvents.length} breaker changes, ${j.modeChanges.length} mode changes, ${j.bars.length} bars`,
   );
   lines.push(...section('orders', j.orders, limit, (o) => `${o.orderId} ${o.side} ${o.type} ${o.quantity} ${o.symbol}${o.price === null ? '' : ` @ ${o.price}`} ${o.status} filled ${o.filledQuantity} (${utc(o.createdAt)} -> ${utc(o.updatedAt)})`));
   lines.push(...section('fills', j.fills, limit, (f) => `${utc(f.time)} ${f.fillId} ${f.orderId} ${f.side} ${f.quantity} ${f.symbol} @ ${f.price} fee ${moneyReplacer('', f.fee)} tax ${moneyReplacer('', f.tax)} ${f.liquidity} slippage ${f.slippageBps.toFixed(2)} bps`));
@@ -77,6 +80,9 @@ export function formatRunDetail({ run, journal }: RunDetail, limit: number): str
   lines.push(...section('risk denials', j.denials, limit, (d) => `${utc(d.time)} ${d.reason}${d.orderId ? ` ${d.orderId}` : ''}${d.symbol ? ` ${d.symbol}` : ''}: ${d.detail}`));
   lines.push(...section('breaker changes', j.breakerEvents, limit, (b) => `${utc(b.time)} ${b.previousLevel} -> ${b.level} (${b.cause} ${b.value} vs ${b.threshold})${b.actor ? ` by ${b.actor}` : ''}`));
   lines.push(...section('mode changes', j.modeChanges, limit, (m) => `${utc(m.time)} ${m.fromMode} -> ${m.toMode} by ${m.actor}${m.reason ? `: ${m.reason}` : ''}`));
+  lines.push(
+    ...section('bars', j.bars, limit, (b) => `${utc(b.openTime)} ${b.symbol} O ${b.open} H ${b.high} L ${b.low} C ${b.close} V ${b.volume}${b.adjustmentFactor === null ? '' : ` factor ${b.adjustmentFactor}`}${b.preClose === null ? '' : ` pre-close ${b.preClose}`}`),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -90,6 +96,7 @@ export function runsCommand(io: Io): Command {
     .option('--limit <n>', 'at most this many runs (default 100)')
     .option('--json', 'print one JSON array of runs (full ids, parameters, data hashes, summaries)')
     .action(async (flags: { db?: string; kind?: string; limit?: string; json?: boolean }) => {
+      const { listRuns } = await import('../app/store/index.ts');
       const limit = parseCount('limit', flags.limit, 100);
       const kind = flags.kind?.toUpperCase() as RunKind | undefined;
       await withStore(flags.db, async (store) => {
@@ -99,12 +106,13 @@ export function runsCommand(io: Io): Command {
     });
   runs
     .command('show')
-    .description('one run with its orders, order events, fills, positions, balances, equity, denials, breaker and mode changes')
+    .description('one run with its orders, order events, fills, positions, balances, equity, denials, breaker and mode changes, and bars')
     .argument('<id>', 'run id, or a prefix that matches one run')
     .option('--db <url|path>', DB_HELP)
     .option('--limit <n>', 'rows per section in the text output, the last ones (default 10)')
     .option('--json', 'print one JSON object: {run, journal}; money in ledger fields as exact decimal strings')
     .action(async (id: string, flags: { db?: string; limit?: string; json?: boolean }) => {
+      const { showRun } = await import('../app/store/index.ts');
       const limit = parseCount('limit', flags.limit, 10);
       await withStore(flags.db, async (store) => {
         const detail = await showRun(store, id);

@@ -2,10 +2,8 @@
 // live book, or real orders through the CCXT venue with --confirm-live).
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../app/config/index.ts';
-import { runSession, type SessionSummary } from '../app/session/run-session.ts';
+import type { SessionSummary } from '../app/session/run-session.ts';
 import { UsageError } from './errors.ts';
-import { resolveStoreTarget } from '../app/store/index.ts';
 
 interface SessionFlags {
   exchange: string;
@@ -94,6 +92,11 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     command.option('--actor <name>', 'who runs the session, for the audit log (default: $USER)');
   }
   return command.action(async (flags: SessionFlags) => {
+    const [{ loadConfig }, { runSession }, { resolveStoreTarget }] = await Promise.all([
+      import('../app/config/index.ts'),
+      import('../app/session/run-session.ts'),
+      import('../app/store/index.ts'),
+    ]);
     if (mode === 'live' && !flags.confirmLive) throw new UsageError('live trading places real orders: add --confirm-live to go ahead');
     const config = loadConfig({ file: flags.config, env: process.env });
     const durationSeconds = parsePositive('duration', flags.duration);
