@@ -5,6 +5,7 @@ import { benchRisk } from './risk.ts';
 import { benchAudit } from './audit.ts';
 import { benchBook } from './book.ts';
 import { benchPaper } from './paper.ts';
+import { benchSessions } from './sessions.ts';
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   results.book = await benchBook();
   log('paper: tick to order on loopback');
   results.paper = await benchPaper();
+  log('sessions: resuming a journaled replay after a day of 1m bars');
+  results.sessions = await benchSessions();
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

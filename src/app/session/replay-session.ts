@@ -1,24 +1,25 @@
-// A paper session on replayed data, with write-ahead journaling and resume after a crash: each bar's
-// fills are durable before anything acts on them, and a restarted process rebuilds the ledger,
-// positions and orders from the journal, warms its indicators on history, and carries on.
+// A paper session on replayed data, with write-ahead journaling and resume after a crash: each bar, its
+// fills and order changes are durable before anything acts on them. A restarted process runs the journaled
+// bars again through the same kernel, venue, risk engine and strategy, checks every record it produces
+// against the journal (ResumeCheck), and carries on from the first bar the journal does not have: the
+// resumed run is the uninterrupted one.
+import { createHash } from 'node:crypto';
 import { SimExecutionClient } from '../../adapters/sim/sim-execution-client.ts';
 import { ReplayDataClient } from '../../adapters/sim/replay-data-client.ts';
-import { breakerRecord, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
-import type { BarSeries } from '../../core/bar.ts';
+import { breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
+import type { Bar, BarSeries } from '../../core/bar.ts';
 import { formatMoney, moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import type { Fill } from '../../core/fill.ts';
-import { type Order, OrderEventKind } from '../../core/order.ts';
+import { OrderEventKind } from '../../core/order.ts';
 import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
 import { RiskMode } from '../../engines/risk/codes.ts';
 import { RiskEngine } from '../../engines/risk/risk-engine.ts';
 import { mergeOrder } from '../../engines/data/index.ts';
-import { SimulatedClock } from '../../kernel/clock.ts';
+import { LiveClock, SimulatedClock } from '../../kernel/clock.ts';
 import type { OrderEvent } from '../../kernel/events.ts';
 import { Kernel } from '../../kernel/kernel.ts';
 import { Topic } from '../../kernel/message-bus.ts';
-import { RunKind, RunStatus } from '../../kernel/store.ts';
-import { fillFromRecord, orderFromRecord } from './restore.ts';
-import { LiveClock } from '../../kernel/clock.ts';
+import { type BarRecord, type JsonValue, type RunJournal, RunKind, type RunRecord, RunStatus } from '../../kernel/store.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
 import { accountCurrency, feeScheduleFor, strategySeesAdjustedPrices } from '../backtest/simulate.ts';
 import { instrumentsFor, loadSeries } from '../backtest/run-backtest.ts';
@@ -26,6 +27,7 @@ import { jsonSafe } from '../backtest/journal-run.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/risk-schema.ts';
 import { openJournal } from '../store/index.ts';
+import { ResumeCheck, ResumeDivergence } from './resume-check.ts';
 
 export interface ReplaySessionRequest {
   readonly dataFiles: readonly string[];
@@ -41,6 +43,8 @@ export interface ReplaySessionRequest {
   readonly barDelayMs?: number;
   /** Called once a fill is durable: the acknowledgement. */
   readonly onAck?: (fill: Fill) => void;
+  /** Called after each bar's checkpoint; `replayed` for a bar a resumed run ran again from its journal. */
+  readonly onBar?: (bar: Bar, replayed: boolean) => void;
   readonly log?: (line: string) => void;
 }
 
@@ -54,23 +58,78 @@ export interface ReplaySessionResult {
   readonly finalEquity: number;
 }
 
-/** Journal every record the kernel hands to write-ahead. */
-function writeAhead(journal: Journal, runId: string, durableFills: Fill[]) {
+/**
+ * Journal every record the kernel hands to write-ahead, unless the resumed run's journal has it already
+ * (then it must be equal: ResumeCheck). New fills wait in `newFills` for their acknowledgement.
+ */
+function writeAhead(journal: Journal, runId: string, check: ResumeCheck, newFills: Fill[]) {
   return ({ topic, message }: { topic: string; message: unknown }): void => {
     if (topic === Topic.OrderEvent) {
       const event = message as OrderEvent;
-      void journal.appendOrderEvents([orderEventRecord(runId, event)]).catch(() => undefined);
+      const record = orderEventRecord(runId, event);
+      if (check.orderEvent(record)) return;
+      void journal.appendOrderEvents([record]).catch(() => undefined);
       if (event.kind === OrderEventKind.Denied) {
         void journal.appendDenials([denialRecord(runId, event.time, { reason: event.reason ?? 'UNKNOWN', detail: event.detail ?? '' }, event.order)]).catch(() => undefined);
       }
     } else if (topic === Topic.Fill) {
       const fill = message as Fill;
-      durableFills.push(fill);
-      void journal.appendFills([fillRecord(runId, fill)]).catch(() => undefined);
+      const record = fillRecord(runId, fill);
+      if (check.fill(record)) return;
+      newFills.push(fill);
+      void journal.appendFills([record]).catch(() => undefined);
     } else if (topic === Topic.Breaker) {
-      void journal.appendBreakerEvents([breakerRecord(runId, message as BreakerEvent)]).catch(() => undefined);
+      const record = breakerRecord(runId, message as BreakerEvent);
+      if (check.breaker(record)) return;
+      void journal.appendBreakerEvents([record]).catch(() => undefined);
     }
   };
+}
+
+function barRecord(runId: string, bar: Bar): BarRecord {
+  return {
+    runId,
+    symbol: bar.symbol,
+    openTime: bar.openTime,
+    closeTime: bar.closeTime,
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+    adjustmentFactor: finiteOrNull(bar.adjustmentFactor),
+    preClose: finiteOrNull(bar.preClose),
+  };
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+/** What must be the same for a run to be continued: strategy, parameters, data and configuration. */
+function runIdentity(strategy: string, params: unknown, config: TraiderConfig): { strategy: string; params: string; configHash: string } {
+  return {
+    strategy,
+    params: canonicalJson(jsonSafe(params ?? null)),
+    configHash: createHash('sha256').update(canonicalJson(jsonSafe(config))).digest('hex'),
+  };
+}
+
+/** A resumed run must be the journaled one: the same strategy, parameters, data files and configuration. */
+function checkSameRun(run: RunRecord, identity: ReturnType<typeof runIdentity>, series: readonly BarSeries[]): void {
+  const id = run.id;
+  if (run.strategy !== identity.strategy) throw new RangeError(`--resume: run ${id} ran strategy ${run.strategy}, not ${identity.strategy}`);
+  const stored = run.parameters as { params?: JsonValue; configHash?: string };
+  const params = canonicalJson(stored.params ?? null);
+  if (params !== identity.params) throw new RangeError(`--resume: run ${id} was started with --params ${params}, not ${identity.params}`);
+  if (stored.configHash !== undefined && stored.configHash !== identity.configHash) {
+    throw new RangeError(`--resume: the configuration differs from the one run ${id} started with (fill model, fees, risk limits or capital changed)`);
+  }
+  for (const s of series) {
+    const hash = run.dataHashes[s.source.file];
+    if (hash === undefined) throw new RangeError(`--resume: run ${id} did not replay ${s.source.file} (it replayed ${Object.keys(run.dataHashes).join(', ')})`);
+    if (hash !== s.source.sha256) throw new RangeError(`--resume: ${s.source.file} changed since run ${id} started (SHA-256 ${s.source.sha256.slice(0, 12)}, journaled ${hash.slice(0, 12)})`);
+  }
 }
 
 export async function runReplaySession(request: ReplaySessionRequest): Promise<ReplaySessionResult> {
@@ -79,21 +138,17 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
   const strategyFactory = await resolveStrategy(request.strategy);
   const { series } = await loadSeries({ dataFiles: request.dataFiles, config });
   const instruments = instrumentsFor(series, config);
+  const identity = runIdentity(strategyFactory.name, request.params, config);
   const opened = await openJournal(request.db, { clock: new LiveClock() });
   const { journal, store } = opened;
   try {
-    let resumedFrom: number | null = null;
-    let restoredFills: Fill[] = [];
-    let restoredOrders: Order[] = [];
+    let journaled: RunJournal | undefined;
     if (request.resume) {
       const run = await store.getRun(request.runId);
       if (!run) throw new RangeError(`--resume: no run ${request.runId} in ${store.location}`);
       if (run.status !== RunStatus.Running) throw new RangeError(`--resume: run ${request.runId} is ${run.status}, nothing to resume`);
-      const journaled = await store.readRunJournal(request.runId);
-      restoredFills = journaled.fills.map(fillFromRecord);
-      restoredOrders = journaled.orders.map(orderFromRecord);
-      resumedFrom = journaled.equity.length > 0 ? journaled.equity[journaled.equity.length - 1]!.time : null;
-      log(`resuming run ${request.runId}: ${restoredFills.length} fills, ${restoredOrders.filter((o) => o.isOpen).length} open orders, last bar ${resumedFrom === null ? 'none' : new Date(resumedFrom).toISOString()}`);
+      checkSameRun(run, identity, series);
+      journaled = await store.readRunJournal(request.runId);
     } else {
       await journal.createRun({
         id: request.runId,
@@ -103,9 +158,15 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
         market: series[0]!.market,
         timeframe: series[0]!.timeframe,
         mode: 'REPLAY',
-        parameters: jsonSafe({ params: request.params ?? null, dataFiles: request.dataFiles }) as never,
+        parameters: jsonSafe({ params: request.params ?? null, dataFiles: request.dataFiles, configHash: identity.configHash }) as never,
         dataHashes: Object.fromEntries(series.map((s) => [s.source.file, s.source.sha256])),
       });
+    }
+    const check = new ResumeCheck(journaled ?? { fills: [], orderEvents: [], breakerEvents: [], equity: [], bars: [] });
+    const resumedFrom = check.lastCheckpoint;
+    if (journaled) {
+      const last = resumedFrom === null ? 'none' : new Date(resumedFrom).toISOString();
+      log(`resuming run ${request.runId}: ${journaled.fills.length} journaled fills, ${journaled.equity.length} bars completed (last ${last}); running them again and checking each record against the journal`);
     }
 
     const clock = new SimulatedClock(Math.min(...series.map((s) => s.openTime[0]!)));
@@ -121,42 +182,42 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       risk,
       adjustedPrices: strategySeesAdjustedPrices(series),
     });
-    const durableFills: Fill[] = [];
-    kernel.setWriteAhead(writeAhead(journal, request.runId, durableFills));
+    const newFills: Fill[] = [];
+    kernel.setWriteAhead(writeAhead(journal, request.runId, check, newFills));
     for (const s of series) kernel.barInterval(s.symbol, s.intervalMs);
     kernel.start();
 
-    const order = series.length === 1 ? undefined : mergeOrder(series);
-    const events = replayOrder(series, order);
+    const events = replayOrder(series, series.length === 1 ? undefined : mergeOrder(series));
     let bars = 0;
-    let k = 0;
-    // Warm-up: history up to the last bar the journal completed, with trading off.
-    if (resumedFrom !== null) {
-      kernel.warmingUp = true;
-      for (; k < events.length && events[k]!.bar.closeTime <= resumedFrom; k++) {
-        clock.advanceTo(events[k]!.bar.closeTime);
-        kernel.onBarIndexed(events[k]!.bar, events[k]!.index);
-      }
-      kernel.warmingUp = false;
-    }
-    if (request.resume) kernel.restore({ fills: restoredFills, orders: restoredOrders });
-
-    for (; k < events.length; k++) {
+    let resumedAt = -1;
+    for (let k = 0; k < events.length; k++) {
       const { bar, index } = events[k]!;
       clock.advanceTo(bar.closeTime);
-      // 1. The venue matches; fills and order changes are journaled and committed before anyone sees them.
+      // 1. The venue matches; the bar, its fills and order changes are journaled and committed before anyone sees them.
       kernel.hold();
+      const barIsNew = !check.bar(barRecord(request.runId, bar));
+      if (barIsNew) void journal.appendBars([barRecord(request.runId, bar)]).catch(() => undefined);
       kernel.ingestBar(bar, index);
-      await journal.flush();
-      for (const fill of durableFills.splice(0)) request.onAck?.(fill);
+      if (barIsNew || newFills.length > 0) await journal.flush();
+      for (const fill of newFills.splice(0)) request.onAck?.(fill);
       kernel.release();
       // 2. The strategy decides; its orders and the bar's checkpoint commit together.
       kernel.presentBar(bar, index);
-      void journal.appendEquity([{ runId: request.runId, time: bar.closeTime, equity: kernel.equity(), cash: kernel.cash() }]).catch(() => undefined);
-      await journal.flush();
+      const checkpoint = { runId: request.runId, time: bar.closeTime, equity: kernel.equity(), cash: kernel.cash() };
+      const replayed = check.checkpoint(checkpoint);
+      if (!replayed) {
+        if (resumedAt < 0 && journaled) {
+          resumedAt = k;
+          log(`resumed run ${request.runId} at ${new Date(bar.closeTime).toISOString()} after running ${k} journaled bars again: ${kernel.fills.length} fills, cash ${formatMoney(kernel.account.cash)}, orders and risk state as journaled`);
+        }
+        void journal.appendEquity([checkpoint]).catch(() => undefined);
+        await journal.flush();
+      }
       bars++;
-      if (request.barDelayMs) await new Promise((resolve) => setTimeout(resolve, request.barDelayMs));
+      request.onBar?.(bar, replayed);
+      if (!replayed && request.barDelayMs) await new Promise((resolve) => setTimeout(resolve, request.barDelayMs));
     }
+    if (journaled) check.expectConsumed(clock.now());
     kernel.stop();
     const account = kernel.account;
     const positions: Record<string, string> = {};
@@ -172,13 +233,16 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     };
     await journal.finishRun(request.runId, { summary: jsonSafe({ ...result, cashNumber: moneyToNumber(account.cash) }) });
     return result;
+  } catch (error) {
+    if (error instanceof ResumeDivergence) throw new RangeError(`--resume: run ${request.runId} no longer matches its journal (data, parameters, configuration or traider version changed); it stopped before trading on: ${error.message}`);
+    throw error;
   } finally {
     await opened.close();
   }
 }
 
 interface ReplayEvent {
-  readonly bar: import('../../core/bar.ts').Bar;
+  readonly bar: Bar;
   readonly index: number;
 }
 
@@ -187,7 +251,7 @@ function replayOrder(series: readonly BarSeries[], order: ReturnType<typeof merg
   const events: ReplayEvent[] = [];
   const sink = {
     onBar: () => {},
-    onBarIndexed: (bar: import('../../core/bar.ts').Bar, index: number) => void events.push({ bar, index }),
+    onBarIndexed: (bar: Bar, index: number) => void events.push({ bar, index }),
   };
   new ReplayDataClient(series, order, new SimulatedClock(-Infinity)).start(sink);
   return events;

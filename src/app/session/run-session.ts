@@ -363,11 +363,11 @@ async function bounded(work: Promise<unknown>, timeoutMs: number, late: () => vo
 }
 
 function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   return new Promise((resolve) => {
     const check = (): void => {
       if (done()) resolve(true);
-      else if (Date.now() >= deadline) resolve(false);
+      else if (performance.now() >= deadline) resolve(false);
       else setTimeout(check, 25);
     };
     check();
