@@ -4,4 +4,4 @@ export { entryHash, entryText, GENESIS_HASH, type AuditFields } from './chain.ts
 export { AuditBreak, verifyAuditLog, type AuditVerification, type VerifyOptions } from './verify.ts';
 export { AuditExportFormat, auditCsvHeader, auditCsvRow, auditJsonLine } from './export.ts';
 export { AuditLog, Journal, type AuditAppend, type AuditReceipt, type JournalOptions, type NewRun, type RunFinish } from './journal.ts';
-export { breakerRecord, denialRecord, fillRecord, orderEventRecord, type BreakerChange } from './records.ts';
+export { barRecord, breakerRecord, denialRecord, fillRecord, orderEventRecord, type BreakerChange } from './records.ts';

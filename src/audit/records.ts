@@ -2,7 +2,8 @@
 import type { Fill } from '../core/fill.ts';
 import type { OrderEvent } from '../kernel/events.ts';
 import type { OrderDenial } from '../kernel/ports.ts';
-import type { BreakerRecord, DenialRecord, FillRecord, OrderEventInput } from '../kernel/store.ts';
+import type { Bar } from '../core/bar.ts';
+import type { BarRecord, BreakerRecord, DenialRecord, FillRecord, OrderEventInput } from '../kernel/store.ts';
 
 /** An order event with the order's state right after it (call it in the event handler: orders mutate). */
 export function orderEventRecord(runId: string, event: OrderEvent): OrderEventInput {
@@ -86,4 +87,25 @@ export function breakerRecord(runId: string, event: BreakerChange): BreakerRecor
     actor: event.actor ?? null,
     detail: event.detail ?? null,
   };
+}
+
+/** A bar as journaled: an unknown factor or pre-close is null. */
+export function barRecord(runId: string, bar: Bar): BarRecord {
+  return {
+    runId,
+    symbol: bar.symbol,
+    openTime: bar.openTime,
+    closeTime: bar.closeTime,
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+    adjustmentFactor: finiteOrNull(bar.adjustmentFactor),
+    preClose: finiteOrNull(bar.preClose),
+  };
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
 }

@@ -154,7 +154,11 @@ export class LiveClock implements Clock {
     return Date.now();
   }
 
+  /** Set while a resumed session plays its journal back: the time of the journaled event being replayed. */
+  private pinned: number | undefined;
+
   now(): number {
+    if (this.pinned !== undefined) return this.pinned;
     const wall = Date.now();
     // Whole milliseconds, like every timestamp in the platform.
     return this.anchorVenue === undefined ? wall : Math.floor(this.anchorVenue + (wall - this.anchorWall) * this.rate);
@@ -170,6 +174,15 @@ export class LiveClock implements Clock {
 
   get speed(): number {
     return this.rate;
+  }
+
+  /** Resume playback: now() reads `time` until `unpin()` (history is replayed on its own times). */
+  pin(time: number): void {
+    this.pinned = time;
+  }
+
+  unpin(): void {
+    this.pinned = undefined;
   }
 
   setTimer(name: string, time: number, callback: TimerCallback): void {

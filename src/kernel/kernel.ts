@@ -92,6 +92,11 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private readonly bookListeners: BookListener[] = [];
   /** While true (replaying history at the start of a live session) strategies see data but cannot trade. */
   warmingUp = false;
+  /**
+   * While true (a resumed session playing its journal back) nothing reaches the venue: decisions,
+   * emergency orders and cancels are refused quietly, as during a warm-up.
+   */
+  muted = false;
   private readonly feeds: IndicatorFeed[][] = [];
   /** Held quantity per symbol index as a float, for fast marking. */
   private heldQuantity: Float64Array;
@@ -186,6 +191,12 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     while (next < days.length) this.bookExRightsDay(days[next++]!);
     this.cashNumber = moneyToNumber(this.account.cash);
     this.ledgerChanged();
+    this.restoreOrders(state.orders, state.fills);
+  }
+
+  /** Orders in their last journaled state; open ones go back to the venue with the fills they already had (from `fills`). */
+  restoreOrders(orders: readonly Order[], fills: readonly Fill[]): void {
+    const state = { orders, fills };
     for (const order of state.orders) {
       this.cache.addOrder(order);
       const sequence = Number(/^O-(\d+)$/.exec(order.id)?.[1] ?? 0);
@@ -407,7 +418,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   /** `emergency` marks orders of the emergency close (no participation cap; the risk engine lets them through). */
   submitOrder(request: OrderRequest, emergency = false): Order {
     const now = this.clock.now();
-    if (this.warmingUp && !emergency) {
+    if ((this.warmingUp && !emergency) || this.muted) {
       // History replayed for indicators: the decision is refused quietly and leaves no trace (no id,
       // no event, no count), so a restarted session numbers its orders exactly as before.
       const order = new Order('warm-up', request.symbol, request.side, request.type, request.quantity, request.price, request.stopPrice, request.timeInForce ?? TimeInForce.GTC, now, NaN, request.tag);
@@ -482,7 +493,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   cancelOrder(orderId: string): void {
     const order = this.cache.orders.get(orderId);
     // A live venue confirms a cancel later; asking again meanwhile would be PENDING_CANCEL + PENDING_CANCEL (illegal).
-    if (!order || !order.isOpen || order.status === OrderStatus.PendingCancel) return;
+    if (!order || !order.isOpen || order.status === OrderStatus.PendingCancel || this.muted) return;
     order.apply(OrderEventKind.PendingCancel, this.clock.now());
     this.execution.cancelOrder(order);
   }

@@ -36,6 +36,11 @@ export interface CcxtDataOptions {
   /** Called when history is about to be replayed and when it is done (the kernel blocks orders meanwhile). */
   readonly onWarmup?: (active: boolean) => void;
   readonly log?: (message: string) => void;
+  /**
+   * A resumed session: per symbol, the open time of the last bar its journal has (played back already).
+   * Those symbols get no warm-up; bars that closed after it are delivered as live bars (decisions on).
+   */
+  readonly resumeAfter?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -112,14 +117,23 @@ export class CcxtDataClient implements DataClient {
   async start(sink: MarketDataSink): Promise<void> {
     for (const symbol of this.symbols) sink.barInterval?.(symbol, this.intervalMs);
     const warmup = this.options.warmupBars ?? 0;
-    if (warmup > 0) {
+    const resumed = this.symbols.filter((symbol) => this.options.resumeAfter?.has(symbol));
+    const fresh = this.symbols.filter((symbol) => !this.options.resumeAfter?.has(symbol));
+    if (warmup > 0 && fresh.length > 0) {
       this.options.onWarmup?.(true);
-      for (const symbol of this.symbols) {
+      for (const symbol of fresh) {
         const since = Math.floor(this.clock.now() / this.intervalMs - (warmup + 1)) * this.intervalMs;
         const history = await this.request(() => this.api.fetchOHLCV(symbol, this.options.timeframe, since, warmup + 1));
         this.deliverClosed(sink, symbol, history ?? []);
       }
       this.options.onWarmup?.(false);
+    }
+    // Bars that closed while a resumed session was away: the session acts on them as it would have.
+    for (const symbol of resumed) {
+      const last = this.options.resumeAfter!.get(symbol)!;
+      this.delivered.set(symbol, last);
+      const missed = await this.request(() => this.api.fetchOHLCV(symbol, this.options.timeframe, last + this.intervalMs, 1000));
+      this.deliverClosed(sink, symbol, missed ?? []);
     }
     this.loops.push(this.clockLoop());
     for (const symbol of this.symbols) {

@@ -94,6 +94,14 @@ export class BookExecutionClient implements ExecutionClient {
     (this.working[this.context.symbolIndex(order.symbol)] ??= []).push({ order, notional, commission, armed, firstLook });
   }
 
+  /** Resume: fill ids continue after the journaled ones (P-1, P-2, ... stay unique within the run). */
+  continueFillIds(ids: readonly string[]): void {
+    for (const id of ids) {
+      const n = Number(/^P-(\d+)$/.exec(id)?.[1] ?? 0);
+      if (n > this.fillSequence) this.fillSequence = n;
+    }
+  }
+
   cancelOrder(order: Order): void {
     const list = this.working[this.context.symbolIndex(order.symbol)];
     const at = list ? list.findIndex((w) => w.order === order) : -1;

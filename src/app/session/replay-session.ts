@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { SimExecutionClient } from '../../adapters/sim/sim-execution-client.ts';
 import { ReplayDataClient } from '../../adapters/sim/replay-data-client.ts';
-import { breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
+import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
 import type { Bar, BarSeries } from '../../core/bar.ts';
 import { formatMoney, moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import type { Fill } from '../../core/fill.ts';
@@ -19,7 +19,7 @@ import { LiveClock, SimulatedClock } from '../../kernel/clock.ts';
 import type { OrderEvent } from '../../kernel/events.ts';
 import { Kernel } from '../../kernel/kernel.ts';
 import { Topic } from '../../kernel/message-bus.ts';
-import { type BarRecord, type JsonValue, type RunJournal, RunKind, type RunRecord, RunStatus } from '../../kernel/store.ts';
+import { type JsonValue, type RunJournal, RunKind, type RunRecord, RunStatus } from '../../kernel/store.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
 import { accountCurrency, feeScheduleFor, strategySeesAdjustedPrices } from '../backtest/simulate.ts';
 import { instrumentsFor, loadSeries } from '../backtest/run-backtest.ts';
@@ -84,26 +84,6 @@ function writeAhead(journal: Journal, runId: string, check: ResumeCheck, newFill
       void journal.appendBreakerEvents([record]).catch(() => undefined);
     }
   };
-}
-
-function barRecord(runId: string, bar: Bar): BarRecord {
-  return {
-    runId,
-    symbol: bar.symbol,
-    openTime: bar.openTime,
-    closeTime: bar.closeTime,
-    open: bar.open,
-    high: bar.high,
-    low: bar.low,
-    close: bar.close,
-    volume: bar.volume,
-    adjustmentFactor: finiteOrNull(bar.adjustmentFactor),
-    preClose: finiteOrNull(bar.preClose),
-  };
-}
-
-function finiteOrNull(value: number | undefined): number | null {
-  return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
 /** What must be the same for a run to be continued: strategy, parameters, data and configuration. */

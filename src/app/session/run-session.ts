@@ -14,15 +14,16 @@ import { LiveClock } from '../../kernel/clock.ts';
 import type { OrderEvent } from '../../kernel/events.ts';
 import { Kernel } from '../../kernel/kernel.ts';
 import { Topic } from '../../kernel/message-bus.ts';
-import type { ExecutionClient } from '../../kernel/ports.ts';
+import type { ExecutionClient, MarketDataSink } from '../../kernel/ports.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/risk-schema.ts';
 import { instrumentFromMarket, type CcxtMarket } from './instruments-from-exchange.ts';
 import { fillFromRecord, orderFromRecord } from './restore.ts';
-import { breakerRecord, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
+import { playBack, type PlaybackResult } from './session-playback.ts';
+import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
 import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
-import { RunKind } from '../../kernel/store.ts';
+import { type JsonValue, RunKind, type RunRecord, RunStatus } from '../../kernel/store.ts';
 import { jsonSafe } from '../backtest/journal-run.ts';
 import { openJournal } from '../store/index.ts';
 
@@ -142,7 +143,10 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     previous = await journaled.store.getRun(request.resume);
     if (!previous) throw new RangeError(`--resume: no run ${request.resume} in ${journaled.store.location}`);
     if (previous.kind !== RunKind.Paper) throw new RangeError(`--resume: run ${request.resume} is a ${previous.kind} run, not a paper session`);
+    if (previous.status === RunStatus.Running) checkSameSession(previous, request);
   }
+  // A run that stopped without finishing (a crash) is continued under its own id, its journal played back.
+  const continuing = previous?.status === RunStatus.Running ? previous : undefined;
   // A resumed paper ledger starts from the capital of the run it continues.
   const previousCapital = (previous?.parameters as { capital?: unknown } | undefined)?.capital;
   let capital = typeof previousCapital === 'number' ? previousCapital : (request.capital ?? config.backtest.capital);
@@ -180,7 +184,15 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   let decisionsOff = false;
   const strategy = gateStrategy((await resolveStrategy(request.strategy)).create(request.params), () => decisionsOff);
   const kernel = new Kernel({ clock, execution, instruments, currency, initialCapital: numberToMoney(capital), strategy, risk, log });
-  if (previous) {
+  let playback: PlaybackResult | undefined;
+  if (continuing) {
+    const journal = await journaled!.store.readRunJournal(continuing.id);
+    kernel.start();
+    playback = playBack(kernel, clock, risk, journal);
+    if (execution instanceof BookExecutionClient) execution.continueFillIds(journal.fills.map((f) => f.fillId));
+    resumedFrom = continuing.id;
+    log(`resuming paper run ${continuing.id}: played back ${playback.bars} journaled bars and ${playback.fills} fills; ${playback.openOrders} open orders back to the venue, cash ${kernel.cash().toFixed(2)}`);
+  } else if (previous) {
     const journal = await journaled!.store.readRunJournal(previous.id);
     const fills = journal.fills.map(fillFromRecord);
     const orders = journal.orders.map(orderFromRecord);
@@ -189,7 +201,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     log(`resuming paper run ${previous.id}: ${fills.length} fills, ${orders.filter((o) => o.isOpen).length} open orders, cash ${kernel.cash().toFixed(2)}`);
   }
   if (journaled) {
-    const runId = await journaled.journal.createRun({
+    const runId = continuing?.id ?? await journaled.journal.createRun({
       kind: request.mode === 'live' ? RunKind.Live : RunKind.Paper,
       strategy: request.strategy,
       symbols: [...request.symbols],
@@ -202,6 +214,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     writeAheadSession(kernel, journaled.journal, runId);
     runIdOf.set(kernel, runId);
   }
+  const sink = journaled ? journalingBars(kernel, journaled.journal, runIdOf.get(kernel)!) : kernel;
   kernel.bus.subscribe<Fill>(Topic.Fill, (fill) => {
     const instrument = kernel.cache.instrument(fill.symbol);
     log(`fill ${fill.side} ${instrument.formatQuantity(fill.quantity)} ${fill.symbol} @ ${instrument.formatPrice(fill.price)} fee ${moneyToNumber(fill.fee).toFixed(4)} ${currency}  equity ${kernel.equity().toFixed(2)}`);
@@ -220,9 +233,10 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
       kernel.warmingUp = active;
     },
     log,
+    resumeAfter: playback?.lastBarOpen,
   });
   kernel.start();
-  await data.start(kernel);
+  await data.start(sink);
   log(`warm-up done (${data.barsDelivered} bars); trading ${request.symbols.join(', ')} on ${request.timeframe} bars`);
   const actor = request.actor ?? 'traider';
   let reconciling = true;
@@ -333,6 +347,30 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
 }
 
 const runIdOf = new WeakMap<Kernel, string>();
+
+/** The kernel as the data client's sink, journaling each bar it acts on (warm-up included) before it does. */
+function journalingBars(kernel: Kernel, journal: Journal, runId: string): MarketDataSink {
+  return {
+    onBar: (bar) => {
+      void journal.appendBars([barRecord(runId, bar)]).catch(() => undefined);
+      kernel.onBar(bar);
+    },
+    onBook: (book) => kernel.onBook(book),
+    barInterval: (symbol, intervalMs) => kernel.barInterval(symbol, intervalMs),
+  };
+}
+
+/** A crashed run is continued only by the same strategy, parameters, symbols and timeframe. */
+function checkSameSession(run: RunRecord, request: SessionRequest): void {
+  const stored = run.parameters as { params?: JsonValue };
+  const same = (a: unknown, b: unknown): boolean => canonicalJson(jsonSafe(a ?? null)) === canonicalJson(jsonSafe(b ?? null));
+  const differs: string[] = [];
+  if (run.strategy !== request.strategy) differs.push(`--strategy ${run.strategy} (got ${request.strategy})`);
+  if (!same(stored.params, request.params)) differs.push(`--params ${canonicalJson(stored.params ?? null)} (got ${canonicalJson(jsonSafe(request.params ?? null))})`);
+  if (run.symbols.join(',') !== request.symbols.join(',')) differs.push(`--symbols ${run.symbols.join(',')} (got ${request.symbols.join(',')})`);
+  if (run.timeframe !== request.timeframe) differs.push(`--timeframe ${run.timeframe} (got ${request.timeframe})`);
+  if (differs.length > 0) throw new RangeError(`--resume: run ${run.id} stopped without finishing and continues only as it started: ${differs.join('; ')}`);
+}
 
 const GATED_CALLBACKS = new Set<PropertyKey>(['onBar', 'onBook', 'onTimer', 'onOrderEvent']);
 

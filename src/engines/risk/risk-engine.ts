@@ -696,6 +696,14 @@ export class RiskEngine implements RiskGate {
   }
 
   /** Live data clients report the age of their freshest quote (ms). Not used in backtests. */
+  /** Resume: the submission times of orders an earlier process of the run sent count in the order-rate windows. */
+  restoreSubmissions(times: readonly number[]): void {
+    for (const time of times) {
+      this.rate.check(time, tradingDayOf(this.market, time));
+      this.rate.record(time);
+    }
+  }
+
   reportDataAge(ageMs: number): void {
     this.closeBand();
     const trigger = this.profile.dataStale;
