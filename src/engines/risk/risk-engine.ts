@@ -682,7 +682,10 @@ export class RiskEngine implements RiskGate {
    */
   reset(actor: string): void {
     if (!actor.trim()) throw new RangeError('reset needs the name of the person doing it');
-    const now = this.context.clock.now();
+    this.resetAt(actor, this.context.clock.now());
+  }
+
+  private resetAt(actor: string, now: number): void {
     const drawdown = this.profile.drawdown;
     if (this.ladder.isActive(BreakerCause.Drawdown) && needsReset(drawdown.level)) {
       this.peakEquity = this.context.equity();
@@ -695,7 +698,6 @@ export class RiskEngine implements RiskGate {
     this.ladder.reset(actor, now);
   }
 
-  /** Live data clients report the age of their freshest quote (ms). Not used in backtests. */
   /** Resume: the submission times of orders an earlier process of the run sent count in the order-rate windows. */
   restoreSubmissions(times: readonly number[]): void {
     for (const time of times) {
@@ -704,6 +706,32 @@ export class RiskEngine implements RiskGate {
     }
   }
 
+  /**
+   * Resume playback: a journaled level change that the played-back bars and fills cannot cause again
+   * happens again at its own time. A person's MANUAL level holds until a reset; a reset resets; a
+   * data-quality cause (DATA_STALE, DATA_FAILURES, API_LATENCY) trips with the cooldown its trigger
+   * gives from that time and clears once cooled down (live reports trip it again while the fault lasts).
+   * Loss, drawdown, VaR and correlation causes are left to the playback, which trips them again.
+   */
+  replayBreaker(event: Pick<BreakerEvent, 'time' | 'level' | 'previousLevel' | 'cause' | 'value' | 'threshold'> & { actor?: string | null; detail?: string | null }): void {
+    const { time, cause } = event;
+    this.closeBand();
+    if (event.detail === 'reset' && event.actor) {
+      this.resetAt(event.actor, time);
+      return;
+    }
+    if (levelRank(event.level) <= levelRank(event.previousLevel)) return; // falls follow from cooldowns and resets
+    if (cause === BreakerCause.Manual) {
+      this.ladder.setManual(event.level, time, event.actor ?? 'unknown', event.detail ?? undefined);
+      return;
+    }
+    const trigger = cause === BreakerCause.DataStale ? this.profile.dataStale : cause === BreakerCause.DataFailures ? this.profile.dataFailures : cause === BreakerCause.ApiLatency ? this.profile.apiLatency : undefined;
+    if (trigger === undefined) return;
+    this.ladder.trip(cause, event.level, event.value, event.threshold, time, this.cooldownEnd(trigger.cooldown, time));
+    this.ladder.release(cause);
+  }
+
+  /** Live data clients report the age of their freshest quote (ms). Not used in backtests. */
   reportDataAge(ageMs: number): void {
     this.closeBand();
     const trigger = this.profile.dataStale;
