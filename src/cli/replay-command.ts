@@ -43,6 +43,7 @@ export function replayCommand(io: { out: (s: string) => void; err: (s: string) =
         onAck: (fill) => io.out(`ack ${fill.id} ${fill.side} ${fill.quantity} ${fill.symbol} @ ${fill.price}\n`),
         log: (line) => io.err(`${line}\n`),
       });
-      io.out(flags.json ? `${JSON.stringify(result)}\n` : `run ${result.runId}: ${result.bars} bars, ${result.fills} fills, cash ${result.cash}, positions ${JSON.stringify(result.positions)}\n`);
+      const breakers = result.breakerEvents.map((e) => `  breaker ${new Date(e.time).toISOString()} ${e.previousLevel} -> ${e.level} (${e.cause} ${e.value} vs ${e.threshold})\n`).join('');
+      io.out(flags.json ? `${JSON.stringify(result)}\n` : `run ${result.runId}: ${result.bars} bars, ${result.fills} fills, cash ${result.cash}, positions ${JSON.stringify(result.positions)}, ${result.breakerEvents.length} breaker changes\n${breakers}`);
     });
 }

@@ -45,7 +45,8 @@ export function formatSessionSummary(s: SessionSummary): string {
   return [
     `${s.mode} session on ${s.exchange} (${s.symbols.join(', ')}), venue clock ${s.clockRate === 1 ? 'real time' : `${s.clockRate.toFixed(1)}x`}`,
     `data       ${s.bars} bars, ${s.books} book updates, ${s.reconnects} reconnects, longest book gap ${s.longestBookGapMs} ms`,
-    `trading    ${s.orders} orders, ${s.fills} fills, ${s.trades} round trips, denials ${JSON.stringify(s.denials)}, ${s.breakerEvents} breaker changes`,
+    `trading    ${s.orders} orders, ${s.fills} fills, ${s.trades} round trips, denials ${JSON.stringify(s.denials)}, ${s.breakerEvents.length} breaker changes`,
+    ...s.breakerEvents.map((e) => `  breaker ${new Date(e.time).toISOString()} ${e.previousLevel} -> ${e.level} (${e.cause} ${e.value} vs ${e.threshold})`),
     `account    ${s.initialCapital.toFixed(2)} -> ${s.finalEquity.toFixed(2)} (fees ${s.feesPaid.toFixed(4)}), ${s.discrepancies} reconciliation differences`,
     s.openPositions.length === 0 ? 'positions  none open' : `positions  ${s.openPositions.length} open:`,
     ...s.openPositions.map((p) => `  ${p.symbol} ${p.quantity} (value ${p.value.toFixed(2)} at the last price)`),

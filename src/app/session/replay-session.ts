@@ -56,6 +56,8 @@ export interface ReplaySessionResult {
   readonly cash: string;
   readonly positions: Record<string, string>;
   readonly finalEquity: number;
+  /** Every breaker level change of the run, as a backtest's summary lists them. */
+  readonly breakerEvents: ReadonlyArray<{ time: number; level: string; previousLevel: string; cause: string; value: number; threshold: number }>;
 }
 
 /**
@@ -165,6 +167,8 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     const newFills: Fill[] = [];
     kernel.setWriteAhead(writeAhead(journal, request.runId, check, newFills));
     for (const s of series) kernel.barInterval(s.symbol, s.intervalMs);
+    // No history before the first replayed bar: VaR and correlation speak once two daily returns exist.
+    risk.useShortHistory();
     kernel.start();
 
     const events = replayOrder(series, series.length === 1 ? undefined : mergeOrder(series));
@@ -210,6 +214,7 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       cash: formatMoney(account.cash),
       positions,
       finalEquity: kernel.equity(),
+      breakerEvents: (kernel.breakerEvents as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, previousLevel: e.previousLevel, cause: e.cause, value: e.value, threshold: e.threshold })),
     };
     await journal.finishRun(request.runId, { summary: jsonSafe({ ...result, cashNumber: moneyToNumber(account.cash) }) });
     return result;

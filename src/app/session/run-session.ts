@@ -7,6 +7,7 @@ import { createExchange } from '../../adapters/ccxt/exchange-factory.ts';
 import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import { CryptoFeeSchedule } from '../../core/fees.ts';
 import type { Fill } from '../../core/fill.ts';
+import { TIMEFRAME_MS } from '../../core/market.ts';
 import { OrderSide, OrderType } from '../../core/order.ts';
 import { RiskMode } from '../../engines/risk/codes.ts';
 import { RiskEngine } from '../../engines/risk/risk-engine.ts';
@@ -21,6 +22,8 @@ import { toRiskConfig } from '../config/risk-schema.ts';
 import { instrumentFromMarket, type CcxtMarket } from './instruments-from-exchange.ts';
 import { fillFromRecord, orderFromRecord } from './restore.ts';
 import { playBack, type PlaybackResult } from './session-playback.ts';
+import { watchStaleness } from './staleness-watch.ts';
+import { type DailyCandleApi, seedDailyHistory } from './daily-history.ts';
 import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
 import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
 import { type JsonValue, RunKind, type RunRecord, RunStatus } from '../../kernel/store.ts';
@@ -82,6 +85,16 @@ export interface UnCanceledOrderSummary {
   reason: string;
 }
 
+/** A breaker level change, as a backtest's summary lists it. */
+export interface BreakerEventSummary {
+  time: number;
+  level: string;
+  previousLevel: string;
+  cause: string;
+  value: number;
+  threshold: number;
+}
+
 export interface SessionSummary {
   mode: string;
   exchange: string;
@@ -93,7 +106,8 @@ export interface SessionSummary {
   fills: number;
   trades: number;
   denials: Record<string, number>;
-  breakerEvents: number;
+  /** Every breaker level change of this session (a resumed run's played-back ones are not repeated). */
+  breakerEvents: BreakerEventSummary[];
   initialCapital: number;
   finalEquity: number;
   feesPaid: number;
@@ -228,7 +242,8 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     symbols: request.symbols,
     timeframe: request.timeframe,
     warmupBars: request.warmupBars ?? 100,
-    health: risk,
+    // Data age is judged on the clock by the staleness watch below, not on each arrival.
+    health: { reportDataResult: (failed) => risk.reportDataResult(failed), reportApiLatency: (ms) => risk.reportApiLatency(ms) },
     onWarmup: (active) => {
       kernel.warmingUp = active;
     },
@@ -236,7 +251,11 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     resumeAfter: playback?.lastBarOpen,
   });
   kernel.start();
+  const riskConfig = toRiskConfig(config.risk);
+  await seedDailyHistory(exchange as unknown as DailyCandleApi, risk, clock, request.symbols, riskConfig.monitorDays, log);
+  const breakersBefore = kernel.breakerEvents.length;
   await data.start(sink);
+  const stopStalenessWatch = watchStaleness(kernel, clock, risk, riskConfig.preTrade, TIMEFRAME_MS[request.timeframe] ?? 60_000);
   log(`warm-up done (${data.barsDelivered} bars); trading ${request.symbols.join(', ')} on ${request.timeframe} bars`);
   const actor = request.actor ?? 'traider';
   let reconciling = true;
@@ -289,6 +308,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     await cancelOpenOrders(kernel, shutdownTimeoutMs, log);
   }
   stopping = true;
+  stopStalenessWatch();
   if (reconcileTimer) clearInterval(reconcileTimer);
   // Bounded: an exchange that stopped answering must not hold the shutdown (what is still open is reported).
   await bounded(data.stop(), shutdownTimeoutMs, () => log(`shutdown: the data streams did not close within ${(shutdownTimeoutMs / 1000).toFixed(1)} s`));
@@ -313,7 +333,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     fills: kernel.fills.length,
     trades: account.trades.length,
     denials: Object.fromEntries([...kernel.deniedCounts.entries()].filter(([reason]) => reason !== 'WARMING_UP')),
-    breakerEvents: kernel.breakerEvents.length,
+    breakerEvents: (kernel.breakerEvents.slice(breakersBefore) as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, previousLevel: e.previousLevel, cause: e.cause, value: e.value, threshold: e.threshold })),
     initialCapital: moneyToNumber(account.initialCapital),
     finalEquity: Number(kernel.equity().toFixed(8)),
     feesPaid: moneyToNumber(account.feesPaid),

@@ -3,7 +3,10 @@
 // vector and covariance matrix are rebuilt once per completed day; each check is then O(k^2).
 import { normInv } from '../../analytics/risk/index.ts';
 
+/** Aligned daily returns VaR and correlation need by default (a backtest starts without history). */
 const MIN_RETURNS = 20;
+/** The least a session lowers it to when the venue has less history than that. */
+export const MIN_SESSION_RETURNS = 2;
 const Z95 = normInv(0.95);
 
 class DailyCloses {
@@ -12,13 +15,16 @@ class DailyCloses {
 
   constructor(private readonly keep: number) {}
 
-  complete(day: number, close: number): void {
+  /** A completed day; one already known (or older than the last) is ignored. */
+  complete(day: number, close: number): boolean {
+    if (this.days.length > 0 && day <= this.days[this.days.length - 1]!) return false;
     this.days.push(day);
     this.closes.push(close);
     if (this.days.length > this.keep) {
       this.days.shift();
       this.closes.shift();
     }
+    return true;
   }
 }
 
@@ -32,6 +38,8 @@ export class PortfolioMonitor {
   private readonly series: DailyCloses[];
   private stale = true;
   private observations = 0;
+  /** Returns needed before VaR and correlation speak (see `useHistoryOf`). */
+  private minReturns = MIN_RETURNS;
   private readonly mean: Float64Array;
   /** Row-major k x k covariance of daily returns (n - 1). */
   private readonly covariance: Float64Array;
@@ -49,10 +57,23 @@ export class PortfolioMonitor {
 
   /** A symbol's trading day ended with this close (the caller tracks days; see RiskEngine.onBar). */
   completeDay(index: number, day: number, close: number): boolean {
-    if (!(close > 0)) return false;
-    this.series[index]!.complete(day, close);
+    if (!(close > 0) || !this.series[index]!.complete(day, close)) return false;
     this.stale = true;
     return true;
+  }
+
+  /**
+   * A session seeded with the daily history its venue has: VaR and correlation speak once `returns`
+   * aligned returns exist (at most the default 20, at least MIN_SESSION_RETURNS).
+   */
+  useHistoryOf(returns: number): void {
+    this.minReturns = Math.min(MIN_RETURNS, Math.max(MIN_SESSION_RETURNS, returns));
+  }
+
+  /** Aligned daily returns available now. */
+  get returnsAvailable(): number {
+    this.refresh();
+    return this.observations;
   }
 
   /**
@@ -112,11 +133,11 @@ export class PortfolioMonitor {
     }
   }
 
-  /** Parametric 95% 1-day VaR of the positions as a fraction of equity; NaN without 20 aligned returns. */
+  /** Parametric 95% 1-day VaR of the positions as a fraction of equity; NaN without enough aligned returns (20, or what a session's history allows). */
   valueAtRisk(exposures: readonly Exposure[]): number {
     if (exposures.length === 0) return 0;
     this.refresh();
-    if (this.observations < MIN_RETURNS) return NaN;
+    if (this.observations < this.minReturns) return NaN;
     const k = this.symbols;
     let mean = 0;
     let variance = 0;
@@ -130,7 +151,7 @@ export class PortfolioMonitor {
   /** The most correlated pair of held symbols (Pearson on daily returns), or undefined. */
   mostCorrelatedPair(indices: readonly number[]): { a: number; b: number; correlation: number } | undefined {
     this.refresh();
-    if (this.observations < MIN_RETURNS) return undefined;
+    if (this.observations < this.minReturns) return undefined;
     const k = this.symbols;
     let best: { a: number; b: number; correlation: number } | undefined;
     for (let i = 0; i < indices.length; i++) {

@@ -698,6 +698,25 @@ export class RiskEngine implements RiskGate {
     this.ladder.reset(actor, now);
   }
 
+  /**
+   * Before trading, a session's daily history from its venue (or files): completed days' closes per
+   * symbol, oldest first. VAR_LIMIT and CORRELATION then act from the first bar with what exists (at
+   * least MIN_SESSION_RETURNS returns). Returns the aligned daily returns now available.
+   */
+  seedDailyHistory(symbol: string, days: ReadonlyArray<{ readonly openTime: number; readonly close: number }>): number {
+    const index = this.context.symbolIndex(symbol);
+    for (const { openTime, close } of days) this.monitor.completeDay(index, Math.floor((openTime + this.dayOffset[index]!) / MS_PER_DAY), close);
+    const available = this.monitor.returnsAvailable;
+    this.monitor.useHistoryOf(available);
+    this.markPortfolioDue();
+    return available;
+  }
+
+  /** Sessions without history before their first bar (replays): VaR and correlation speak after MIN_SESSION_RETURNS days. */
+  useShortHistory(): void {
+    this.monitor.useHistoryOf(0);
+  }
+
   /** Resume: the submission times of orders an earlier process of the run sent count in the order-rate windows. */
   restoreSubmissions(times: readonly number[]): void {
     for (const time of times) {
@@ -729,6 +748,23 @@ export class RiskEngine implements RiskGate {
     if (trigger === undefined) return;
     this.ladder.trip(cause, event.level, event.value, event.threshold, time, this.cooldownEnd(trigger.cooldown, time));
     this.ladder.release(cause);
+  }
+
+  /**
+   * A session's staleness check on the clock (each second): the oldest market data in use is `ageMs`
+   * old against its own limit (`limitMs`: maxQuoteAgeMs for books and quotes, one interval plus
+   * maxBarAgeMs past a bar's close for bars). Past it, DATA_STALE trips; within it, it releases.
+   */
+  reportStaleness(ageMs: number, limitMs: number): void {
+    this.closeBand();
+    const trigger = this.profile.dataStale;
+    if (this.backtest || !trigger.enabled) return;
+    const now = this.context.clock.now();
+    if (ageMs > limitMs) this.ladder.trip(BreakerCause.DataStale, trigger.level, ageMs, limitMs, now, this.cooldownEnd(trigger.cooldown, now));
+    else {
+      this.ladder.release(BreakerCause.DataStale, ageMs);
+      this.ladder.expire(now);
+    }
   }
 
   /** Live data clients report the age of their freshest quote (ms). Not used in backtests. */
