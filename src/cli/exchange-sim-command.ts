@@ -24,7 +24,7 @@ export function exchangeSimCommand(io: { out: (s: string) => void; err: (s: stri
     .requiredOption('--data <files...>', 'OHLCV files (.csv or .csv.gz), one symbol each, e.g. BTCUSDT-1m-....csv.gz (several: repeat or separate with commas)')
     .option('--port <port>', 'TCP port on 127.0.0.1 (0 picks a free one)', '8900')
     .option('--speed <x>', 'data time per wall time (60: one minute of data per second; 0 freezes time)', '60')
-    .option('--faults <spec>', 'fault injection, e.g. "5xx=0.1,lost=0.05,timeout=0.02,429=0.02,ban=0,drop-ws=30s,dup=0.01,reorder=0.01,gap=0.01,latency=50ms"')
+    .option('--faults <spec>', 'fault injection, e.g. "5xx=0.1,lost=0.05,timeout=0.02,429=0.02,ban=0,drop-ws=30s,dup=0.01,reorder=0.01,gap=0.01,latency=50ms", or "silence=1" to make market data go quiet')
     .option('--seed <n>', 'seed for book sizes and faults', '1')
     .option('--accounts <file>', 'accounts JSON: [{"apiKey","secret","balances":{"USDT":100000}}] (default: test-key / test-secret)')
     .action(async (flags: ExchangeSimFlags) => {

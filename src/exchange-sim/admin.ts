@@ -27,7 +27,8 @@ export interface AdminState {
     orders: Array<Record<string, unknown>>;
     trades: Array<Record<string, unknown>>;
   }>;
-  faults: { spec: FaultSpec; text: string; injected: Record<FaultName, number> };
+  /** `injected.silence` counts what silence suppressed; `silenced` splits it into stream messages and REST requests. */
+  faults: { spec: FaultSpec; text: string; injected: Record<FaultName, number>; silenced: { messages: number; requests: number } };
   requests: number;
 }
 
@@ -84,7 +85,7 @@ export class Admin {
         return { symbol: m.spec.id, price: m.replay.priceAt(now), lastPrice: fmt(m.lastPrice()), bidPrice: fmt(top.bidPrice), askPrice: fmt(top.askPrice), lastUpdateId: top.updateId, restingOrders: resting, stops };
       }),
       accounts: this.core.accounts.list.map((a) => ({ apiKey: a.apiKey, balances: a.snapshot(), orders: a.orders.map(orderJson), trades: a.trades.map(myTradeJson) })),
-      faults: { spec: { ...this.faults.spec }, text: formatFaults(this.faults.spec), injected: { ...this.faults.injected } },
+      faults: { spec: { ...this.faults.spec }, text: formatFaults(this.faults.spec), injected: { ...this.faults.injected }, silenced: { ...this.faults.silenced } },
       requests: this.requests,
     };
   }

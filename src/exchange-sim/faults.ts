@@ -1,4 +1,4 @@
-// Fault injection: the spec ("5xx=0.1,lost=0.05,drop-ws=30s,latency=50ms"), seeded decisions, counters.
+// Fault injection: the spec ("5xx=0.1,lost=0.05,drop-ws=30s,latency=50ms,silence=1"), seeded decisions, counters.
 import { Rng } from './rng.ts';
 
 export interface FaultSpec {
@@ -20,6 +20,11 @@ export interface FaultSpec {
   gap: number;
   /** Added to every REST and WebSocket API response, ms. */
   latency: number;
+  /**
+   * A switch, 1 (on) or 0 (off): the market-data feed goes quiet. Market streams send nothing (messages
+   * are dropped, not queued) and public market-data REST requests are never answered, like `timeout`.
+   */
+  silence: number;
 }
 
 export type FaultName = keyof FaultSpec;
@@ -28,9 +33,18 @@ export type DepthFault = 'dup' | 'reorder' | 'gap';
 
 const RATES = ['5xx', 'lost', 'timeout', '429', 'ban', 'dup', 'reorder', 'gap'] as const;
 const DURATIONS = ['drop-ws', 'latency'] as const;
+const SWITCHES = ['silence'] as const;
 
 export function noFaults(): FaultSpec {
-  return { '5xx': 0, lost: 0, timeout: 0, '429': 0, ban: 0, 'drop-ws': 0, dup: 0, reorder: 0, gap: 0, latency: 0 };
+  return { '5xx': 0, lost: 0, timeout: 0, '429': 0, ban: 0, 'drop-ws': 0, dup: 0, reorder: 0, gap: 0, latency: 0, silence: 0 };
+}
+
+/** A switch's value: 1 / "1" / "on" is 1, 0 / "0" / "off" is 0; anything else is undefined. */
+function parseSwitch(value: unknown): number | undefined {
+  if (value === 1 || value === 0) return value;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  return text === '1' || text === 'on' ? 1 : text === '0' || text === 'off' ? 0 : undefined;
 }
 
 /** A duration: "50ms", "30s", "2m", or a bare number of milliseconds. */
@@ -51,8 +65,12 @@ function setValue(spec: FaultSpec, key: string, value: unknown): void {
     const ms = typeof value === 'number' ? value : String(value).trim() === 'off' ? 0 : parseDuration(String(value));
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`fault ${name}: expected a duration (got "${String(value)}")`);
     spec[name as (typeof DURATIONS)[number]] = ms;
+  } else if ((SWITCHES as readonly string[]).includes(name)) {
+    const on = parseSwitch(value);
+    if (on === undefined) throw new Error(`fault ${name}: expected a switch: 1 or on, 0 or off (got "${String(value)}")`);
+    spec[name as (typeof SWITCHES)[number]] = on;
   } else {
-    throw new Error(`unknown fault "${name}" (known: ${[...RATES, ...DURATIONS].join(', ')})`);
+    throw new Error(`unknown fault "${name}" (known: ${[...RATES, ...DURATIONS, ...SWITCHES].join(', ')})`);
   }
 }
 
@@ -77,6 +95,7 @@ export function formatFaults(spec: FaultSpec): string {
   const parts: string[] = [];
   for (const name of RATES) if (spec[name] > 0) parts.push(`${name}=${spec[name]}`);
   for (const name of DURATIONS) if (spec[name] > 0) parts.push(`${name}=${spec[name]}ms`);
+  for (const name of SWITCHES) if (spec[name] > 0) parts.push(`${name}=1`);
   return parts.length === 0 ? 'none' : parts.join(',');
 }
 
@@ -85,7 +104,10 @@ export class Faults {
   spec: FaultSpec;
   private readonly httpRng: Rng;
   private readonly wsRng: Rng;
-  readonly injected: Record<FaultName, number> = { '5xx': 0, lost: 0, timeout: 0, '429': 0, ban: 0, 'drop-ws': 0, dup: 0, reorder: 0, gap: 0, latency: 0 };
+  /** Per fault, how often it fired; for `silence`, the stream messages plus REST requests it suppressed. */
+  readonly injected: Record<FaultName, number> = { '5xx': 0, lost: 0, timeout: 0, '429': 0, ban: 0, 'drop-ws': 0, dup: 0, reorder: 0, gap: 0, latency: 0, silence: 0 };
+  /** What `silence` suppressed, by kind (they add up to `injected.silence`). */
+  readonly silenced = { messages: 0, requests: 0 };
 
   constructor(spec: FaultSpec, seed: number) {
     this.spec = spec;
@@ -120,5 +142,17 @@ export class Faults {
 
   countDrop(): void {
     this.injected['drop-ws']++;
+  }
+
+  /** Whether the market-data feed is silenced. */
+  get silent(): boolean {
+    return this.spec.silence > 0;
+  }
+
+  /** A market stream message (to one connection) or a market-data REST request that silence swallowed. */
+  countSilenced(kind: 'message' | 'request', count = 1): void {
+    this.injected.silence += count;
+    if (kind === 'message') this.silenced.messages += count;
+    else this.silenced.requests += count;
   }
 }

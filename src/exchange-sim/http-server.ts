@@ -9,7 +9,7 @@ import type { Faults } from './faults.ts';
 import type { MarketStreams } from './market-streams.ts';
 import { parseForm, type Params } from './params.ts';
 import { PRIVATE_ROUTES, SAPI_ROUTES } from './rest-private.ts';
-import { PUBLIC_ROUTES } from './rest-public.ts';
+import { NOT_MARKET_DATA, PUBLIC_ROUTES } from './rest-public.ts';
 import { accountOf, verifyRestSignature } from './signing.ts';
 import type { WsApi } from './ws-api.ts';
 import { acceptUpgrade, type WsConnection } from './ws-protocol.ts';
@@ -86,10 +86,16 @@ export class SimHttpServer {
     this.parts.admin.requests++;
 
     const { faults } = this.parts;
+    if (isPublic && faults.silent && !NOT_MARKET_DATA.has(name)) {
+      // silence: a market-data request is left hanging like a `timeout` one (never answered, even after
+      // silence ends), and it draws no fault decisions.
+      faults.countSilenced('request');
+      this.hang(res);
+      return;
+    }
     const fault = faults.decideHttp();
     if (fault === 'timeout') {
-      this.hanging.add(res);
-      res.on('close', () => this.hanging.delete(res));
+      this.hang(res);
       return;
     }
     let status = 200;
@@ -135,6 +141,12 @@ export class SimHttpServer {
       await new Promise((resolve) => setTimeout(resolve, latency));
     }
     this.write(res, status, payload, headers);
+  }
+
+  /** Never answer: the response stays open until the client gives up (or the server closes). */
+  private hang(res: ServerResponse): void {
+    this.hanging.add(res);
+    res.on('close', () => this.hanging.delete(res));
   }
 
   private admin(res: ServerResponse, method: string, name: string, body: string): void {

@@ -1,5 +1,6 @@
 // Market streams on the stream endpoint: SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS, depth diffs with U/u
-// (100 ms and 1000 ms), partial depth, trades, klines, book tickers and 24h tickers; depth faults.
+// (100 ms and 1000 ms), partial depth, trades, klines, book tickers and 24h tickers; depth faults and
+// silence (every market message dropped while it is on; replies to the client's own requests still go out).
 import type { ExchangeCore, ExchangeListener } from './exchange-core.ts';
 import type { Faults } from './faults.ts';
 import { aggTradeEvent, bookTickerEvent, klineEventBody, tickerEvent, tradeEvent } from './market-views.ts';
@@ -15,6 +16,8 @@ interface DepthAccumulator {
   time: number;
   bids: Map<string, string>;
   asks: Map<string, string>;
+  /** Merged diffs of a silent period: dropped once silence ends, never sent late. */
+  silent: boolean;
 }
 
 interface StreamClient {
@@ -33,6 +36,8 @@ export class MarketStreams implements ExchangeListener {
   private readonly clients = new Set<StreamClient>();
   private readonly lastTop = new Map<string, string>();
   private readonly lastKlineOpen = new Map<string, number>();
+  /** Whether silence was on at the last step (book tickers are sent again once it ends). */
+  private wasSilent = false;
 
   constructor(
     private readonly core: ExchangeCore,
@@ -88,12 +93,26 @@ export class MarketStreams implements ExchangeListener {
     }
   }
 
+  /**
+   * silence: true, and the message counted as suppressed, while the feed is silenced. A depth message a
+   * reorder fault held back is dropped with it, so diffs resume after silence with a gap in U/u.
+   */
+  private silenced(client: StreamClient): boolean {
+    if (!this.faults.silent) return false;
+    const held = client.held === undefined ? 0 : 1;
+    client.held = undefined;
+    this.faults.countSilenced('message', 1 + held);
+    return true;
+  }
+
   private send(client: StreamClient, stream: string, data: unknown): void {
+    if (this.silenced(client)) return;
     client.ws.send(JSON.stringify(client.combined ? { stream, data } : data));
   }
 
   /** A depth diff through the fault filter: dropped (gap), held for one message (reorder), or doubled (dup). */
   private sendDepth(client: StreamClient, stream: string, data: unknown): void {
+    if (this.silenced(client)) return;
     const text = JSON.stringify(client.combined ? { stream, data } : data);
     const fault = this.faults.decideDepth();
     if (fault === 'gap') return;
@@ -123,15 +142,17 @@ export class MarketStreams implements ExchangeListener {
       b: d.bids,
       a: d.asks,
     });
+    const silent = this.faults.silent;
     for (const client of this.clients) {
       if (client.streams.has(fast)) this.sendDepth(client, fast, event({ first: diff.firstUpdateId, last: diff.lastUpdateId, time: diff.time, bids: diff.bids, asks: diff.asks }));
       const slowName = slow.find((name) => client.streams.has(name));
       if (slowName === undefined) continue;
       let acc = client.slowDepth.get(id);
-      if (acc === undefined) {
-        acc = { first: diff.firstUpdateId, last: diff.lastUpdateId, time: diff.time, bids: new Map(), asks: new Map() };
+      if (acc === undefined || (acc.silent && !silent)) {
+        acc = { first: diff.firstUpdateId, last: diff.lastUpdateId, time: diff.time, bids: new Map(), asks: new Map(), silent };
         client.slowDepth.set(id, acc);
       }
+      acc.silent ||= silent;
       acc.last = diff.lastUpdateId;
       acc.time = diff.time;
       for (const [p, q] of diff.bids) acc.bids.set(p, q);
@@ -155,6 +176,10 @@ export class MarketStreams implements ExchangeListener {
   }
 
   stepped(market: SymbolMarket, time: number): void {
+    // The first step after silence sends every book ticker again (the top may have moved meanwhile).
+    const silent = this.faults.silent;
+    if (this.wasSilent && !silent) this.lastTop.clear();
+    this.wasSilent = silent;
     if (this.clients.size === 0) return;
     const id = market.spec.id.toLowerCase();
     const top = bookTickerEvent(market);

@@ -9,6 +9,12 @@ import type { SymbolMarket } from './symbol-market.ts';
 
 export type PublicHandler = (core: ExchangeCore, params: Params) => unknown;
 
+/**
+ * Public endpoints that are not market data: they keep answering under the `silence` fault, so a client
+ * can still start (load markets) and sync its clock. Every other public endpoint is market data.
+ */
+export const NOT_MARKET_DATA: ReadonlySet<string> = new Set(['ping', 'time', 'exchangeInfo']);
+
 /** The markets a request names with `symbol` or `symbols`, or all of them. */
 function selected(core: ExchangeCore, params: Params): { markets: SymbolMarket[]; single: boolean } {
   if (params.symbol !== undefined) return { markets: [core.market(params.symbol)], single: true };

@@ -1,0 +1,67 @@
+// Nothing fails silently: a paper session at speed 1 against the local exchange whose market data goes
+// quiet (the exchange's `silence` fault) trips DATA_STALE (HALT_NEW_POSITIONS) on the clock, although no
+// data arrives to be judged, and clears once data flows again; the JSON summary lists both changes.
+// Bounds are generous; the detection time itself is measured by the bench (sessions.staleDetectMs).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
+import { DIP_START, startSim, TEST_ENV } from '../ccxt/helpers.ts';
+import { BIN, ROOT } from '../crash/replay-crash.ts';
+
+let sim: ExchangeSimHandle;
+let dir: string;
+beforeAll(async () => {
+  sim = await startSim({ speed: 1, startTime: DIP_START });
+  dir = mkdtempSync(join(tmpdir(), 'traider-silent-'));
+});
+afterAll(async () => {
+  await sim?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function faults(spec: string): Promise<void> {
+  const response = await fetch(`${sim.url}/admin/faults`, { method: 'POST', body: spec });
+  expect(response.status).toBe(200);
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline && !check()) await new Promise((resolve) => setTimeout(resolve, 50));
+  return check();
+}
+
+describe('a paper session whose feed goes silent', () => {
+  it('trips DATA_STALE on the clock within the quote-age limit plus a second, clears when data flows, and lists both in its summary', async () => {
+    const args = [BIN, 'paper', '--exchange', 'binance', '--url', sim.url, '--symbols', 'BTC/USDT', '--strategy', 'sma-cross', '--db', join(dir, 'p.db'), '--json'];
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAIDER_DB: '', ...TEST_ENV } });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      expect(await until(() => /warm-up done/.test(output), 20_000), output).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(output, 'fresh data: no breaker yet').not.toMatch(/breaker HALT_NEW_POSITIONS/);
+      const silencedAt = performance.now();
+      await faults('silence=1');
+      // 5 s quote-age limit + 1 s check, generously bounded.
+      expect(await until(() => /breaker HALT_NEW_POSITIONS \(DATA_STALE/.test(output), 15_000), output.slice(-800)).toBe(true);
+      const detectedMs = performance.now() - silencedAt;
+      expect(detectedMs, 'not before the 5 s limit').toBeGreaterThan(4_000);
+      await faults('');
+      expect(await until(() => /breaker NORMAL \(DATA_STALE/.test(output), 15_000), output.slice(-800)).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      const summary = JSON.parse(output.trim().split('\n').reverse().find((l) => l.startsWith('{'))!) as { breakerEvents: Array<{ level: string; previousLevel: string; cause: string; value: number; threshold: number; time: number }> };
+      const stale = summary.breakerEvents.filter((e) => e.cause === 'DATA_STALE');
+      expect(stale.map((e) => `${e.previousLevel}->${e.level}`)).toEqual(['NORMAL->HALT_NEW_POSITIONS', 'HALT_NEW_POSITIONS->NORMAL']);
+      expect(stale[0]!.threshold, 'judged against maxQuoteAgeMs').toBe(5_000);
+      expect(stale[0]!.value).toBeGreaterThan(5_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
