@@ -6,6 +6,7 @@ import { benchAudit } from './audit.ts';
 import { benchBook } from './book.ts';
 import { benchPaper } from './paper.ts';
 import { benchSessions } from './sessions.ts';
+import { benchStaleDetect } from './stale.ts';
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   results.paper = await benchPaper();
   log('sessions: resuming a journaled replay after a day of 1m bars');
   results.sessions = await benchSessions();
+  log('sessions: a silent feed detected on the clock (speed 1, about 10 s)');
+  results.sessions = { ...(results.sessions as object), ...(await benchStaleDetect()) };
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

@@ -366,6 +366,17 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.strategy.onBar(bar);
   }
 
+  /**
+   * A reference source's bar while the venue's own feed of the symbol is unusable: the mark and the risk
+   * engine move to it. The strategy, its indicators and the venue (paper fills use the venue's own book)
+   * do not see it, and the symbol's data time stays the venue's (new orders wait for the venue's feed).
+   */
+  onReferenceBar(bar: Bar): void {
+    const index = this.cache.symbolIndex(bar.symbol);
+    this.cache.lastClose[index] = bar.close;
+    if (this.risk.onBar !== undefined) this.risk.onBar(bar, index);
+  }
+
   barInterval(symbol: string, intervalMs: number): void {
     if (this.cache.hasSymbol(symbol)) this.barIntervalMs[this.cache.symbolIndex(symbol)] = intervalMs;
   }
