@@ -23,6 +23,12 @@ interface SessionFlags {
   resume?: string;
   flattenOnExit?: boolean;
   shutdownTimeout?: string;
+  referenceUrl: string[];
+}
+
+/** A repeatable flag: each use adds a value. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function parseJson(flag: string, text: string | undefined): unknown {
@@ -31,6 +37,16 @@ function parseJson(flag: string, text: string | undefined): unknown {
     return JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--${flag}: not valid JSON (${(error as Error).message}): ${text}`);
+  }
+}
+
+function parseUrl(flag: string, text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    return text;
+  } catch {
+    throw new UsageError(`--${flag}: expected an http(s) URL such as http://127.0.0.1:8901 (got "${text}")`);
   }
 }
 
@@ -47,6 +63,7 @@ export function formatSessionSummary(s: SessionSummary): string {
     `data       ${s.bars} bars, ${s.books} book updates, ${s.reconnects} reconnects, longest book gap ${s.longestBookGapMs} ms`,
     `trading    ${s.orders} orders, ${s.fills} fills, ${s.trades} round trips, denials ${JSON.stringify(s.denials)}, ${s.breakerEvents.length} breaker changes`,
     ...s.breakerEvents.map((e) => `  breaker ${new Date(e.time).toISOString()} ${e.previousLevel} -> ${e.level} (${e.cause} ${e.value} vs ${e.threshold})`),
+    `quality    ${s.dataQuality.levels ? Object.entries(s.dataQuality.levels).map(([source, level]) => `${source} ${level}`).join(', ') || 'no data' : ''}; ${s.dataQuality.withheld} bars withheld, ${s.dataQuality.outliers} outliers, ${s.dataQuality.failovers} failovers`,
     `account    ${s.initialCapital.toFixed(2)} -> ${s.finalEquity.toFixed(2)} (fees ${s.feesPaid.toFixed(4)}), ${s.discrepancies} reconciliation differences`,
     s.openPositions.length === 0 ? 'positions  none open' : `positions  ${s.openPositions.length} open:`,
     ...s.openPositions.map((p) => `  ${p.symbol} ${p.quantity} (value ${p.value.toFixed(2)} at the last price)`),
@@ -71,6 +88,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     .option('--json', 'print the final summary as one JSON object on the last stdout line (with openPositions and unCanceledOrders)')
     .option('--flatten-on-exit', 'on stop (Ctrl-C, SIGTERM, end of --duration): close every open position with market orders first')
     .option('--shutdown-timeout <seconds>', 'on stop: how long to wait for cancel confirmations and closing fills', '10')
+    .option('--reference-url <url>', 'another source of the same market data (same exchange API), for consensus and failover; repeatable', collect, [])
     .addHelpText(
       'after',
       [
@@ -138,6 +156,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       actor: flags.actor ?? process.env.USER ?? 'operator',
       flattenOnExit: flags.flattenOnExit,
       shutdownTimeoutMs: shutdownTimeoutSeconds * 1000,
+      referenceUrls: flags.referenceUrl.map((url) => parseUrl('reference-url', url)),
     });
     for (const listener of [stop, force]) {
       process.removeListener('SIGINT', listener);

@@ -8,7 +8,6 @@ import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
 import { CryptoFeeSchedule } from '../../core/fees.ts';
 import type { Fill } from '../../core/fill.ts';
 import { TIMEFRAME_MS } from '../../core/market.ts';
-import { OrderSide, OrderType } from '../../core/order.ts';
 import { RiskMode } from '../../engines/risk/codes.ts';
 import { RiskEngine } from '../../engines/risk/risk-engine.ts';
 import { LiveClock } from '../../kernel/clock.ts';
@@ -23,6 +22,10 @@ import { instrumentFromMarket, type CcxtMarket } from './instruments-from-exchan
 import { fillFromRecord, orderFromRecord } from './restore.ts';
 import { playBack, type PlaybackResult } from './session-playback.ts';
 import { watchStaleness } from './staleness-watch.ts';
+import { bounded, cancelOpenOrders, flattenPositions, openPositionsOf } from './shutdown.ts';
+import { type DataQualitySummary, SessionDataQuality } from './data-quality.ts';
+import { openReferenceFeeds, startReferenceFeeds, stopReferenceFeeds } from './reference-feeds.ts';
+import { DEFAULT_DATA_QUALITY_CONFIG, type DataQualityConfigInput } from '../../engines/data/quality/config.ts';
 import { type DailyCandleApi, seedDailyHistory } from './daily-history.ts';
 import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
 import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
@@ -64,14 +67,12 @@ export interface SessionRequest {
   readonly flattenOnExit?: boolean;
   /** On stop: how long to wait for the venue to confirm cancels, and (flatten) for the closing fills; default 10 s each. */
   readonly shutdownTimeoutMs?: number;
+  /** Other sources of the same market data (same exchange API, no credentials): consensus and failover. */
+  readonly referenceUrls?: readonly string[];
 }
 
-/** A position still held when the session finished, valued at the last price (book mid or bar close). */
-export interface OpenPositionSummary {
-  symbol: string;
-  quantity: number;
-  value: number;
-}
+import type { OpenPositionSummary } from './shutdown.ts';
+export type { OpenPositionSummary };
 
 /** An order still open when the session finished: the venue did not confirm its cancel. */
 export interface UnCanceledOrderSummary {
@@ -114,6 +115,8 @@ export interface SessionSummary {
   reconnects: number;
   longestBookGapMs: number;
   discrepancies: number;
+  /** Quality level per source (venue, ref1, ...), events, withheld bars, outliers, failovers. */
+  dataQuality: DataQualitySummary;
   /** Positions held at the end (after --flatten-on-exit, if given). */
   openPositions: OpenPositionSummary[];
   /** Orders the venue would not cancel (or did not confirm in time) at shutdown. */
@@ -229,6 +232,23 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     runIdOf.set(kernel, runId);
   }
   const sink = journaled ? journalingBars(kernel, journaled.journal, runIdOf.get(kernel)!) : kernel;
+  // Every update passes the data-quality layer first; references feed it for consensus and failover.
+  const references = await openReferenceFeeds(request.referenceUrls ?? [], request.exchange, request.symbols, request.timeframe, log);
+  const quality = new SessionDataQuality({
+    target: {
+      onBar: (bar) => sink.onBar(bar),
+      onBook: (book) => sink.onBook?.(book),
+      onReferenceBar: (bar) => kernel.onReferenceBar(bar),
+      barInterval: (symbol, intervalMs) => sink.barInterval?.(symbol, intervalMs),
+    },
+    clock,
+    references: references.map((r) => r.name),
+    config: qualityConfigFor(clock.speed, TIMEFRAME_MS[request.timeframe] ?? 60_000),
+    log,
+    onEvent: journaled
+      ? (event) => void journaled.journal.audit.append({ actor: 'data-quality', kind: `data-quality.${event.kind}`, payload: jsonSafe(event) }).catch(() => undefined)
+      : undefined,
+  });
   kernel.bus.subscribe<Fill>(Topic.Fill, (fill) => {
     const instrument = kernel.cache.instrument(fill.symbol);
     log(`fill ${fill.side} ${instrument.formatQuantity(fill.quantity)} ${fill.symbol} @ ${instrument.formatPrice(fill.price)} fee ${moneyToNumber(fill.fee).toFixed(4)} ${currency}  equity ${kernel.equity().toFixed(2)}`);
@@ -246,6 +266,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     health: { reportDataResult: (failed) => risk.reportDataResult(failed), reportApiLatency: (ms) => risk.reportApiLatency(ms) },
     onWarmup: (active) => {
       kernel.warmingUp = active;
+      quality.warmingUp(active);
     },
     log,
     resumeAfter: playback?.lastBarOpen,
@@ -254,7 +275,9 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const riskConfig = toRiskConfig(config.risk);
   await seedDailyHistory(exchange as unknown as DailyCandleApi, risk, clock, request.symbols, riskConfig.monitorDays, log);
   const breakersBefore = kernel.breakerEvents.length;
-  await data.start(sink);
+  await data.start(quality.venue);
+  await startReferenceFeeds(references, (name) => quality.reference(name));
+  const qualityTimer = setInterval(() => quality.tick(clock.now()), 1000);
   const stopStalenessWatch = watchStaleness(kernel, clock, risk, riskConfig.preTrade, TIMEFRAME_MS[request.timeframe] ?? 60_000);
   log(`warm-up done (${data.barsDelivered} bars); trading ${request.symbols.join(', ')} on ${request.timeframe} bars`);
   const actor = request.actor ?? 'traider';
@@ -309,9 +332,10 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   }
   stopping = true;
   stopStalenessWatch();
+  clearInterval(qualityTimer);
   if (reconcileTimer) clearInterval(reconcileTimer);
   // Bounded: an exchange that stopped answering must not hold the shutdown (what is still open is reported).
-  await bounded(data.stop(), shutdownTimeoutMs, () => log(`shutdown: the data streams did not close within ${(shutdownTimeoutMs / 1000).toFixed(1)} s`));
+  await bounded(Promise.all([data.stop(), stopReferenceFeeds(references)]), shutdownTimeoutMs, () => log(`shutdown: the data streams did not close within ${(shutdownTimeoutMs / 1000).toFixed(1)} s`));
   if (ccxtExecution) await bounded(ccxtExecution.settle(), shutdownTimeoutMs, () => log(`shutdown: requests to the exchange still unanswered after ${(shutdownTimeoutMs / 1000).toFixed(1)} s`));
   await Promise.race([ordersLoop, new Promise((resolve) => setTimeout(resolve, 1000))]);
   kernel.stop();
@@ -340,6 +364,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     reconnects: data.reconnects,
     longestBookGapMs: Math.round(data.longestBookGapMs),
     discrepancies: discrepancies.length,
+    dataQuality: quality.summary(),
     openPositions: openPositionsOf(kernel),
     unCanceledOrders: kernel.cache.openOrders.map((o) => ({
       id: o.id,
@@ -367,6 +392,22 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
 }
 
 const runIdOf = new WeakMap<Kernel, string>();
+
+/**
+ * The data-quality limits on the venue clock: a local exchange replaying at `rate`x ages `rate` times
+ * faster in venue time, so the time limits scale with it (1 for a real exchange: the defaults).
+ */
+function qualityConfigFor(rate: number, intervalMs: number): DataQualityConfigInput | undefined {
+  if (rate === 1) return undefined;
+  const d = DEFAULT_DATA_QUALITY_CONFIG;
+  return {
+    quoteStaleMs: d.quoteStaleMs * rate,
+    barStaleMs: d.barStaleMs * rate + intervalMs,
+    consensusWindowMs: d.consensusWindowMs * rate,
+    latency: { excellentMs: d.latency.excellentMs * rate, goodMs: d.latency.goodMs * rate, fairMs: d.latency.fairMs * rate },
+    failover: { noDataTimeoutMs: d.failover.noDataTimeoutMs * rate },
+  };
+}
 
 /** The kernel as the data client's sink, journaling each bar it acts on (warm-up included) before it does. */
 function journalingBars(kernel: Kernel, journal: Journal, runId: string): MarketDataSink {
@@ -404,71 +445,6 @@ function gateStrategy<T extends object>(strategy: T, off: () => boolean): T {
       return (value as (...a: unknown[]) => unknown).bind(target);
     },
   });
-}
-
-/** Wait for `work`, at most `timeoutMs`; `late` runs when it did not finish in time. */
-async function bounded(work: Promise<unknown>, timeoutMs: number, late: () => void): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const finished = await Promise.race([
-    work.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-  ]);
-  clearTimeout(timer);
-  if (!finished) late();
-}
-
-function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (done()) resolve(true);
-      else if (performance.now() >= deadline) resolve(false);
-      else setTimeout(check, 25);
-    };
-    check();
-  });
-}
-
-/** Ask the venue to cancel every open order, then wait (bounded) until none is open. */
-async function cancelOpenOrders(kernel: Kernel, timeoutMs: number, log: (line: string) => void): Promise<void> {
-  const open = [...kernel.cache.openOrders];
-  if (open.length === 0) return;
-  log(`shutdown: canceling ${open.length} open order${open.length === 1 ? '' : 's'} (${open.map((o) => o.id).join(', ')})`);
-  for (const order of open) kernel.cancelOrder(order.id);
-  const confirmed = await until(() => kernel.cache.openOrders.length === 0, timeoutMs);
-  if (!confirmed) log(`shutdown: ${kernel.cache.openOrders.length} order(s) still open after ${(timeoutMs / 1000).toFixed(1)} s`);
-}
-
-/** Close every open position with a market order through the kernel (journaled like any order), then wait (bounded) for the fills. */
-async function flattenPositions(kernel: Kernel, timeoutMs: number, log: (line: string) => void): Promise<void> {
-  const closing: Array<ReturnType<Kernel['submitOrder']>> = [];
-  for (const position of kernel.account.positions.values()) {
-    if (position.isFlat) continue;
-    const symbol = position.instrument.symbol;
-    const quantity = Math.abs(position.quantity);
-    const side = position.quantity > 0 ? OrderSide.Sell : OrderSide.Buy;
-    log(`shutdown: flattening ${symbol}: market ${side} ${quantity}`);
-    const order = kernel.submitOrder({ symbol, side, type: OrderType.Market, quantity, tag: 'flatten-on-exit' }, true);
-    if (order.isTerminal) log(`shutdown: the closing order for ${symbol} was ${order.status}`);
-    else closing.push(order);
-  }
-  if (closing.length === 0) return;
-  const filled = await until(() => closing.every((o) => o.isTerminal), timeoutMs);
-  if (!filled) log(`shutdown: closing orders not filled after ${(timeoutMs / 1000).toFixed(1)} s: ${closing.filter((o) => !o.isTerminal).map((o) => o.id).join(', ')}`);
-}
-
-function openPositionsOf(kernel: Kernel): OpenPositionSummary[] {
-  const positions: OpenPositionSummary[] = [];
-  for (const position of kernel.account.positions.values()) {
-    if (position.isFlat) continue;
-    const symbol = position.instrument.symbol;
-    const price = kernel.cache.lastClose[kernel.cache.symbolIndex(symbol)]!;
-    positions.push({ symbol, quantity: position.quantity, value: Number((position.quantity * price).toFixed(8)) });
-  }
-  return positions;
 }
 
 /**
