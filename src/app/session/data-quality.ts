@@ -37,6 +37,8 @@ export interface SessionDataQualityOptions {
   readonly config?: DataQualityConfigInput;
   readonly log: (line: string) => void;
   readonly onEvent?: (event: QualityEvent) => void;
+  /** Changes between usable levels are reported at most this often per source (clock ms; default 60 s). */
+  readonly levelEventEveryMs?: number;
 }
 
 export type QualityEventKind = 'level' | 'jump' | 'withheld' | 'outlier' | 'disagreement' | 'failover';
@@ -287,7 +289,7 @@ export class SessionDataQuality {
     const cur = this.worst(source);
     const last = this.reported.get(source);
     if (cur === undefined || last?.level === cur.level) return;
-    if (last && isUsable(cur.level) && isUsable(last.level) && time - last.time < LEVEL_EVENT_EVERY_MS) return;
+    if (last && isUsable(cur.level) && isUsable(last.level) && time - last.time < (this.options.levelEventEveryMs ?? LEVEL_EVENT_EVERY_MS)) return;
     this.reported.set(source, { level: cur.level, time });
     const severity = isUsable(cur.level) ? 'info' : source === VENUE ? 'alert' : 'warning';
     this.emit({ time, source, symbol: cur.symbol, kind: 'level', level: cur.level, severity, detail: `${source} ${last?.level ?? 'no data'} -> ${cur.level} (worst: ${cur.symbol})` });

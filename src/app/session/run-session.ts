@@ -244,6 +244,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     clock,
     references: references.map((r) => r.name),
     config: qualityConfigFor(clock.speed, TIMEFRAME_MS[request.timeframe] ?? 60_000),
+    levelEventEveryMs: 60_000 * clock.speed,
     log,
     onEvent: journaled
       ? (event) => void journaled.journal.audit.append({ actor: 'data-quality', kind: `data-quality.${event.kind}`, payload: jsonSafe(event) }).catch(() => undefined)
