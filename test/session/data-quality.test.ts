@@ -311,3 +311,35 @@ describe('SessionDataQuality', () => {
     expect(s.q.summaryLine()).toMatch(/^data quality: venue INVALID; 250 bar\(s\) withheld, 0 outlier update\(s\), 0 failover\(s\), \d+ event\(s\)$/);
   });
 });
+
+describe('A-share daily limit moves', () => {
+  it('a limit-up day (+10% from the previous close) is legal, a 15% move of a main-board share is a jump', async () => {
+    const { legalBandOf } = await import('../../src/app/session/legal-band.ts');
+    const { resolveInstrument } = await import('../../src/core/instrument-table.ts');
+    const { Market } = await import('../../src/core/market.ts');
+    const instrument = resolveInstrument('600519.SH', Market.AShare);
+    const DAY = 86_400_000;
+    const day = (i: number, preClose: number, close: number): Bar => ({
+      symbol: '600519.SH', openTime: Date.UTC(2024, 0, 2 + i, 1, 30), closeTime: Date.UTC(2024, 0, 2 + i, 7), open: preClose, high: Math.max(preClose, close), low: Math.min(preClose, close), close, volume: 100, preClose,
+    });
+    const run = (withBand: boolean): QualityEvent[] => {
+      const events: QualityEvent[] = [];
+      const target = new Recorder();
+      const clock = new SimulatedClock(Date.UTC(2024, 0, 2));
+      const q = new SessionDataQuality({ target, clock, references: [], log: () => {}, onEvent: (e) => events.push(e), legalBand: withBand ? legalBandOf(() => instrument) : undefined });
+      q.venue.barInterval!('600519.SH', DAY);
+      const bars = [day(0, 100, 100), day(1, 100, 110), day(2, 110, 126.5)];
+      for (const b of bars) {
+        clock.advanceTo(b.closeTime);
+        q.venue.onBar(b);
+      }
+      expect(target.bars, 'every bar reaches the kernel').toHaveLength(3);
+      return events.filter((e) => e.kind === 'jump' && e.severity === 'warning');
+    };
+    // +10% (limit-up, legal) then +15% (beyond the 10% limit: a jump).
+    const jumps = run(true);
+    expect(jumps.map((e) => e.time)).toEqual([Date.UTC(2024, 0, 4, 7)]);
+    // Without the band the limit-up day would be a jump as well: the band is what makes it legal.
+    expect(run(false).map((e) => e.time)).toContain(Date.UTC(2024, 0, 3, 7));
+  });
+});

@@ -37,6 +37,8 @@ export interface SessionDataQualityOptions {
   readonly config?: DataQualityConfigInput;
   readonly log: (line: string) => void;
   readonly onEvent?: (event: QualityEvent) => void;
+  /** The prices a bar may legally reach (A-shares: the daily limits): a move inside is not a jump. */
+  readonly legalBand?: (bar: Bar) => { readonly down: number; readonly up: number } | undefined;
   /** Changes between usable levels are reported at most this often per source (clock ms; default 60 s). */
   readonly levelEventEveryMs?: number;
 }
@@ -194,7 +196,8 @@ export class SessionDataQuality {
   /** Returns why the bar is withheld, if it is. History (warm-up) is judged as of its close. */
   private onBarOf(source: string, bar: Bar): string | undefined {
     const receivedTime = this.warmup ? bar.closeTime : this.options.clock.now();
-    return this.take(this.built().monitor.onBar({ source, bar, receivedTime, intervalMs: this.intervals.get(key(source, bar.symbol)) }));
+    const legalBand = this.options.legalBand?.(bar);
+    return this.take(this.built().monitor.onBar({ source, bar, receivedTime, intervalMs: this.intervals.get(key(source, bar.symbol)), legalBand }));
   }
 
   private onBookOf(source: string, book: BookSnapshot): void {

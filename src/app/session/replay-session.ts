@@ -28,6 +28,8 @@ import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/risk-schema.ts';
 import { openJournal } from '../store/index.ts';
 import { ResumeCheck, ResumeDivergence } from './resume-check.ts';
+import { type DataQualitySummary, SessionDataQuality } from './data-quality.ts';
+import { legalBandOf } from './legal-band.ts';
 
 export interface ReplaySessionRequest {
   readonly dataFiles: readonly string[];
@@ -56,6 +58,8 @@ export interface ReplaySessionResult {
   readonly cash: string;
   readonly positions: Record<string, string>;
   readonly finalEquity: number;
+  /** Quality of the replayed data: withheld bars, jumps (events), level. */
+  readonly dataQuality: DataQualitySummary;
   /** Every breaker level change of the run, as a backtest's summary lists them. */
   readonly breakerEvents: ReadonlyArray<{ time: number; level: string; previousLevel: string; cause: string; value: number; threshold: number }>;
 }
@@ -171,12 +175,26 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     risk.useShortHistory();
     kernel.start();
 
+    // Every bar passes the data-quality layer: a bad bar is withheld (not journaled, not acted on),
+    // a jump is an event; an A-share move inside the day's limits is legal.
+    let accepted = false;
+    const quality = new SessionDataQuality({
+      target: { onBar: () => void (accepted = true), onBook: () => {}, onReferenceBar: () => {} },
+      clock,
+      references: [],
+      log,
+      legalBand: legalBandOf((symbol) => instruments.find((i) => i.symbol === symbol)),
+    });
+    for (const s of series) quality.venue.barInterval?.(s.symbol, s.intervalMs);
     const events = replayOrder(series, series.length === 1 ? undefined : mergeOrder(series));
     let bars = 0;
     let resumedAt = -1;
     for (let k = 0; k < events.length; k++) {
       const { bar, index } = events[k]!;
       clock.advanceTo(bar.closeTime);
+      accepted = false;
+      quality.venue.onBar(bar);
+      if (!accepted) continue;
       // 1. The venue matches; the bar, its fills and order changes are journaled and committed before anyone sees them.
       kernel.hold();
       const barIsNew = !check.bar(barRecord(request.runId, bar));
@@ -214,6 +232,7 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       cash: formatMoney(account.cash),
       positions,
       finalEquity: kernel.equity(),
+      dataQuality: quality.summary(),
       breakerEvents: (kernel.breakerEvents as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, previousLevel: e.previousLevel, cause: e.cause, value: e.value, threshold: e.threshold })),
     };
     await journal.finishRun(request.runId, { summary: jsonSafe({ ...result, cashNumber: moneyToNumber(account.cash) }) });

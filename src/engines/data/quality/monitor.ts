@@ -216,7 +216,9 @@ export class DataQualityMonitor {
       }
       if (openTime > state.lastBarOpen) state.lastBarOpen = openTime;
     }
-    return this.finish(state, 'bar', bar.symbol, close, closeTime, receivedTime, this.config.barStaleMs, issues, pricesOk && timesOk);
+    const band = update.legalBand;
+    const legal = band !== undefined && close >= band.down * (1 - THRESHOLD_EPSILON) && close <= band.up * (1 + THRESHOLD_EPSILON);
+    return this.finish(state, 'bar', bar.symbol, close, closeTime, receivedTime, this.config.barStaleMs, issues, pricesOk && timesOk, legal);
   }
 
   /**
@@ -259,6 +261,7 @@ export class DataQualityMonitor {
     ageLimitMs: number,
     issues: QualityIssue[],
     usable: boolean,
+    legalMove = false,
   ): QualityAssessment {
     const health = this.health(state.source);
     const time = Number.isFinite(receivedTime) ? receivedTime : state.receivedTime;
@@ -275,7 +278,7 @@ export class DataQualityMonitor {
     if (ageMs > ageLimitMs) issues.push(this.staleIssue(kind, ageMs, ageLimitMs));
     const consensus = this.consensus(symbol, state, price, dataTime);
     if (consensus.issue) issues.push(consensus.issue);
-    const jump = this.jump(state, price, consensus.corroborated);
+    const jump = this.jump(state, price, consensus.corroborated || legalMove);
     if (jump) issues.push(jump);
     const level = this.levelOf(issues, ageMs);
 

@@ -89,6 +89,11 @@ export interface BarUpdate {
    * bar's own closeTime - openTime.
    */
   readonly intervalMs?: number;
+  /**
+   * Prices the market allows this bar to reach (A-shares: the day's limit-down and limit-up from the
+   * previous close). A close inside the band is a legal move, never a PRICE_JUMP.
+   */
+  readonly legalBand?: { readonly down: number; readonly up: number };
 }
 
 export type UpdateKind = 'quote' | 'bar';
