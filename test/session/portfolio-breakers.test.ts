@@ -40,7 +40,7 @@ afterAll(async () => {
 
 describe('portfolio breakers in a paper session', () => {
   it('loads the daily history the venue has and trips VAR_LIMIT on its first bars while holding BTC', async () => {
-    const args = [BIN, 'paper', '--exchange', 'binance', '--url', sim.url, '--symbols', 'BTC/USDT', '--strategy', join(dir, 'hold-btc.ts'), '--duration', '8', '--config', join(dir, 'var.yaml'), '--db', join(dir, 'p.db'), '--json'];
+    const args = [BIN, 'paper', '--exchange', 'binance', '--url', sim.url, '--symbols', 'BTC/USDT', '--strategy', join(dir, 'hold-btc.ts'), '--duration', '4', '--config', join(dir, 'var.yaml'), '--db', join(dir, 'p.db'), '--json'];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAIDER_DB: '', ...TEST_ENV } });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
