@@ -135,6 +135,87 @@ describe('ledger conservation', () => {
   });
 });
 
+/**
+ * An independent model of one symbol's ledger, kept by the test from the fills alone: units held, cash
+ * flows, FIFO lots (realized P&L when flat), and an average-cost basis (a sale takes its share of the
+ * cost, rounded half up to the ledger unit).
+ */
+class LedgerModel {
+  units = 0;
+  /** Sells minus buys (notional only). */
+  flow = 0n;
+  averageCost = 0n;
+  fifoRealized = 0n;
+  private readonly lots: Array<{ units: number; notional: bigint }> = [];
+
+  buy(units: number, notional: bigint): void {
+    this.units += units;
+    this.flow -= notional;
+    this.averageCost += notional;
+    this.lots.push({ units, notional });
+  }
+
+  sell(units: number, notional: bigint): void {
+    const held = BigInt(this.units);
+    // cost x units / held, half up: floor((2 cost units + held) / (2 held)).
+    this.averageCost -= units === this.units ? this.averageCost : (2n * this.averageCost * BigInt(units) + held) / (2n * held);
+    this.units -= units;
+    this.flow += notional;
+    let left = units;
+    let cost = 0n;
+    while (left > 0) {
+      const lot = this.lots[0]!;
+      const take = Math.min(left, lot.units);
+      const part = take === lot.units ? lot.notional : (lot.notional * BigInt(take)) / BigInt(lot.units);
+      cost += part;
+      lot.units -= take;
+      lot.notional -= part;
+      if (lot.units === 0) this.lots.shift();
+      left -= take;
+    }
+    this.fifoRealized += notional - cost;
+  }
+}
+
+describe('ledger against an independent model', () => {
+  it('cash, quantities, the average-cost basis, and realized P&L when flat (FIFO) agree with a model kept from the fills (property)', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), fc.bigInt({ min: 0n, max: 10_000_000n * MONEY_SCALE }), (steps, capital) => {
+        const account = new Account('MIX', capital);
+        const models = INSTRUMENTS.map(() => new LedgerModel());
+        let cash = capital;
+        let day = 19_000;
+        for (const s of steps) {
+          const instrument = INSTRUMENTS[s.symbol];
+          const model = models[s.symbol]!;
+          day += s.dayStep;
+          let units = s.lots * instrument.lotUnits;
+          if (!s.buy) units = Math.min(units, model.units);
+          if (units === 0) continue;
+          const price = (s.ticks * instrument.tickUnits) / instrument.priceScale;
+          const quantity = instrument.quantityFromUnits(units);
+          const notional = notionalOf(instrument, price, quantity);
+          account.applyFill(instrument, fill(instrument, s.buy ? OrderSide.Buy : OrderSide.Sell, price, quantity, s.fee, s.tax, day), day);
+          if (s.buy) model.buy(units, notional);
+          else model.sell(units, notional);
+          cash += (s.buy ? -notional : notional) - s.fee - s.tax;
+
+          const position = account.position(instrument);
+          expect(account.cash, 'cash').toBe(cash);
+          expect(position.quantityUnits, 'units').toBe(model.units);
+          expect(position.realizedPnl - position.cost, 'realized - open cost = sells - buys').toBe(model.flow);
+          if (model.units === 0) {
+            expect(position.cost, 'flat: no cost left').toBe(0n);
+            expect(position.realizedPnl, 'flat: realized P&L is the FIFO one').toBe(model.fifoRealized);
+          }
+          expect(position.cost, 'average-cost basis').toBe(model.averageCost);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('account', () => {
   it('books a buy at cost and a sell with realized P&L, fees and taxes apart', () => {
     const account = new Account('CNY', money('1000000'));

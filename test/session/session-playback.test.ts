@@ -25,6 +25,7 @@ import { Kernel } from '../../src/kernel/kernel.ts';
 import { Topic } from '../../src/kernel/message-bus.ts';
 import type { RunJournal } from '../../src/kernel/store.ts';
 import { resolveStrategy } from '../../src/strategies/index.ts';
+import { barAt } from '../kernel/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'traider-playback-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,16 +37,7 @@ const config: TraiderConfig = loadConfig({ file: CONFIG, env: {} });
 const { series } = await loadSeries({ dataFiles: [DATA], config });
 const instruments = instrumentsFor(series, config);
 const s0 = series[0]!;
-const bars: Bar[] = Array.from({ length: s0.length }, (_, i) => ({
-  symbol: s0.symbol,
-  openTime: s0.openTime[i]!,
-  closeTime: s0.closeTime[i]!,
-  open: s0.open[i]!,
-  high: s0.high[i]!,
-  low: s0.low[i]!,
-  close: s0.close[i]!,
-  volume: s0.volume[i]!,
-}));
+const bars: Bar[] = Array.from({ length: s0.length }, (_, i) => barAt(s0, i));
 const factory = await resolveStrategy('sma-cross');
 
 type Journal = Pick<RunJournal, 'bars' | 'fills' | 'orders' | 'orderEvents' | 'breakerEvents'>;

@@ -81,6 +81,12 @@ export interface RiskEngineOptions {
   readonly scaledStep?: number;
   /** True when the engine runs a backtest (DATA_STALE does not apply). */
   readonly backtest?: boolean;
+  /**
+   * The per-bar quiet path (default true): a bar inside the quiet band, with nothing else changed, is
+   * settled without a full look at the account. False makes every bar a full look: the reference the
+   * quiet path must equal (tests, audits of a decision).
+   */
+  readonly quietPath?: boolean;
 }
 
 export class RiskEngine implements RiskGate {
@@ -110,6 +116,7 @@ export class RiskEngine implements RiskGate {
    * exactly as the kernel computes it.
    */
   private ledgerSeen = NaN;
+  private readonly quietPath: boolean;
   private quietIndex = -2;
   private quietCash = NaN;
   private quietQuantity = NaN;
@@ -165,6 +172,7 @@ export class RiskEngine implements RiskGate {
     this.config = options.config ?? DEFAULT_RISK_CONFIG;
     this.mode = options.mode ?? RiskMode.Backtest;
     this.backtest = options.backtest ?? this.mode === RiskMode.Backtest;
+    this.quietPath = options.quietPath ?? true;
     this.profile = profileFor(this.config, this.mode);
     const modes = this.config.modes;
     this.limitsOfMode =
@@ -323,7 +331,7 @@ export class RiskEngine implements RiskGate {
   onBar(bar: Bar, index: number): void {
     const close = bar.close;
     const band = this.bandSymbol;
-    if ((band === index || band === -1) && close > this.bandLow && close < this.bandHigh && bar.openTime < this.bandUntil && this.counters[1] === this.ledgerSeen && this.clock.now() < this.dayEnds) {
+    if (this.quietPath && (band === index || band === -1) && close > this.bandLow && close < this.bandHigh && bar.openTime < this.bandUntil && this.counters[1] === this.ledgerSeen && this.clock.now() < this.dayEnds) {
       this.symbolClose[index] = close;
       this.inlineBars = true;
       return;
@@ -339,7 +347,7 @@ export class RiskEngine implements RiskGate {
     }
     this.symbolClose[index] = bar.close;
     const context = this.context;
-    if (this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
+    if (this.quietPath && this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
       const quiet = this.quietIndex;
       // Flat and the ledger unchanged: equity is the cash, nothing can trip.
       if (quiet === -1) return;
