@@ -22,9 +22,9 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
 }
 
 /** Like runCli, without blocking: several runs can overlap. `cwd` defaults to the repo root. */
-export function runCliAsync(args: string[], options: { cwd?: string; bin?: string } = {}): Promise<CliResult> {
+export function runCliAsync(args: string[], options: { cwd?: string; bin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd ?? ROOT, env: process.env, timeout: 120_000 });
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, timeout: 120_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

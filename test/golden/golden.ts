@@ -4,18 +4,17 @@
 // Why a child process and not runBacktest() in-process: the goldens must pass unchanged through refactors that
 // move and split src/ (engines, use-cases). The command line, its --json object and the files of --out
 // (fills.csv, run.json) are the documented interface; import paths inside src/ are not.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCliAsync } from '../cli/run-cli.ts';
 import { ROOT, type GoldenConfiguration, type GoldenInputs } from './configurations.ts';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 export const UPDATE_ENV = 'TRAIDER_GOLDEN_UPDATE';
 export const UPDATE_HINT = `TRAIDER_GOLDEN_UPDATE=1 npx vitest run test/golden  (or: npm run golden:update)`;
-const BIN = join(ROOT, 'bin', 'traider.js');
 
 /** The fills.csv columns kept, in this order (picked by header name, so new or reordered columns do not matter). */
 export const FILL_COLUMNS = [
@@ -59,15 +58,7 @@ export interface RunOutput {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCliAsync(args, { env });
 }
 
 /** The environment without TRAIDER_* (config layers, --db): a golden run sees only its flags. */
