@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCliAsync } from '../cli/run-cli.ts';
-import { ROOT, type GoldenConfiguration, type GoldenInputs } from './configurations.ts';
+import type { GoldenConfiguration, GoldenInputs } from './configurations.ts';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 export const UPDATE_ENV = 'TRAIDER_GOLDEN_UPDATE';
