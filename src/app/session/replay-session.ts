@@ -183,7 +183,7 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       clock,
       references: [],
       log,
-      legalBand: legalBandOf((symbol) => instruments.find((i) => i.symbol === symbol)),
+      legalBand: legalBandOf((symbol) => (kernel.cache.hasSymbol(symbol) ? kernel.cache.instrument(symbol) : undefined)),
     });
     for (const s of series) quality.venue.barInterval?.(s.symbol, s.intervalMs);
     const events = replayOrder(series, series.length === 1 ? undefined : mergeOrder(series));
@@ -197,8 +197,9 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       if (!accepted) continue;
       // 1. The venue matches; the bar, its fills and order changes are journaled and committed before anyone sees them.
       kernel.hold();
-      const barIsNew = !check.bar(barRecord(request.runId, bar));
-      if (barIsNew) void journal.appendBars([barRecord(request.runId, bar)]).catch(() => undefined);
+      const record = barRecord(request.runId, bar);
+      const barIsNew = !check.bar(record);
+      if (barIsNew) void journal.appendBars([record]).catch(() => undefined);
       kernel.ingestBar(bar, index);
       if (barIsNew || newFills.length > 0) await journal.flush();
       for (const fill of newFills.splice(0)) request.onAck?.(fill);

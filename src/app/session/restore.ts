@@ -1,7 +1,8 @@
 // Rebuilding kernel objects from journal records (session resume and crash recovery).
+import type { Bar } from '../../core/bar.ts';
 import type { Fill } from '../../core/fill.ts';
 import { Order, OrderStatus, OrderType } from '../../core/order.ts';
-import type { FillRecord, OrderRecord } from '../../kernel/store.ts';
+import type { BarRecord, FillRecord, OrderRecord } from '../../kernel/store.ts';
 
 export function fillFromRecord(record: FillRecord): Fill {
   return {
@@ -34,3 +35,18 @@ export function orderFromRecord(record: OrderRecord): Order {
   return order;
 }
 
+/** A journaled bar as the data client delivered it (null factor or pre-close: none). */
+export function barFromRecord(record: BarRecord): Bar {
+  return {
+    symbol: record.symbol,
+    openTime: record.openTime,
+    closeTime: record.closeTime,
+    open: record.open,
+    high: record.high,
+    low: record.low,
+    close: record.close,
+    volume: record.volume,
+    preClose: record.preClose ?? undefined,
+    adjustmentFactor: record.adjustmentFactor ?? undefined,
+  };
+}

@@ -7,13 +7,12 @@
 // So the ledger, the risk engine's peak and day/week start equity, breaker levels and cooldowns and
 // its volatility trackers, and the strategy's state are rebuilt from the same inputs; the order-rate
 // windows get the journaled submissions; open orders go back to the venue; fill ids continue.
-import type { Bar } from '../../core/bar.ts';
 import { OrderEventKind } from '../../core/order.ts';
 import type { RiskEngine } from '../../engines/risk/risk-engine.ts';
 import type { LiveClock } from '../../kernel/clock.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
-import type { BarRecord, RunJournal } from '../../kernel/store.ts';
-import { fillFromRecord, orderFromRecord } from './restore.ts';
+import type { RunJournal } from '../../kernel/store.ts';
+import { barFromRecord, fillFromRecord, orderFromRecord } from './restore.ts';
 
 export interface PlaybackResult {
   readonly bars: number;
@@ -21,21 +20,6 @@ export interface PlaybackResult {
   readonly openOrders: number;
   /** Open time of the last journaled bar per symbol: the data client delivers only newer ones. */
   readonly lastBarOpen: ReadonlyMap<string, number>;
-}
-
-function barFromRecord(record: BarRecord): Bar {
-  return {
-    symbol: record.symbol,
-    openTime: record.openTime,
-    closeTime: record.closeTime,
-    open: record.open,
-    high: record.high,
-    low: record.low,
-    close: record.close,
-    volume: record.volume,
-    preClose: record.preClose ?? undefined,
-    adjustmentFactor: record.adjustmentFactor ?? undefined,
-  };
 }
 
 export function playBack(kernel: Kernel, clock: LiveClock, risk: RiskEngine, journal: Pick<RunJournal, 'bars' | 'fills' | 'orders' | 'orderEvents' | 'breakerEvents'>): PlaybackResult {
