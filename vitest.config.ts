@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Minutes-long end-to-end checks (npm pack, install, ...): `npm run test:long` (vitest.long.config.ts).
-    exclude: [...configDefaults.exclude, 'test/long/**'],
+    // Checks on data that cannot ship with the repository: `npm run test:real-data` (vitest.real-data.config.ts).
+    exclude: [...configDefaults.exclude, 'test/long/**', 'test/real-data/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

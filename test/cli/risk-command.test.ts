@@ -132,20 +132,6 @@ describe('traider risk on the bundled BTC/USDT files', () => {
   });
 });
 
-describe.runIf(existsSync(BTC_PAIR) && existsSync(ETH_PAIR))('traider risk on real BTC/ETH hourly bars, weights 0.6 / 0.4', () => {
-  it('matches the independent computation to 1e-9 and covers 2021-05-19', () => {
-    const result = runCli(['risk', '--data', `${BTC_PAIR},${ETH_PAIR}`, '--weights', '{"BTC/USDT":0.6,"ETH/USDT":0.4}', '--json']);
-    expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as Json;
-    const series = [readCloses(BTC_PAIR), readCloses(ETH_PAIR)];
-    expectReferenceFigures(report, portfolio(series, [0.6, 0.4]));
-    const may19 = report.stress.find((s: Json) => s.name === '2021-05-19');
-    expect(may19.covered).toBe(true);
-    expect(Math.abs(may19.loss - dayLoss(series, [0.6, 0.4], '2021-05-19'))).toBeLessThan(1e-12);
-    expect(report.stress.find((s: Json) => s.name === '2020-03-12')).toMatchObject({ covered: false, loss: null });
-  });
-});
-
 describe('traider risk rejects bad input with a non-zero exit, naming the field and value', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['weights that are not JSON', ['--data', AAA, '--weights', '{"AAA/USDT":'], /--weights: not valid JSON/],

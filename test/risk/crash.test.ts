@@ -169,20 +169,3 @@ describe('a synthetic crash day (in-repo)', () => {
     expect(cooldownEnd).toBe(SYNTHETIC_START + 2 * DAY);
   });
 });
-
-describe.runIf(existsSync(BTC_CRASH))('BTC/USDT 1m around the 2024-08-05 crash (../shared)', () => {
-  it('buy-and-hold 0.95 trips the breaker with cause DAILY_LOSS on 2024-08-05, listed in the JSON breakerEvents', () => {
-    const summary = buyAndHoldJson(BTC_CRASH);
-    const daily = summary.breakerEvents.filter((e) => e.cause === 'DAILY_LOSS' && e.level === 'HALT_NEW_POSITIONS');
-    expect(daily.length).toBeGreaterThanOrEqual(1);
-    expect(new Date(daily[0]!.time).toISOString().slice(0, 10)).toBe('2024-08-05');
-    expect(daily[0]).toMatchObject({ threshold: 0.03 });
-    expect(daily[0]!.value).toBeGreaterThanOrEqual(0.03);
-  });
-
-  it('a strategy that keeps trying to buy opens no new position until the cooldown passes', async () => {
-    const { trip, cooldownEnd } = await expectNoNewPositionUntilCooldown(BTC_CRASH);
-    expect(new Date(trip).toISOString().slice(0, 10)).toBe('2024-08-05');
-    expect(cooldownEnd).toBe(Date.UTC(2024, 7, 6));
-  });
-});
