@@ -43,9 +43,11 @@ function appliedEvents(capture: BinanceCapture): Int32Array {
   const diffs = capture.diffs.diffs;
   let last = capture.snapshot.lastUpdateId;
   for (let i = 0; i < diffs.count; i++) {
-    if (diffs.lastId[i] <= last) continue;
+    const lastId = diffs.lastId[i];
+    if (lastId === undefined) throw new Error(`bench: last update id missing for event ${i}`);
+    if (lastId <= last) continue;
     applied.push(i);
-    last = diffs.lastId[i];
+    last = lastId;
   }
   return Int32Array.from(applied);
 }
@@ -62,15 +64,17 @@ function replayCcxt(
   const book = makeBook(snapshot);
   let updates = 0;
   for (let k = 0; k < events.length; k++) {
-    const i = events[k];
+    const i = events[k]!;
     const bids = book.bids;
     const asks = book.asks;
-    for (let j = levelStart[i], end = levelStart[i + 1]; j < end; j++) {
-      if (side[j] === BID) bids.store(price[j], qty[j]);
-      else asks.store(price[j], qty[j]);
+    const start = levelStart[i]!;
+    const end = levelStart[i + 1]!;
+    for (let j = start; j < end; j++) {
+      if (side[j] === BID) bids.store(price[j]!, qty[j]!);
+      else asks.store(price[j]!, qty[j]!);
     }
-    book.nonce = lastId[i];
-    updates += levelStart[i + 1] - levelStart[i];
+    book.nonce = lastId[i]!;
+    updates += end - start;
   }
   return updates;
 }
@@ -99,7 +103,12 @@ export async function benchBook(): Promise<{ updatesPerSecond: number; ccxtUpdat
   const { default: ccxt } = await import('ccxt');
   const exchange = new ccxt.pro.binance();
   const makeBook = (snapshot: object): CcxtOrderBook => exchange.orderBook(snapshot) as unknown as CcxtOrderBook;
-  const pairs = (side: { prices: Float64Array; qtys: Float64Array }): number[][] => Array.from(side.prices, (p, i) => [p, side.qtys[i]]);
+  const pairs = (side: { prices: Float64Array; qtys: Float64Array }): number[][] =>
+    Array.from(side.prices, (p, i) => {
+      const q = side.qtys[i];
+      if (q === undefined) throw new Error(`bench: snapshot quantity missing at level ${i}`);
+      return [p, q];
+    });
   const snapshot = { bids: pairs(capture.snapshot.bids), asks: pairs(capture.snapshot.asks), nonce: capture.snapshot.lastUpdateId };
   const events = appliedEvents(capture);
 
@@ -109,7 +118,7 @@ export async function benchBook(): Promise<{ updatesPerSecond: number; ccxtUpdat
   if (ours !== theirs) throw new Error(`bench: ${ours} updates through our book, ${theirs} through ccxt`);
   const check = makeBook(snapshot);
   replayCcxtInto(capture, check, events);
-  if (check.bids[0][0] !== book.bestBid() || check.asks[0][0] !== book.bestAsk() || check.bids.length !== book.bids.size || check.asks.length !== book.asks.size) {
+  if (check.bids[0]?.[0] !== book.bestBid() || check.asks[0]?.[0] !== book.bestAsk() || check.bids.length !== book.bids.size || check.asks.length !== book.asks.size) {
     throw new Error('bench: ccxt and our book disagree after the replay');
   }
 
@@ -131,9 +140,11 @@ export async function benchBook(): Promise<{ updatesPerSecond: number; ccxtUpdat
 
 function replayCcxtInto(capture: BinanceCapture, book: CcxtOrderBook, events: Int32Array): void {
   const { side, price, qty, levelStart } = capture.diffs.diffs;
-  for (let k = 0; k < events.length; k++) {
-    const i = events[k];
-    for (let j = levelStart[i], end = levelStart[i + 1]; j < end; j++) (side[j] === BID ? book.bids : book.asks).store(price[j], qty[j]);
+  for (const i of events) {
+    const start = levelStart[i];
+    const end = levelStart[i + 1];
+    if (start === undefined || end === undefined) throw new Error(`bench: no level range for event ${i}`);
+    for (let j = start; j < end; j++) (side[j] === BID ? book.bids : book.asks).store(price[j]!, qty[j]!);
   }
 }
 

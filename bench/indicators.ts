@@ -57,10 +57,12 @@ function makeInput(n: number, seed: number): Input {
   let p = 60_000;
   for (let i = 0; i < n; i++) {
     p *= 1 + (rand() - 0.5) * 0.002;
+    const h = p * (1 + rand() * 0.001);
+    const l = p * (1 - rand() * 0.001);
     close[i] = p;
-    high[i] = p * (1 + rand() * 0.001);
-    low[i] = p * (1 - rand() * 0.001);
-    candles[i] = { high: high[i], low: low[i], close: p };
+    high[i] = h;
+    low[i] = l;
+    candles[i] = { high: h, low: l, close: p };
   }
   return { close, high, low, candles };
 }
@@ -73,37 +75,37 @@ const ours: Record<string, Pass> = {
   SMA: ({ close }) => {
     const ind = new Sma(20);
     let last = 0;
-    for (let i = 0; i < close.length; i++) last = ind.update(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.update(close[i]!);
     return last;
   },
   EMA: ({ close }) => {
     const ind = new Ema(20);
     let last = 0;
-    for (let i = 0; i < close.length; i++) last = ind.update(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.update(close[i]!);
     return last;
   },
   RSI: ({ close }) => {
     const ind = new Rsi(14);
     let last = 0;
-    for (let i = 0; i < close.length; i++) last = ind.update(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.update(close[i]!);
     return last;
   },
   MACD: ({ close }) => {
     const ind = new Macd(12, 26, 9);
     let last = 0;
-    for (let i = 0; i < close.length; i++) last = ind.update(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.update(close[i]!);
     return last + ind.histogram;
   },
   BB: ({ close }) => {
     const ind = new BollingerBands(20, 2);
     let last = 0;
-    for (let i = 0; i < close.length; i++) last = ind.update(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.update(close[i]!);
     return last + ind.upper;
   },
   ATR: ({ high, low, close }) => {
     const ind = new Atr(14);
     let last = 0;
-    for (let i = 0; i < close.length; i++) last = ind.update(high[i], low[i], close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.update(high[i]!, low[i]!, close[i]!);
     return last;
   },
 };
@@ -112,26 +114,26 @@ const peers: Record<string, Pass> = {
   SMA: ({ close }) => {
     const ind = new PeerSMA(20);
     let last: number | null = 0;
-    for (let i = 0; i < close.length; i++) last = ind.add(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.add(close[i]!);
     return last ?? NaN;
   },
   EMA: ({ close }) => {
     const ind = new PeerEMA(20);
     let last: number | null = 0;
-    for (let i = 0; i < close.length; i++) last = ind.add(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.add(close[i]!);
     return last ?? NaN;
   },
   RSI: ({ close }) => {
     const ind = new PeerRSI(14);
     let last: number | null = 0;
-    for (let i = 0; i < close.length; i++) last = ind.add(close[i]);
+    for (let i = 0; i < close.length; i++) last = ind.add(close[i]!);
     return last ?? NaN;
   },
   MACD: ({ close }) => {
     const ind = new PeerMACD(new PeerEMA(12), new PeerEMA(26), new PeerEMA(9));
     let last = 0;
     for (let i = 0; i < close.length; i++) {
-      const r = ind.add(close[i]);
+      const r = ind.add(close[i]!);
       if (r !== null) last = r.macd + r.histogram;
     }
     return last;
@@ -140,7 +142,7 @@ const peers: Record<string, Pass> = {
     const ind = new PeerBollingerBands(20, 2);
     let last = 0;
     for (let i = 0; i < close.length; i++) {
-      const r = ind.add(close[i]);
+      const r = ind.add(close[i]!);
       if (r !== null) last = r.middle + r.upper;
     }
     return last;
@@ -148,7 +150,7 @@ const peers: Record<string, Pass> = {
   ATR: ({ candles }) => {
     const ind = new PeerATR(14);
     let last: number | null = 0;
-    for (let i = 0; i < candles.length; i++) last = ind.add(candles[i]);
+    for (let i = 0; i < candles.length; i++) last = ind.add(candles[i]!);
     return last ?? NaN;
   },
 };
@@ -184,8 +186,10 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 export async function benchIndicators(): Promise<Record<string, IndicatorBench>> {
   const input = makeInput(UPDATES, 20210219);
   const result: Record<string, IndicatorBench> = {};
-  for (const name of Object.keys(ours)) {
-    const [nsPerUpdate, peerNsPerUpdate] = timePair(ours[name], peers[name], input, REPS);
+  for (const [name, mine] of Object.entries(ours)) {
+    const peer = peers[name];
+    if (peer === undefined) throw new Error(`no trading-signals peer for ${name}`);
+    const [nsPerUpdate, peerNsPerUpdate] = timePair(mine, peer, input, REPS);
     result[name] = {
       nsPerUpdate: round(nsPerUpdate),
       peerNsPerUpdate: round(peerNsPerUpdate),

@@ -24,8 +24,8 @@ function makeSeries(seed: number): PriceSeries[] {
     const close = new Float64Array(BARS + 1);
     close[0] = 100;
     for (let t = 0; t < BARS; t++) {
-      const r = 0.0001 + 0.01 * (beta * market[t] + 0.8 * normals.next());
-      close[t + 1] = close[t] * (1 + r);
+      const r = 0.0001 + 0.01 * (beta * market[t]! + 0.8 * normals.next());
+      close[t + 1] = close[t]! * (1 + r);
     }
     out.push({ symbol: `A${String(i).padStart(3, '0')}`, time, close });
   }

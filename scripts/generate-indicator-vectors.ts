@@ -77,11 +77,11 @@ function main(): void {
       ...common,
       input: { close },
       cases: [
-        [12, 26, 9],
-        [5, 13, 4],
-      ].map(([fastPeriod, slowPeriod, signalPeriod]) => ({
-        params: { fastPeriod, slowPeriod, signalPeriod },
-        expected: { ...refMacd(close, fastPeriod, slowPeriod, signalPeriod) },
+        { fastPeriod: 12, slowPeriod: 26, signalPeriod: 9 },
+        { fastPeriod: 5, slowPeriod: 13, signalPeriod: 4 },
+      ].map((params) => ({
+        params,
+        expected: { ...refMacd(close, params.fastPeriod, params.slowPeriod, params.signalPeriod) },
       })),
     },
     {
@@ -90,9 +90,9 @@ function main(): void {
       ...common,
       input: { close },
       cases: [
-        [20, 2],
-        [10, 1.5],
-      ].map(([period, k]) => ({ params: { period, k }, expected: { ...refBollinger(close, period, k) } })),
+        { period: 20, k: 2 },
+        { period: 10, k: 1.5 },
+      ].map((params) => ({ params, expected: { ...refBollinger(close, params.period, params.k) } })),
     },
     {
       indicator: 'atr',

@@ -16,6 +16,8 @@ export function csvField(value: CsvField): string {
 export function toCsv(header: string[], rows: Array<Array<CsvField>>): string {
   const parts: string[] = new Array(rows.length + 1);
   parts[0] = header.map(csvField).join(',');
-  for (let i = 0; i < rows.length; i++) parts[i + 1] = rows[i].map(csvField).join(',');
+  rows.forEach((row, i) => {
+    parts[i + 1] = row.map(csvField).join(',');
+  });
   return parts.join('\n') + '\n';
 }

@@ -125,7 +125,7 @@ export function computeMetrics(input: MetricsInput, drawdownOut?: Float64Array):
   let maxUnderwater = 0;
   let prev = initialCapital;
   for (let i = 0; i < n; i++) {
-    const e = equity[i];
+    const e = equity[i]!;
     if (prev > 0) {
       // A return is only defined against a positive previous equity; bars after a wipe-out are skipped.
       const r = e / prev - 1;
@@ -149,9 +149,10 @@ export function computeMetrics(input: MetricsInput, drawdownOut?: Float64Array):
     }
   }
 
-  const finalEquity = n > 0 ? equity[n - 1] : initialCapital;
+  const finalEquity = equity[n - 1] ?? initialCapital;
   const totalReturn = finalEquity / initialCapital - 1;
-  const years = n > 0 ? (time[n - 1] - firstTime) / MS_PER_YEAR : 0;
+  const lastTime = time[n - 1];
+  const years = lastTime === undefined ? 0 : (lastTime - firstTime) / MS_PER_YEAR;
   let cagr: number | null = null;
   if (years > 0) {
     cagr = finalEquity <= 0 ? -1 : Math.pow(finalEquity / initialCapital, 1 / years) - 1;
@@ -178,8 +179,7 @@ export function computeMetrics(input: MetricsInput, drawdownOut?: Float64Array):
   let losses = 0;
   let grossProfit = 0;
   let grossLoss = 0;
-  for (let i = 0; i < trades.length; i++) {
-    const pnl = trades[i].pnl;
+  for (const { pnl } of trades) {
     if (pnl > 0) {
       wins++;
       grossProfit += pnl;
@@ -224,7 +224,7 @@ export function drawdownSeries(equity: Float64Array, initialCapital: number): Fl
   const out = new Float64Array(equity.length);
   let peak = initialCapital;
   for (let i = 0; i < equity.length; i++) {
-    const e = equity[i];
+    const e = equity[i]!;
     if (e >= peak) {
       peak = e;
       out[i] = 0;

@@ -54,8 +54,11 @@ export class SymbolReplay {
   constructor(readonly series: BarSeries) {
     this.intervalMs = series.intervalMs;
     this.length = series.length;
-    this.firstTime = series.openTime[0]!;
-    this.endTime = series.openTime[series.length - 1]! + series.intervalMs;
+    const firstTime = series.openTime[0];
+    const lastTime = series.openTime[series.length - 1];
+    if (firstTime === undefined || lastTime === undefined) throw new RangeError(`no bars to replay for ${series.symbol}`);
+    this.firstTime = firstTime;
+    this.endTime = lastTime + series.intervalMs;
     let total = 0;
     for (let i = 0; i < series.length; i++) total += series.volume[i]!;
     this.meanVolume = total / series.length;
@@ -109,7 +112,7 @@ export class SymbolReplay {
     if (time <= times[0]) return prices[0];
     if (time >= times[3]) return prices[3];
     for (let k = 1; k < 4; k++) {
-      if (time <= times[k]) {
+      if (time <= times[k]!) {
         const f = (time - times[k - 1]!) / (times[k]! - times[k - 1]!);
         return prices[k - 1]! + f * (prices[k]! - prices[k - 1]!);
       }

@@ -102,6 +102,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private heldQuantity: Float64Array;
   private cashNumber: number;
   private openPositionCount = 0;
+  private ledgerChangeCount = 0;
   /** [open positions, ledger changes]: shared with the risk engine (RiskContext.counters). */
   readonly counters = new Float64Array(2);
   private orderSequence = 0;
@@ -223,7 +224,7 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   /** Cash or a held quantity changed: the risk engine's counters say so without a call. */
   private ledgerChanged(): void {
     this.counters[0] = this.openPositionCount;
-    this.counters[1]++;
+    this.counters[1] = ++this.ledgerChangeCount;
   }
 
   /** Replace the pre-trade gate (the risk engine installs itself here). */
@@ -299,10 +300,11 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
    * and a held position becomes its value at the day's reference price (Account.applyCorporateAction).
    */
   private onExRightsDay(bar: Bar, index: number, factor: number): void {
-    const previousFactor = this.corporateFactor[index]!;
+    const previousFactor = this.corporateFactor[index];
+    const previousClose = this.cache.lastClose[index];
+    if (previousFactor === undefined || previousClose === undefined) throw new RangeError(`ex-rights bar for unknown symbol index ${index}`);
     this.corporateFactor[index] = factor;
     if (this.adjustedPrices) this.strategyFactor[index] = factor;
-    const previousClose = this.cache.lastClose[index]!;
     if (!(previousClose > 0)) return;
     const given = bar.preClose;
     const referencePrice = given !== undefined && given > 0 ? given : previousClose * (previousFactor / factor);
@@ -315,7 +317,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
 
   /** A held position (if any) carried through the ex-rights day, journaled as a CorporateAction. */
   private bookExRightsDay(day: ExRightsDay): void {
-    const instrument = this.cache.instruments[day.index]!;
+    const instrument = this.cache.instruments[day.index];
+    if (instrument === undefined) throw new RangeError(`ex-rights day for unknown symbol index ${day.index}`);
     const result = this.account.applyCorporateAction(instrument, day.previousClose, day.referencePrice);
     if (result === undefined) return;
     this.cashNumber = moneyToNumber(this.account.cash);

@@ -8,6 +8,13 @@ const START = Date.UTC(2024, 0, 1);
 
 const rng = mulberry32;
 
+/** items[index], or a thrown error naming what is missing. */
+export function at<T>(items: ArrayLike<T>, index: number, what = 'value'): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`${what} is missing at ${index}`);
+  return item;
+}
+
 export function sampleReportInput(n: number, intervalMs = 15 * MINUTE): ReportInput {
   const rand = rng(42);
   const time = new Float64Array(n);
@@ -32,8 +39,8 @@ export function sampleReportInput(n: number, intervalMs = 15 * MINUTE): ReportIn
     const qty = 0.05 + k * 0.01;
     trades.push({
       symbol: k % 3 === 0 ? 'ETHUSDT' : 'BTCUSDT',
-      entryTime: time[entry],
-      exitTime: time[exit],
+      entryTime: at(time, entry, 'time'),
+      exitTime: at(time, exit, 'time'),
       quantity: qty.toFixed(3),
       entryPrice,
       exitPrice,
@@ -69,8 +76,8 @@ export function sampleReportInput(n: number, intervalMs = 15 * MINUTE): ReportIn
     benchmark: { time, equity: bench, label: 'Buy & hold BTCUSDT' },
     trades,
     events: [
-      { time: time[Math.floor(n * 0.35)], text: 'Daily loss breaker', color: '#dc2626' },
-      { time: time[Math.floor(n * 0.7)], text: 'Kill switch reset' },
+      { time: at(time, Math.floor(n * 0.35), 'time'), text: 'Daily loss breaker', color: '#dc2626' },
+      { time: at(time, Math.floor(n * 0.7), 'time'), text: 'Kill switch reset' },
     ],
     assumptions: [
       'Market orders fill at the next bar open plus 2 bps slippage.',

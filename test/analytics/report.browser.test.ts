@@ -61,7 +61,7 @@ describe('report in a real browser', () => {
             const px = ctx.getImageData(0, 0, c.width, c.height).data;
             // count pixels that are neither transparent nor near-white: lines, fills and text
             for (let i = 0; i < px.length; i += 4) {
-              if (px[i + 3] > 0 && (px[i] < 200 || px[i + 1] < 200 || px[i + 2] < 200)) inked++;
+              if (px[i + 3]! > 0 && (px[i]! < 200 || px[i + 1]! < 200 || px[i + 2]! < 200)) inked++;
             }
           }
           return { count: canvases.length, width, height, inked };

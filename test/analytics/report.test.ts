@@ -12,7 +12,7 @@ import {
   safeColor,
 } from '../../src/analytics/report/format.ts';
 import type { ReportInput } from '../../src/analytics/report/types.ts';
-import { sampleReportInput } from './report-fixture.ts';
+import { at, sampleReportInput } from './report-fixture.ts';
 
 interface EmbeddedData {
   equity: { t: number[]; v: number[] };
@@ -22,9 +22,9 @@ interface EmbeddedData {
 }
 
 function embedded(html: string): EmbeddedData {
-  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
-  if (m === null) throw new Error('no embedded data');
-  return JSON.parse(m[1]) as EmbeddedData;
+  const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  if (json === undefined) throw new Error('no embedded data');
+  return JSON.parse(json) as EmbeddedData;
 }
 
 function count(text: string, needle: string): number {
@@ -61,14 +61,14 @@ describe('selectDownsampleIndices', () => {
         ),
         ([arrays, maxPoints]) => {
           const series = arrays.map((a) => Float64Array.from(a));
-          const n = series[0].length;
+          const n = at(series, 0, 'series').length;
           const idx = Array.from(selectDownsampleIndices(series, maxPoints));
           expect(idx.length).toBeLessThanOrEqual(Math.max(n > maxPoints ? maxPoints : n, 0));
           expect(idx[0]).toBe(0);
           expect(idx[idx.length - 1]).toBe(n - 1);
-          for (let i = 1; i < idx.length; i++) expect(idx[i]).toBeGreaterThan(idx[i - 1]);
+          for (let i = 1; i < idx.length; i++) expect(idx[i]).toBeGreaterThan(at(idx, i - 1, 'index'));
           for (const s of series) {
-            const kept = idx.map((i) => s[i]);
+            const kept = idx.map((i) => at(s, i));
             expect(Math.min(...kept)).toBe(Math.min(...s));
             expect(Math.max(...kept)).toBe(Math.max(...s));
           }
@@ -191,7 +191,7 @@ describe('renderReportHtml', () => {
       parameters: { [evil]: evil },
       summary: { [evil]: evil, sharpe: null },
       benchmark: { ...sampleReportInput(300).benchmark!, label: `</script>${evil}` },
-      trades: [{ ...sampleReportInput(300).trades[0], symbol: evil, quantity: evil }],
+      trades: [{ ...at(sampleReportInput(300).trades, 0, 'trade'), symbol: evil, quantity: evil }],
       events: [{ time: 0, text: `</script>${evil}`, color: `red"><script>` }],
       assumptions: [evil],
     };
@@ -204,7 +204,7 @@ describe('renderReportHtml', () => {
     expect(count(out.toLowerCase(), '</script')).toBe(3);
     const data = embedded(out);
     expect(data.benchmark?.label).toBe(`</script>${evil}`);
-    expect(data.markers[0].color).toBe('#d97706');
+    expect(at(data.markers, 0, 'marker').color).toBe('#d97706');
     expect(out).toContain('<td class="muted">—</td>'); // sharpe null
   });
 
@@ -212,13 +212,13 @@ describe('renderReportHtml', () => {
     const data = embedded(html);
     expect(data.equity.t).toEqual(data.drawdown.t);
     expect(data.benchmark?.t).toEqual(data.equity.t);
-    for (let i = 1; i < data.equity.t.length; i++) expect(data.equity.t[i]).toBeGreaterThan(data.equity.t[i - 1]);
-    expect(data.equity.t[0]).toBe(input.equity.time[0] / 1000);
+    for (let i = 1; i < data.equity.t.length; i++) expect(data.equity.t[i]).toBeGreaterThan(at(data.equity.t, i - 1, 'time'));
+    expect(data.equity.t[0]).toBe(at(input.equity.time, 0, 'time') / 1000);
     expect(Math.max(...data.drawdown.v)).toBeLessThanOrEqual(0);
     expect(-Math.min(...data.drawdown.v) / 100).toBeCloseTo(input.summary.maxDrawdown as number, 9);
     expect(data.markers).toHaveLength(2);
     for (const m of data.markers) expect(data.equity.t).toContain(m.time);
-    expect(data.markers[0].color).toBe('#dc2626');
+    expect(at(data.markers, 0, 'marker').color).toBe('#dc2626');
   });
 
   it('downsamples a 1M-bar equity series to about 5000 chart points keeping the max drawdown', () => {
@@ -237,7 +237,7 @@ describe('renderReportHtml', () => {
     const bt = Float64Array.from([base.equity.time[10], base.equity.time[50]]);
     const out = renderReportHtml({ ...base, benchmark: { time: bt, equity: Float64Array.from([1, 2]), label: 'B' }, events: [] });
     const data = embedded(out);
-    expect(data.benchmark!.t[0]).toBe(base.equity.time[10] / 1000);
+    expect(data.benchmark!.t[0]).toBe(at(base.equity.time, 10, 'time') / 1000);
     expect(data.benchmark!.v.filter((v) => v === 1)).toHaveLength(40);
     expect(data.benchmark!.v.filter((v) => v === 2)).toHaveLength(50);
   });

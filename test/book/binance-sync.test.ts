@@ -127,7 +127,7 @@ describe('BinanceBookSync', () => {
     for (const [first, last, price] of [
       [99, 101, 97],
       [102, 103, 96],
-    ]) {
+    ] as const) {
       scratch.clear();
       event(scratch, first, last, [['b', price, 1]]);
       sync.onDiff(scratch, 0);

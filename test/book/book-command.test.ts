@@ -16,7 +16,7 @@ describe('traider book replay', () => {
     const r = runCli(['book', 'replay', '--snapshot', SNAPSHOT, '--diffs', DIFFS, '--bookticker', TICKER, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    const out = JSON.parse(r.stdout) as Record<string, number>;
+    const out = JSON.parse(r.stdout) as { updates: number; checked: number; matches: number; gaps: number; resyncs: number; updatesPerSecond: number };
     expect(Object.keys(out)).toEqual(['updates', 'checked', 'matches', 'gaps', 'resyncs', 'updatesPerSecond']);
     expect(out).toMatchObject({ updates: 298094, checked: 1072, matches: 1072, gaps: 0, resyncs: 0 });
     expect(Number.isInteger(out.updatesPerSecond) && out.updatesPerSecond > 0).toBe(true);

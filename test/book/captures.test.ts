@@ -15,6 +15,13 @@ const FILES = {
 };
 const KRAKEN = `${L2}/kraken_book1000_ws_2021-04-17.txt.gz`;
 
+/** a[i], failing the test when it is missing. */
+function at<T>(a: ArrayLike<T>, i: number, what: string): T {
+  const value = a[i];
+  if (value === undefined) throw new Error(`${what} is missing at ${i}`);
+  return value;
+}
+
 describe('Binance BTCUSDT capture', async () => {
   const capture = await loadBinanceCapture(FILES);
 
@@ -44,18 +51,22 @@ describe('Binance BTCUSDT capture', async () => {
     const bids = new Map<number, number>();
     const asks = new Map<number, number>();
     const s = capture.snapshot;
-    s.bids.prices.forEach((p, i) => bids.set(p, s.bids.qtys[i]));
-    s.asks.prices.forEach((p, i) => asks.set(p, s.asks.qtys[i]));
+    s.bids.prices.forEach((p, i) => bids.set(p, at(s.bids.qtys, i, 'snapshot bid qty')));
+    s.asks.prices.forEach((p, i) => asks.set(p, at(s.asks.qtys, i, 'snapshot ask qty')));
     const d = capture.diffs.diffs;
     let last = s.lastUpdateId;
     for (let i = 0; i < d.count; i++) {
-      if (d.lastId[i] <= last) continue;
+      const lastId = at(d.lastId, i, 'last update id');
+      if (lastId <= last) continue;
       expect(d.firstId[i]).toBeLessThanOrEqual(last + 1);
-      last = d.lastId[i];
-      for (let j = d.levelStart[i]; j < d.levelStart[i + 1]; j++) {
+      last = lastId;
+      const end = at(d.levelStart, i + 1, 'level start');
+      for (let j = at(d.levelStart, i, 'level start'); j < end; j++) {
         const side = d.side[j] === BID ? bids : asks;
-        if (d.qty[j] === 0) side.delete(d.price[j]);
-        else side.set(d.price[j], d.qty[j]);
+        const price = at(d.price, j, 'price');
+        const qty = at(d.qty, j, 'qty');
+        if (qty === 0) side.delete(price);
+        else side.set(price, qty);
       }
     }
     expect(book.levels(0)).toEqual([...bids.entries()].sort((a, b) => b[0] - a[0]));
@@ -70,7 +81,7 @@ describe('Binance BTCUSDT capture', async () => {
     for (let i = 0; i < d.count; i++) {
       if (i === 3000) continue;
       holed.copyEvent(d, i);
-      stamps.push(capture.diffs.localTs[i]);
+      stamps.push(at(capture.diffs.localTs, i, 'local timestamp'));
     }
     const r = replayBinanceCapture({ ...capture, diffs: { diffs: holed, localTs: stamps } });
     expect(r).toMatchObject({ gaps: 1, resyncs: 1, crossed: 0, pendingEvents: d.count - 3001 });

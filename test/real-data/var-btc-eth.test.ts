@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { computePortfolioRisk } from '../../src/analytics/risk/index.ts';
 import type { PlainSeries } from '../risk-analytics/reference.ts';
-import { referenceHistorical, referenceParametric, referencePortfolio, toTyped } from '../risk-analytics/reference.ts';
+import { at, referenceHistorical, referenceParametric, referencePortfolio, toTyped, valueAt } from '../risk-analytics/reference.ts';
 
 const DIR = fileURLToPath(new URL('../../../shared/data/ohlcv/binance_spot/', import.meta.url));
 const BTC = `${DIR}BTCUSDT-1h-2020-12-01_2021-07-17.csv`;
@@ -38,16 +38,18 @@ describe('BTC/ETH 1h, weights 0.6 / 0.4', () => {
         const key = String(c * 100);
         const h = referenceHistorical(port, horizon, c);
         const p = referenceParametric(port, horizon, c);
-        expect(Math.abs(report.var.historical[key] - h.var)).toBeLessThan(1e-9);
-        expect(Math.abs(report.es.historical[key] - h.es)).toBeLessThan(1e-9);
-        expect(Math.abs(report.var.parametric[key] - p.var)).toBeLessThan(1e-9);
-        expect(Math.abs(report.es.parametric[key] - p.es)).toBeLessThan(1e-9);
+        const historicalVar = valueAt(report.var.historical, key);
+        expect(Math.abs(historicalVar - h.var)).toBeLessThan(1e-9);
+        expect(Math.abs(valueAt(report.es.historical, key) - h.es)).toBeLessThan(1e-9);
+        expect(Math.abs(valueAt(report.var.parametric, key) - p.var)).toBeLessThan(1e-9);
+        expect(Math.abs(valueAt(report.es.parametric, key) - p.es)).toBeLessThan(1e-9);
         // Sanity: fat-tailed crypto returns, so the 99% historical loss is material and ES exceeds VaR.
-        expect(report.var.historical[key]).toBeGreaterThan(0);
-        expect(report.es.historical[key]).toBeGreaterThan(report.var.historical[key]);
+        expect(historicalVar).toBeGreaterThan(0);
+        expect(report.es.historical[key]).toBeGreaterThan(historicalVar);
       }
-      expect(report.correlation.matrix[0][1]).toBeGreaterThan(0.7);
-      expect(report.correlation.breaches).toEqual([{ a: 'BTCUSDT', b: 'ETHUSDT', value: report.correlation.matrix[0][1] }]);
+      const btcEth = at(at(report.correlation.matrix, 0, 'correlation row'), 1, 'correlation');
+      expect(btcEth).toBeGreaterThan(0.7);
+      expect(report.correlation.breaches).toEqual([{ a: 'BTCUSDT', b: 'ETHUSDT', value: btcEth }]);
     });
   }
 
@@ -63,14 +65,16 @@ describe('BTC/ETH 1h, weights 0.6 / 0.4', () => {
         { name: '2021-05-19', start: Date.UTC(2021, 4, 19), end: Date.UTC(2021, 4, 19) + day - 1 },
       ],
     });
-    expect(report.stress[0].covered).toBe(false);
-    const may19 = report.stress[1];
+    expect(at(report.stress, 0).covered).toBe(false);
+    const may19 = at(report.stress, 1);
     expect(may19.covered).toBe(true);
     // Independent check from the files: closes of 2021-05-18 23:00 and 2021-05-19 23:00 UTC.
-    const closeAt = (s: PlainSeries, t: number): number => s.close[s.time.indexOf(t)];
+    const closeAt = (s: PlainSeries, t: number): number => at(s.close, s.time.indexOf(t), `${s.symbol} close at ${t}`);
     const prev = Date.UTC(2021, 4, 18, 23);
     const last = Date.UTC(2021, 4, 19, 23);
-    const expected = -(0.6 * (closeAt(plain[0], last) / closeAt(plain[0], prev) - 1) + 0.4 * (closeAt(plain[1], last) / closeAt(plain[1], prev) - 1));
+    const btc = at(plain, 0, 'series');
+    const eth = at(plain, 1, 'series');
+    const expected = -(0.6 * (closeAt(btc, last) / closeAt(btc, prev) - 1) + 0.4 * (closeAt(eth, last) / closeAt(eth, prev) - 1));
     expect(may19.loss).toBeCloseTo(expected, 12);
     expect(may19.maxDrawdown).toBeGreaterThan(may19.loss);
   });

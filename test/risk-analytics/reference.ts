@@ -7,6 +7,20 @@ export interface PlainSeries {
   close: number[];
 }
 
+/** items[index], or a thrown error naming what is missing. */
+export function at<T>(items: ArrayLike<T>, index: number, what = 'value'): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`${what} is missing at ${index}`);
+  return item;
+}
+
+/** record[key], or a thrown error naming the missing key. */
+export function valueAt(record: Readonly<Record<string, number>>, key: string): number {
+  const value = record[key];
+  if (value === undefined) throw new Error(`no value for key ${key}`);
+  return value;
+}
+
 /** mulberry32 + Box-Muller: the tests' own seeded generator (deliberately not the library's). */
 export function testRandom(seed: number): { uniform: () => number; normal: () => number } {
   let a = seed >>> 0;
@@ -28,7 +42,7 @@ export function testRandom(seed: number): { uniform: () => number; normal: () =>
 
 /** Inner join on timestamps, then each symbol's close-to-close returns, in series order. */
 export function referenceReturns(series: PlainSeries[]): number[][] {
-  let common = new Set(series[0].time);
+  let common = new Set(at(series, 0, 'series').time);
   for (const s of series.slice(1)) {
     const own = new Set(s.time);
     common = new Set([...common].filter((t) => own.has(t)));
@@ -36,22 +50,22 @@ export function referenceReturns(series: PlainSeries[]): number[][] {
   const times = [...common].sort((x, y) => x - y);
   return series.map((s) => {
     const byTime = new Map<number, number>();
-    s.time.forEach((t, i) => byTime.set(t, s.close[i]));
+    s.time.forEach((t, i) => byTime.set(t, at(s.close, i, `${s.symbol} close`)));
     const closes = times.map((t) => byTime.get(t) as number);
     const out: number[] = [];
-    for (let i = 1; i < closes.length; i++) out.push(closes[i] / closes[i - 1] - 1);
+    for (let i = 1; i < closes.length; i++) out.push(at(closes, i) / at(closes, i - 1) - 1);
     return out;
   });
 }
 
 export function referencePortfolio(series: PlainSeries[], weights: Record<string, number>): number[] {
   const rets = referenceReturns(series);
-  const n = rets[0].length;
+  const n = at(rets, 0, 'returns').length;
   const out: number[] = [];
   for (let t = 0; t < n; t++) {
     let r = 0;
     series.forEach((s, i) => {
-      r += (weights[s.symbol] ?? 0) * rets[i][t];
+      r += (weights[s.symbol] ?? 0) * at(at(rets, i, 'returns'), t);
     });
     out.push(r);
   }
@@ -62,14 +76,14 @@ export function referenceHistorical(port: number[], horizon: number, confidence:
   const windows: number[] = [];
   for (let t = 0; t + horizon <= port.length; t++) {
     let growth = 1;
-    for (let j = t; j < t + horizon; j++) growth *= 1 + port[j];
+    for (let j = t; j < t + horizon; j++) growth *= 1 + at(port, j);
     windows.push(growth - 1);
   }
   const x = [...windows].sort((p, q) => p - q);
   const alpha = 1 - confidence;
   const h = (x.length - 1) * alpha;
   const f = Math.floor(h);
-  const q = f + 1 < x.length ? x[f] + (h - f) * (x[f + 1] - x[f]) : x[f];
+  const q = f + 1 < x.length ? at(x, f) + (h - f) * (at(x, f + 1) - at(x, f)) : at(x, f);
   const tail = x.filter((v) => v <= q);
   return { var: -q, es: -(tail.reduce((s, v) => s + v, 0) / tail.length) };
 }
@@ -81,6 +95,7 @@ export function referenceParametric(port: number[], horizon: number, confidence:
   const m = port.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(port.reduce((s, v) => s + (v - m) * (v - m), 0) / (n - 1));
   const z = Z[String(confidence)];
+  if (z === undefined) throw new Error(`no reference z for confidence ${confidence}`);
   const mN = m * horizon;
   const sN = sd * Math.sqrt(horizon);
   const pdf = Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePortfolioRisk, RiskInputError } from '../../src/analytics/risk/index.ts';
 import type { PortfolioRiskInput, PriceSeries } from '../../src/analytics/risk/index.ts';
+import { at } from './reference.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2021, 0, 1);
@@ -78,7 +79,7 @@ describe('input validation', () => {
     const short = { ...series('ETH', 50), close: new Float64Array(49).fill(1) };
     expect(errorOf({ ...base, series: [series('BTC', 50), short] }).field).toBe('series[1].close.length');
     const unsorted = series('ETH', 50);
-    unsorted.time[10] = unsorted.time[9];
+    unsorted.time[10] = at(unsorted.time, 9);
     expect(errorOf({ ...base, series: [series('BTC', 50), unsorted] }).field).toBe('series[1].time[10]');
     const badClose = series('ETH', 50);
     badClose.close[7] = 0;

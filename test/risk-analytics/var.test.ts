@@ -16,7 +16,7 @@ import {
   Xoshiro128,
 } from '../../src/analytics/risk/index.ts';
 import type { PlainSeries } from './reference.ts';
-import { referenceHistorical, referenceParametric, referencePortfolio, testRandom, toTyped } from './reference.ts';
+import { at, referenceHistorical, referenceParametric, referencePortfolio, testRandom, toTyped, valueAt } from './reference.ts';
 
 const HOUR = 3_600_000;
 const T0 = 1_577_836_800_000; // 2020-01-01T00:00Z
@@ -32,7 +32,7 @@ function randomSeries(seed: number, assets: number, bars: number, dropRate = 0.0
     const close: number[] = [];
     let c = 50 + 100 * rnd.uniform();
     for (let t = 0; t < bars; t++) {
-      c *= 1 + 0.0002 + 0.012 * (0.6 * market[t] + 0.8 * rnd.normal());
+      c *= 1 + 0.0002 + 0.012 * (0.6 * at(market, t) + 0.8 * rnd.normal());
       if (rnd.uniform() < dropRate) continue;
       time.push(T0 + t * HOUR);
       close.push(c);
@@ -47,7 +47,10 @@ describe('historical quantile and ES, by hand', () => {
 
   it('interpolates between order statistics like numpy and averages the tail at or below q', () => {
     // sorted: -0.08 -0.05 -0.02 -0.01 0 0.01 0.02 0.03 0.04 0.05
-    const [c95, c99, c80] = historicalRisk(r, 1, [0.95, 0.99, 0.8]);
+    const estimates = historicalRisk(r, 1, [0.95, 0.99, 0.8]);
+    const c95 = at(estimates, 0);
+    const c99 = at(estimates, 1);
+    const c80 = at(estimates, 2);
     // alpha 0.05: h = 0.45, q = -0.08 + 0.45 * 0.03 = -0.0665; only -0.08 is at or below.
     expect(c95.var).toBeCloseTo(0.0665, 15);
     expect(c95.es).toBeCloseTo(0.08, 15);
@@ -84,10 +87,10 @@ describe('historical and parametric against the plain reference', () => {
         const key = String(c * 100);
         const h = referenceHistorical(port, horizon, c);
         const p = referenceParametric(port, horizon, c);
-        expect(Math.abs(report.var.historical[key] - h.var)).toBeLessThan(1e-12);
-        expect(Math.abs(report.es.historical[key] - h.es)).toBeLessThan(1e-12);
-        expect(Math.abs(report.var.parametric[key] - p.var)).toBeLessThan(1e-12);
-        expect(Math.abs(report.es.parametric[key] - p.es)).toBeLessThan(1e-12);
+        expect(Math.abs(valueAt(report.var.historical, key) - h.var)).toBeLessThan(1e-12);
+        expect(Math.abs(valueAt(report.es.historical, key) - h.es)).toBeLessThan(1e-12);
+        expect(Math.abs(valueAt(report.var.parametric, key) - p.var)).toBeLessThan(1e-12);
+        expect(Math.abs(valueAt(report.es.parametric, key) - p.es)).toBeLessThan(1e-12);
       }
     });
   }
@@ -96,7 +99,9 @@ describe('historical and parametric against the plain reference', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 2, maxLength: 200 }), fc.integer({ min: 1, max: 5 }), (xs, n) => {
         fc.pre(xs.length >= n);
-        const [a, b] = historicalRisk(Float64Array.from(xs), n, [0.95, 0.99]);
+        const estimates = historicalRisk(Float64Array.from(xs), n, [0.95, 0.99]);
+        const a = at(estimates, 0);
+        const b = at(estimates, 1);
         return a.es >= a.var - 1e-15 && b.es >= b.var - 1e-15 && b.var >= a.var - 1e-15 && b.es >= a.es - 1e-15;
       }),
       { numRuns: 200 },
@@ -110,13 +115,14 @@ describe('Cornish-Fisher', () => {
       [0, 0.01, 1],
       [0.0004, 0.02, 10],
       [-0.001, 0.05, 3],
-    ]) {
+    ] as const) {
       const cf = cornishFisherRisk(m, s, 0, 0, n, [0.95, 0.99, 0.975]);
       const pn = parametricRisk(m, s, n, [0.95, 0.99, 0.975]);
       cf.forEach((e, i) => {
-        expect(Math.abs(e.var - pn[i].var)).toBeLessThan(1e-12);
-        expect(Math.abs(e.es - pn[i].es)).toBeLessThan(1e-6);
-        expect(Math.abs(e.es - pn[i].es)).toBeLessThan(1e-12); // the z-space quadrature is much tighter
+        const normal = at(pn, i);
+        expect(Math.abs(e.var - normal.var)).toBeLessThan(1e-12);
+        expect(Math.abs(e.es - normal.es)).toBeLessThan(1e-6);
+        expect(Math.abs(e.es - normal.es)).toBeLessThan(1e-12); // the z-space quadrature is much tighter
       });
     }
   });
@@ -137,15 +143,15 @@ describe('Cornish-Fisher', () => {
       const sN = s * Math.sqrt(n);
       const es = -(mN * alpha + sN * integralZcf) / alpha;
       const zcf = a + ((a * a - 1) * S) / 6 + ((a ** 3 - 3 * a) * K) / 24 - ((2 * a ** 3 - 5 * a) * S * S) / 36;
-      const [got] = cornishFisherRisk(m, s, barS, barK, n, [c]);
+      const got = at(cornishFisherRisk(m, s, barS, barK, n, [c]), 0);
       expect(Math.abs(got.es - es)).toBeLessThan(1e-12);
       expect(Math.abs(got.var - -(mN + zcf * sN))).toBeLessThan(1e-15);
     }
   });
 
   it('negative skew and fat tails raise the 99% VaR above the normal one', () => {
-    const [cf] = cornishFisherRisk(0, 0.01, -0.5, 3, 1, [0.99]);
-    const [pn] = parametricRisk(0, 0.01, 1, [0.99]);
+    const cf = at(cornishFisherRisk(0, 0.01, -0.5, 3, 1, [0.99]), 0);
+    const pn = at(parametricRisk(0, 0.01, 1, [0.99]), 0);
     expect(cf.var).toBeGreaterThan(pn.var);
   });
 });
@@ -156,8 +162,8 @@ describe('Monte Carlo', () => {
     const weights = { S0: 0.5, S1: 0.3, S2: 0.2 };
     const report = computePortfolioRisk({ series: plain.map(toTyped), weights, horizonBars: 10 });
     for (const key of ['95', '99']) {
-      expect(Math.abs(report.var.monteCarlo[key] / report.var.parametric[key] - 1)).toBeLessThan(0.02);
-      expect(Math.abs(report.es.monteCarlo[key] / report.es.parametric[key] - 1)).toBeLessThan(0.02);
+      expect(Math.abs(valueAt(report.var.monteCarlo, key) / valueAt(report.var.parametric, key) - 1)).toBeLessThan(0.02);
+      expect(Math.abs(valueAt(report.es.monteCarlo, key) / valueAt(report.es.parametric, key) - 1)).toBeLessThan(0.02);
     }
   });
 
@@ -179,8 +185,8 @@ describe('Monte Carlo', () => {
       let total = 0;
       for (let i = 0; i < k; i++) {
         let lz = 0;
-        for (let j = 0; j <= i; j++) lz += l[i * k + j] * z[j];
-        total += weights[i] * (horizon * mean[i] + Math.sqrt(horizon) * lz);
+        for (let j = 0; j <= i; j++) lz += at(l, i * k + j) * at(z, j);
+        total += at(weights, i) * (horizon * at(mean, i) + Math.sqrt(horizon) * lz);
       }
       port.push(total);
     }
@@ -205,14 +211,16 @@ describe('Monte Carlo', () => {
 
   it('adds a diagonal jitter to a singular covariance (duplicate asset) and still runs', () => {
     const plain = randomSeries(13, 1, 300, 0);
-    const twin = { ...plain[0], symbol: 'TWIN' };
-    const series = [plain[0], twin].map(toTyped);
-    const { mean, cov } = meanAndCovariance(series.map((s) => Float64Array.from(s.close.subarray(1), (c, t) => c / s.close[t] - 1)));
+    const first = at(plain, 0, 'series');
+    const twin = { ...first, symbol: 'TWIN' };
+    const series = [first, twin].map(toTyped);
+    const { mean, cov } = meanAndCovariance(series.map((s) => Float64Array.from(s.close.subarray(1), (c, t) => c / at(s.close, t) - 1)));
     const res = monteCarloRisk({ mean, cov, weights: [0.5, 0.5], horizon: 1, paths: 20000, seed: 42, confidences: [0.99] });
     expect(res.jitter).toBeGreaterThan(0);
-    expect(res.jitter).toBeLessThan(1e-9 * cov[0]);
-    const [pn] = parametricRisk(mean[0], Math.sqrt(cov[0]), 1, [0.99]);
-    expect(Math.abs(res.estimates[0].var / pn.var - 1)).toBeLessThan(0.05);
+    const variance = at(cov, 0);
+    expect(res.jitter).toBeLessThan(1e-9 * variance);
+    const pn = at(parametricRisk(at(mean, 0), Math.sqrt(variance), 1, [0.99]), 0);
+    expect(Math.abs(at(res.estimates, 0).var / pn.var - 1)).toBeLessThan(0.05);
     const report = computePortfolioRisk({ series, weights: { S0: 0.5, TWIN: 0.5 }, horizonBars: 1, monteCarlo: { paths: 1000, seed: 1 } });
     expect(Number.isFinite(report.var.monteCarlo['99'])).toBe(true);
   });

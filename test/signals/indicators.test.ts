@@ -20,6 +20,18 @@ const REL = 1e-9;
 /** Absolute floor for values near zero (MACD histogram, RSI near 0, band width of a flat window). */
 const ABS = 1e-9;
 
+function at<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`index ${i} is out of range (length ${xs.length})`);
+  return x;
+}
+
+function field<T>(record: Readonly<Record<string, T>>, key: string): T {
+  const value = record[key];
+  if (value === undefined) throw new Error(`fixture field "${key}" is missing`);
+  return value;
+}
+
 function near(actual: number, expected: number, rel = REL, abs = ABS): boolean {
   if (Number.isNaN(expected)) return Number.isNaN(actual);
   return Math.abs(actual - expected) <= Math.max(rel * Math.abs(expected), abs);
@@ -28,7 +40,7 @@ function near(actual: number, expected: number, rel = REL, abs = ABS): boolean {
 /** Fails with the first differing index (NaN must match NaN). */
 function expectSeries(actual: readonly number[], expected: readonly number[], label: string, rel = REL, abs = ABS): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
-  const bad = expected.findIndex((e, i) => !near(actual[i], e, rel, abs));
+  const bad = expected.findIndex((e, i) => !near(at(actual, i), e, rel, abs));
   if (bad >= 0) {
     expect.fail(`${label}: index ${bad}: got ${actual[bad]}, expected ${expected[bad]}`);
   }
@@ -70,7 +82,7 @@ function runBollinger(xs: readonly number[], period: number, k: number) {
 }
 function runAtr(high: readonly number[], low: readonly number[], close: readonly number[], period: number): number[] {
   const ind = new Atr(period);
-  return close.map((c, i) => ind.update(high[i], low[i], c));
+  return close.map((c, i) => ind.update(at(high, i), at(low, i), c));
 }
 
 interface Vectors {
@@ -106,44 +118,67 @@ describe('test vectors from data/BTCUSDT-1m (first 300 bars)', () => {
 
   it('SMA', () => {
     const v = loadVectors('sma');
-    for (const c of v.cases) expectSeries(runSma(v.input.close, c.params.period), c.expected.value, `sma ${c.params.period}`);
+    const close = field(v.input, 'close');
+    for (const c of v.cases) {
+      const period = field(c.params, 'period');
+      expectSeries(runSma(close, period), field(c.expected, 'value'), `sma ${period}`);
+    }
   });
 
   it('EMA', () => {
     const v = loadVectors('ema');
-    for (const c of v.cases) expectSeries(runEma(v.input.close, c.params.period), c.expected.value, `ema ${c.params.period}`);
+    const close = field(v.input, 'close');
+    for (const c of v.cases) {
+      const period = field(c.params, 'period');
+      expectSeries(runEma(close, period), field(c.expected, 'value'), `ema ${period}`);
+    }
   });
 
   it('RSI', () => {
     const v = loadVectors('rsi');
-    for (const c of v.cases) expectSeries(runRsi(v.input.close, c.params.period), c.expected.value, `rsi ${c.params.period}`);
+    const close = field(v.input, 'close');
+    for (const c of v.cases) {
+      const period = field(c.params, 'period');
+      expectSeries(runRsi(close, period), field(c.expected, 'value'), `rsi ${period}`);
+    }
   });
 
   it('MACD', () => {
     const v = loadVectors('macd');
+    const close = field(v.input, 'close');
     for (const c of v.cases) {
-      const { fastPeriod, slowPeriod, signalPeriod } = c.params;
-      const got = runMacd(v.input.close, fastPeriod, slowPeriod, signalPeriod);
+      const fastPeriod = field(c.params, 'fastPeriod');
+      const slowPeriod = field(c.params, 'slowPeriod');
+      const signalPeriod = field(c.params, 'signalPeriod');
+      const got = runMacd(close, fastPeriod, slowPeriod, signalPeriod);
       for (const key of ['macd', 'signal', 'histogram'] as const) {
-        expectSeries(got[key], c.expected[key], `macd ${fastPeriod}/${slowPeriod}/${signalPeriod} ${key}`);
+        expectSeries(got[key], field(c.expected, key), `macd ${fastPeriod}/${slowPeriod}/${signalPeriod} ${key}`);
       }
     }
   });
 
   it('Bollinger Bands', () => {
     const v = loadVectors('bollinger');
+    const close = field(v.input, 'close');
     for (const c of v.cases) {
-      const got = runBollinger(v.input.close, c.params.period, c.params.k);
+      const period = field(c.params, 'period');
+      const k = field(c.params, 'k');
+      const got = runBollinger(close, period, k);
       for (const key of ['middle', 'upper', 'lower'] as const) {
-        expectSeries(got[key], c.expected[key], `bb ${c.params.period}/${c.params.k} ${key}`);
+        expectSeries(got[key], field(c.expected, key), `bb ${period}/${k} ${key}`);
       }
     }
   });
 
   it('ATR', () => {
     const v = loadVectors('atr');
-    const { high, low, close } = v.input;
-    for (const c of v.cases) expectSeries(runAtr(high, low, close, c.params.period), c.expected.value, `atr ${c.params.period}`);
+    const high = field(v.input, 'high');
+    const low = field(v.input, 'low');
+    const close = field(v.input, 'close');
+    for (const c of v.cases) {
+      const period = field(c.params, 'period');
+      expectSeries(runAtr(high, low, close, period), field(c.expected, 'value'), `atr ${period}`);
+    }
   });
 });
 
@@ -224,20 +259,20 @@ interface Factory {
 
 const closes = btc300.close;
 const factories: Factory[] = [
-  { name: 'Sma(20)', make: () => new Sma(20), feed: (ind, i) => (ind as Sma).update(closes[i]), warmup: 20 },
-  { name: 'Ema(20)', make: () => new Ema(20), feed: (ind, i) => (ind as Ema).update(closes[i]), warmup: 20 },
-  { name: 'Rsi()', make: () => new Rsi(), feed: (ind, i) => (ind as Rsi).update(closes[i]), warmup: 15 },
-  { name: 'Macd()', make: () => new Macd(), feed: (ind, i) => (ind as Macd).update(closes[i]), warmup: 34 },
+  { name: 'Sma(20)', make: () => new Sma(20), feed: (ind, i) => (ind as Sma).update(at(closes, i)), warmup: 20 },
+  { name: 'Ema(20)', make: () => new Ema(20), feed: (ind, i) => (ind as Ema).update(at(closes, i)), warmup: 20 },
+  { name: 'Rsi()', make: () => new Rsi(), feed: (ind, i) => (ind as Rsi).update(at(closes, i)), warmup: 15 },
+  { name: 'Macd()', make: () => new Macd(), feed: (ind, i) => (ind as Macd).update(at(closes, i)), warmup: 34 },
   {
     name: 'BollingerBands()',
     make: () => new BollingerBands(),
-    feed: (ind, i) => (ind as BollingerBands).update(closes[i]),
+    feed: (ind, i) => (ind as BollingerBands).update(at(closes, i)),
     warmup: 20,
   },
   {
     name: 'Atr()',
     make: () => new Atr(),
-    feed: (ind, i) => (ind as Atr).update(btc300.high[i], btc300.low[i], closes[i]),
+    feed: (ind, i) => (ind as Atr).update(at(btc300.high, i), at(btc300.low, i), at(closes, i)),
     warmup: 14,
   },
 ];
@@ -276,9 +311,10 @@ describe('warm-up and reset', () => {
     const bb = new BollingerBands();
     const atr = new Atr();
     for (let i = 0; i < 60; i++) {
-      m.update(closes[i]);
-      bb.update(closes[i]);
-      atr.update(btc300.high[i], btc300.low[i], closes[i]);
+      const close = at(closes, i);
+      m.update(close);
+      bb.update(close);
+      atr.update(at(btc300.high, i), at(btc300.low, i), close);
     }
     m.reset();
     bb.reset();
@@ -333,10 +369,10 @@ describe('bad parameters throw RangeError naming the parameter', () => {
 
 function twoPassSd(xs: readonly number[], end: number, n: number): number {
   let s = 0;
-  for (let j = end - n + 1; j <= end; j++) s += xs[j];
+  for (let j = end - n + 1; j <= end; j++) s += at(xs, j);
   const m = s / n;
   let q = 0;
-  for (let j = end - n + 1; j <= end; j++) q += (xs[j] - m) * (xs[j] - m);
+  for (let j = end - n + 1; j <= end; j++) q += (at(xs, j) - m) * (at(xs, j) - m);
   return Math.sqrt(q / n);
 }
 
@@ -346,8 +382,8 @@ describe('rolling variance accuracy', () => {
     expect(xs.length).toBe(10080);
     const bb = new BollingerBands(20, 2);
     let worst = 0;
-    for (let t = 0; t < xs.length; t++) {
-      bb.update(xs[t]);
+    for (const [t, x] of xs.entries()) {
+      bb.update(x);
       if (t < 19) continue;
       const sd = twoPassSd(xs, t, 20);
       if (sd > 0) worst = Math.max(worst, Math.abs(bb.stdDev - sd) / sd);
@@ -372,14 +408,14 @@ describe('rolling variance accuracy', () => {
     const sma = new Sma(20);
     let worstSd = 0;
     let worstMean = 0;
-    for (let t = 0; t < xs.length; t++) {
-      bb.update(xs[t]);
-      sma.update(xs[t]);
+    for (const [t, x] of xs.entries()) {
+      bb.update(x);
+      sma.update(x);
       if (t < 19 || t % 7 !== 0) continue;
       const sd = twoPassSd(xs, t, 20);
       worstSd = Math.max(worstSd, Math.abs(bb.stdDev - sd) / sd);
       let s = 0;
-      for (let j = t - 19; j <= t; j++) s += xs[j];
+      for (let j = t - 19; j <= t; j++) s += at(xs, j);
       worstMean = Math.max(worstMean, Math.abs(sma.value - s / 20) / (s / 20));
     }
     expect(worstSd).toBeLessThan(1e-9);
@@ -395,8 +431,8 @@ describe('rolling variance accuracy', () => {
     const ref = refSma(xs, 3);
     const refBb = refBollinger(xs, 3, 1);
     for (let t = 8; t < xs.length; t++) {
-      expect(sma[t]).toBeCloseTo(ref[t], 9);
-      expect(bb.upper[t]).toBeCloseTo(refBb.upper[t], 9);
+      expect(sma[t]).toBeCloseTo(at(ref, t), 9);
+      expect(bb.upper[t]).toBeCloseTo(at(refBb.upper, t), 9);
     }
   });
 });
@@ -433,8 +469,8 @@ const barSeries = (minLength: number, maxLength: number) =>
     )
     .map(([close, wicks]) => ({
       close,
-      high: close.map((c, i) => c * (1 + wicks[i][0])),
-      low: close.map((c, i) => c * (1 - wicks[i][1])),
+      high: close.map((c, i) => c * (1 + at(wicks, i)[0])),
+      low: close.map((c, i) => c * (1 - at(wicks, i)[1])),
     }));
 
 const period = fc.integer({ min: 1, max: 30 });
@@ -579,7 +615,7 @@ describe('cross-check with trading-signals 8 on the whole BTC file', () => {
 
   it('ATR(14) (Wilder, SMA-seeded, first TR = high - low) is identical', () => {
     const peer = new TsATR(14);
-    const theirs = xs.map((c, i) => orNaN(peer.add({ high: btc.high[i], low: btc.low[i], close: c })));
+    const theirs = xs.map((c, i) => orNaN(peer.add({ high: at(btc.high, i), low: at(btc.low, i), close: c })));
     expectSeries(runAtr(btc.high, btc.low, xs, 14), theirs, 'atr vs trading-signals');
   });
 
@@ -594,7 +630,7 @@ describe('cross-check with trading-signals 8 on the whole BTC file', () => {
     expect(theirs.findIndex((v) => !Number.isNaN(v))).toBe(19);
     expect(ours.findIndex((v) => !Number.isNaN(v))).toBe(19);
     // ...different value at the seed, converging as (1 - alpha)^t.
-    expect(Math.abs(ours[19] - theirs[19])).toBeGreaterThan(1e-6);
+    expect(Math.abs(at(ours, 19) - at(theirs, 19))).toBeGreaterThan(1e-6);
     expectSeries(ours.slice(400), theirs.slice(400), 'ema vs trading-signals after 400 bars');
   });
 
@@ -604,13 +640,13 @@ describe('cross-check with trading-signals 8 on the whole BTC file', () => {
     const ours = runMacd(xs, 12, 26, 9);
     let worst = 0;
     for (let t = 1000; t < xs.length; t++) {
-      const r = theirs[t];
+      const r = at(theirs, t);
       if (r === null) throw new Error('trading-signals MACD not ready');
       worst = Math.max(
         worst,
-        Math.abs(ours.macd[t] - r.macd),
-        Math.abs(ours.signal[t] - r.signal),
-        Math.abs(ours.histogram[t] - r.histogram),
+        Math.abs(at(ours.macd, t) - r.macd),
+        Math.abs(at(ours.signal, t) - r.signal),
+        Math.abs(at(ours.histogram, t) - r.histogram),
       );
     }
     expect(worst).toBeLessThan(1e-7); // absolute, on prices around 50,000

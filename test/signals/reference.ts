@@ -9,6 +9,12 @@ function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
+function at(xs: readonly number[], i: number): number {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`index ${i} is out of range (length ${xs.length})`);
+  return x;
+}
+
 function nans(length: number): number[] {
   return new Array<number>(length).fill(NaN);
 }
@@ -28,7 +34,7 @@ export function refEma(xs: readonly number[], period: number): number[] {
   let ema = mean(xs.slice(0, period));
   out[period - 1] = ema;
   for (let t = period; t < xs.length; t++) {
-    ema = alpha * xs[t] + (1 - alpha) * ema;
+    ema = alpha * at(xs, t) + (1 - alpha) * ema;
     out[t] = ema;
   }
   return out;
@@ -41,7 +47,7 @@ export function refRsi(xs: readonly number[], period: number): number[] {
   const gains: number[] = [];
   const losses: number[] = [];
   for (let t = 1; t < xs.length; t++) {
-    const change = xs[t] - xs[t - 1];
+    const change = at(xs, t) - at(xs, t - 1);
     gains.push(Math.max(change, 0));
     losses.push(Math.max(-change, 0));
   }
@@ -54,8 +60,8 @@ export function refRsi(xs: readonly number[], period: number): number[] {
   let avgLoss = mean(losses.slice(0, period));
   out[period] = rsi(avgGain, avgLoss);
   for (let t = period + 1; t < xs.length; t++) {
-    avgGain = (avgGain * (period - 1) + gains[t - 1]) / period;
-    avgLoss = (avgLoss * (period - 1) + losses[t - 1]) / period;
+    avgGain = (avgGain * (period - 1) + at(gains, t - 1)) / period;
+    avgLoss = (avgLoss * (period - 1) + at(losses, t - 1)) / period;
     out[t] = rsi(avgGain, avgLoss);
   }
   return out;
@@ -75,15 +81,16 @@ export function refMacd(xs: readonly number[], fast: number, slow: number, signa
   const fastEma = refEma(xs, fast);
   const slowEma = refEma(xs, slow);
   const macdValues: number[] = [];
-  for (let t = slow - 1; t < xs.length; t++) macdValues.push(fastEma[t] - slowEma[t]);
+  for (let t = slow - 1; t < xs.length; t++) macdValues.push(at(fastEma, t) - at(slowEma, t));
   const signalValues = refEma(macdValues, signalPeriod);
   const result: MacdSeries = { macd: nans(xs.length), signal: nans(xs.length), histogram: nans(xs.length) };
-  for (let j = 0; j < macdValues.length; j++) {
-    if (Number.isNaN(signalValues[j])) continue;
+  for (const [j, macd] of macdValues.entries()) {
+    const signal = at(signalValues, j);
+    if (Number.isNaN(signal)) continue;
     const t = j + slow - 1;
-    result.macd[t] = macdValues[j];
-    result.signal[t] = signalValues[j];
-    result.histogram[t] = macdValues[j] - signalValues[j];
+    result.macd[t] = macd;
+    result.signal[t] = signal;
+    result.histogram[t] = macd - signal;
   }
   return result;
 }
@@ -110,9 +117,12 @@ export function refBollinger(xs: readonly number[], period: number, k: number): 
 
 /** True range: high - low on the first bar, else max(high-low, |high-prevClose|, |low-prevClose|). */
 export function refTrueRange(high: readonly number[], low: readonly number[], close: readonly number[]): number[] {
-  return high.map((h, t) =>
-    t === 0 ? h - low[t] : Math.max(h - low[t], Math.abs(h - close[t - 1]), Math.abs(low[t] - close[t - 1])),
-  );
+  return high.map((h, t) => {
+    const l = at(low, t);
+    if (t === 0) return h - l;
+    const previousClose = at(close, t - 1);
+    return Math.max(h - l, Math.abs(h - previousClose), Math.abs(l - previousClose));
+  });
 }
 
 /** ATR: Wilder smoothing of the true range, seeded by the mean of the first `period` true ranges. */
@@ -128,7 +138,7 @@ export function refAtr(
   let atr = mean(tr.slice(0, period));
   out[period - 1] = atr;
   for (let t = period; t < tr.length; t++) {
-    atr = (atr * (period - 1) + tr[t]) / period;
+    atr = (atr * (period - 1) + at(tr, t)) / period;
     out[t] = atr;
   }
   return out;

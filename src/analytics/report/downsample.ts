@@ -10,11 +10,12 @@
  * back when maxPoints >= 2 + 2 x series.length (one bucket is always used).
  */
 export function selectDownsampleIndices(series: ReadonlyArray<ArrayLike<number>>, maxPoints: number): Uint32Array {
-  if (series.length === 0) throw new RangeError('selectDownsampleIndices: no series');
+  const first = series[0];
+  if (first === undefined) throw new RangeError('selectDownsampleIndices: no series');
   if (!Number.isInteger(maxPoints) || maxPoints < 2) {
     throw new RangeError(`selectDownsampleIndices: maxPoints must be an integer >= 2, got ${maxPoints}`);
   }
-  const n = series[0].length;
+  const n = first.length;
   for (const s of series) {
     if (s.length !== n) throw new RangeError('selectDownsampleIndices: series differ in length');
   }
@@ -41,7 +42,7 @@ export function selectDownsampleIndices(series: ReadonlyArray<ArrayLike<number>>
       let min = Infinity;
       let max = -Infinity;
       for (let i = from; i < to; i++) {
-        const v = s[i];
+        const v = s[i]!;
         if (v < min) {
           min = v;
           lo = i;
@@ -76,8 +77,9 @@ export function downsampleMinMax(
   const t = new Float64Array(idx.length);
   const v = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
-    t[i] = time[idx[i]];
-    v[i] = value[idx[i]];
+    const j = idx[i]!;
+    t[i] = time[j]!;
+    v[i] = value[j]!;
   }
   return { time: t, value: v };
 }

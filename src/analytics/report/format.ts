@@ -10,7 +10,11 @@ const HTML_ESCAPES: Record<string, string> = {
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  return text.replace(/[&<>"']/g, (c) => {
+    const escaped = HTML_ESCAPES[c];
+    if (escaped === undefined) throw new Error(`no HTML escape for ${JSON.stringify(c)}`);
+    return escaped;
+  });
 }
 
 /** JSON that is safe inside a <script> element: no "<" (so no "</script>" or "<!--"), no U+2028/9. */

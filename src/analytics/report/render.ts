@@ -145,10 +145,12 @@ function snapMarkers(events: readonly ReportEvent[], times: number[]): ChartData
     let hi = times.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (times[mid] <= sec) lo = mid;
+      if (times[mid]! <= sec) lo = mid;
       else hi = mid - 1;
     }
-    out.push({ time: times[lo], text: e.text, color: safeColor(e.color, DEFAULT_EVENT_COLOR) });
+    const time = times[lo];
+    if (time === undefined) throw new Error(`chart time is missing at ${lo}`);
+    out.push({ time, text: e.text, color: safeColor(e.color, DEFAULT_EVENT_COLOR) });
   }
   out.sort((a, b) => a.time - b.time);
   return out;
@@ -185,22 +187,25 @@ function buildChartData(input: ReportInput, maxPoints: number): { data: ChartDat
   let last = -Infinity;
   let j = 0; // benchmark cursor when not aligned
   for (let k = 0; k < idx.length; k++) {
-    const i = idx[k];
-    const sec = Math.floor(time[i] / 1000);
+    const i = idx[k]!;
+    const barTime = time[i]!;
+    const value = equity[i]!;
+    const drawdown = dd[i]!;
+    const sec = Math.floor(barTime / 1000);
     // The chart needs strictly ascending times and finite values.
-    if (!Number.isFinite(sec) || sec <= last || !Number.isFinite(equity[i]) || !Number.isFinite(dd[i])) continue;
+    if (!Number.isFinite(sec) || sec <= last || !Number.isFinite(value) || !Number.isFinite(drawdown)) continue;
     last = sec;
     t.push(sec);
-    e.push(trim(equity[i]));
-    d.push(trim(dd[i] * 100)); // percent on the chart
+    e.push(trim(value));
+    d.push(trim(drawdown * 100)); // percent on the chart
     if (bm !== undefined) {
-      let v = Number.NaN;
+      let v: number | undefined;
       if (aligned) v = bm.equity[i];
       else {
-        while (j < bm.time.length && bm.time[j] <= time[i]) j++;
+        while (j < bm.time.length && bm.time[j]! <= barTime) j++;
         if (j > 0) v = bm.equity[j - 1];
       }
-      if (Number.isFinite(v)) {
+      if (v !== undefined && Number.isFinite(v)) {
         bt.push(sec);
         bv.push(trim(v));
       }
@@ -452,8 +457,8 @@ export function renderReportHtml(input: ReportInput): string {
   const maxPoints = input.maxChartPoints ?? DEFAULT_MAX_CHART_POINTS;
   const { data, shown, total } = buildChartData(input, maxPoints);
   const time = input.equity.time;
-  const start = input.period?.start ?? (time.length > 0 ? time[0] : Number.NaN);
-  const end = input.period?.end ?? (time.length > 0 ? time[time.length - 1] : Number.NaN);
+  const start = input.period?.start ?? time[0] ?? Number.NaN;
+  const end = input.period?.end ?? time[time.length - 1] ?? Number.NaN;
   const period = Number.isFinite(start) && Number.isFinite(end) ? `${formatDate(start)} – ${formatDate(end)}` : 'no bars';
   const symbols = input.symbols.length > 0 ? input.symbols.join(', ') : '—';
   const cur = input.currency;
@@ -461,8 +466,10 @@ export function renderReportHtml(input: ReportInput): string {
   // Metrics table, with the benchmark's return added when the summary lacks it.
   const summary: Record<string, number | string | null> = { ...input.summary };
   const b = input.benchmark;
-  if (b !== undefined && !('benchmarkReturn' in summary) && b.equity.length > 0 && b.equity[0] !== 0) {
-    summary.benchmarkReturn = b.equity[b.equity.length - 1] / b.equity[0] - 1;
+  if (b !== undefined && !('benchmarkReturn' in summary)) {
+    const first = b.equity[0];
+    const last = b.equity[b.equity.length - 1];
+    if (first !== undefined && last !== undefined && first !== 0) summary.benchmarkReturn = last / first - 1;
   }
   const metricRows = Object.entries(summary).map(([key, value]) => {
     const f = formatSummaryValue(key, value, cur);
@@ -474,7 +481,9 @@ export function renderReportHtml(input: ReportInput): string {
   const cards = cardKeys
     .filter((k) => k in summary)
     .map((k) => {
-      const f = formatSummaryValue(k, summary[k], cur);
+      const value = summary[k];
+      if (value === undefined) throw new Error(`summary value is missing for ${k}`);
+      const f = formatSummaryValue(k, value, cur);
       return `<div class="card"><div class="k">${escapeHtml(labelOf(k))}</div><div class="v ${f.cls}">${escapeHtml(f.text)}</div></div>`;
     })
     .join('\n');

@@ -119,12 +119,12 @@ function validateSeries(series: unknown): asserts series is ReadonlyArray<PriceS
       throw new RiskInputError(`${at}.close.length`, s.close.length, `must equal time.length ${s.time.length} (${s.symbol})`);
     }
     for (let t = 0; t < s.time.length; t++) {
-      const v = s.time[t];
+      const v = s.time[t]!;
       if (!Number.isFinite(v)) throw new RiskInputError(`${at}.time[${t}]`, v, `not a finite timestamp (${s.symbol})`);
-      if (t > 0 && !(v > s.time[t - 1])) {
+      if (t > 0 && !(v > s.time[t - 1]!)) {
         throw new RiskInputError(`${at}.time[${t}]`, v, `timestamps must be strictly increasing, previous is ${s.time[t - 1]} (${s.symbol})`);
       }
-      const c = s.close[t];
+      const c = s.close[t]!;
       if (!(Number.isFinite(c) && c > 0)) throw new RiskInputError(`${at}.close[${t}]`, c, `close must be a finite positive price (${s.symbol})`);
     }
   });
@@ -171,6 +171,12 @@ function validateOptions(input: PortfolioRiskInput, symbols: readonly string[]):
       throw new RiskInputError(`stressWindows[${i}].end`, w.end, `must be a finite UTC ms timestamp >= start ${w.start}`);
     }
   });
+}
+
+function itemAt<T>(items: ArrayLike<T>, index: number, what: string): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`${what} is missing at ${index}`);
+  return item;
 }
 
 function byConfidence(estimates: readonly RiskEstimate[], pick: 'var' | 'es'): ByConfidence {
@@ -227,11 +233,13 @@ export function computePortfolioRisk(input: PortfolioRiskInput): PortfolioRiskRe
 
   const matrix = correlationFromCovariance(cov, symbols.length);
   const breaches: CorrelationBreach[] = [];
-  for (let i = 0; i < symbols.length; i++) {
+  symbols.forEach((a, i) => {
+    const row = itemAt(matrix, i, 'correlation row');
     for (let j = i + 1; j < symbols.length; j++) {
-      if (matrix[i][j] > limit) breaches.push({ a: symbols[i], b: symbols[j], value: matrix[i][j] });
+      const value = itemAt(row, j, 'correlation');
+      if (value > limit) breaches.push({ a, b: itemAt(symbols, j, 'symbol'), value });
     }
-  }
+  });
 
   const interval = barInterval(aligned.time);
   const stress: StressResult[] = (input.stressWindows ?? []).map((w) => replayWindow(aligned.time, aligned.close, weights, w, interval));

@@ -14,52 +14,52 @@ export interface AlignedCloses {
  */
 export function alignCloses(series: ReadonlyArray<{ time: ArrayLike<number>; close: ArrayLike<number> }>): AlignedCloses {
   const k = series.length;
-  if (k === 0) return { time: new Float64Array(0), close: [] };
   const base = series[0];
+  if (base === undefined) return { time: new Float64Array(0), close: [] };
   const cursors = new Int32Array(k);
   const picked: Int32Array[] = series.map(() => new Int32Array(base.time.length));
   let count = 0;
   outer: for (let b = 0; b < base.time.length; b++) {
-    const t = base.time[b];
+    const t = base.time[b]!;
     for (let i = 1; i < k; i++) {
-      const times = series[i].time;
-      let c = cursors[i];
-      while (c < times.length && times[c] < t) c++;
+      const times = series[i]!.time;
+      let c = cursors[i]!;
+      while (c < times.length && times[c]! < t) c++;
       cursors[i] = c;
       if (c >= times.length) break outer;
       if (times[c] !== t) continue outer;
     }
-    picked[0][count] = b;
-    for (let i = 1; i < k; i++) picked[i][count] = cursors[i];
+    picked[0]![count] = b;
+    for (let i = 1; i < k; i++) picked[i]![count] = cursors[i]!;
     count++;
   }
-  const time = new Float64Array(count);
-  for (let j = 0; j < count; j++) time[j] = base.time[picked[0][j]];
-  const close = series.map((s, i) => {
-    const out = new Float64Array(count);
+  const gather = (values: ArrayLike<number>, i: number): Float64Array => {
     const idx = picked[i];
-    for (let j = 0; j < count; j++) out[j] = s.close[idx[j]];
+    if (idx === undefined) throw new Error(`aligned indices are missing for series ${i}`);
+    const out = new Float64Array(count);
+    for (let j = 0; j < count; j++) out[j] = values[idx[j]!]!;
     return out;
-  });
-  return { time, close };
+  };
+  return { time: gather(base.time, 0), close: series.map((s, i) => gather(s.close, i)) };
 }
 
 /** Simple close-to-close returns r_t = c_t / c_{t-1} - 1 (length n - 1). */
 export function simpleReturns(close: ArrayLike<number>): Float64Array {
   const n = Math.max(0, close.length - 1);
   const out = new Float64Array(n);
-  for (let t = 0; t < n; t++) out[t] = close[t + 1] / close[t] - 1;
+  for (let t = 0; t < n; t++) out[t] = close[t + 1]! / close[t]! - 1;
   return out;
 }
 
 /** Constant-weight portfolio return per bar: sum_i w_i r_i, summed in asset order. */
 export function portfolioReturns(assetReturns: ReadonlyArray<ArrayLike<number>>, weights: ArrayLike<number>): Float64Array {
-  const n = assetReturns.length === 0 ? 0 : assetReturns[0].length;
+  const n = assetReturns[0]?.length ?? 0;
   const out = new Float64Array(n);
   for (let i = 0; i < assetReturns.length; i++) {
     const w = weights[i];
-    const r = assetReturns[i];
-    for (let t = 0; t < n; t++) out[t] += w * r[t];
+    if (w === undefined) throw new Error(`portfolio weight is missing at ${i}`);
+    const r = assetReturns[i]!;
+    for (let t = 0; t < n; t++) out[t] = out[t]! + w * r[t]!;
   }
   return out;
 }
@@ -73,12 +73,12 @@ export function horizonReturns(returns: ArrayLike<number>, horizon: number): Flo
   if (m <= 0) return new Float64Array(0);
   const out = new Float64Array(m);
   if (horizon === 1) {
-    for (let t = 0; t < m; t++) out[t] = returns[t];
+    for (let t = 0; t < m; t++) out[t] = returns[t]!;
     return out;
   }
   for (let t = 0; t < m; t++) {
     let g = 1;
-    for (let j = 0; j < horizon; j++) g *= 1 + returns[t + j];
+    for (let j = 0; j < horizon; j++) g *= 1 + returns[t + j]!;
     out[t] = g - 1;
   }
   return out;
@@ -90,20 +90,24 @@ export function horizonReturns(returns: ArrayLike<number>, horizon: number): Flo
  */
 export function quantileSorted(sorted: ArrayLike<number>, alpha: number): number {
   const n = sorted.length;
-  if (n === 0) return NaN;
+  const last = sorted[n - 1];
+  if (last === undefined) return NaN;
   const h = (n - 1) * alpha;
   const lo = Math.floor(h);
-  if (lo >= n - 1) return sorted[n - 1];
+  if (lo >= n - 1) return last;
+  const lower = sorted[lo];
+  const upper = sorted[lo + 1];
+  if (lower === undefined || upper === undefined) return NaN;
   const frac = h - lo;
-  return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
+  return lower + frac * (upper - lower);
 }
 
 /** Mean of the ascending-sorted values at or below q (the historical tail mean). */
 export function tailMeanSorted(sorted: ArrayLike<number>, q: number): number {
   let sum = 0;
   let k = 0;
-  while (k < sorted.length && sorted[k] <= q) {
-    sum += sorted[k];
+  while (k < sorted.length && sorted[k]! <= q) {
+    sum += sorted[k]!;
     k++;
   }
   return k === 0 ? NaN : sum / k;
@@ -111,7 +115,7 @@ export function tailMeanSorted(sorted: ArrayLike<number>, q: number): number {
 
 export function sampleMean(x: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
+  for (let i = 0; i < x.length; i++) s += x[i]!;
   return s / x.length;
 }
 
@@ -119,7 +123,7 @@ export function sampleMean(x: ArrayLike<number>): number {
 export function sampleSd(x: ArrayLike<number>, mean = sampleMean(x)): number {
   let ss = 0;
   for (let i = 0; i < x.length; i++) {
-    const d = x[i] - mean;
+    const d = x[i]! - mean;
     ss += d * d;
   }
   return Math.sqrt(ss / (x.length - 1));
@@ -131,7 +135,7 @@ function centralMoments(x: ArrayLike<number>, mean: number): [number, number, nu
   let s3 = 0;
   let s4 = 0;
   for (let i = 0; i < x.length; i++) {
-    const d = x[i] - mean;
+    const d = x[i]! - mean;
     const d2 = d * d;
     s2 += d2;
     s3 += d2 * d;
@@ -171,15 +175,15 @@ export function sampleExcessKurtosis(x: ArrayLike<number>, mean = sampleMean(x))
  */
 export function meanAndCovariance(returns: ReadonlyArray<ArrayLike<number>>): { mean: Float64Array; cov: Float64Array } {
   const k = returns.length;
-  const n = k === 0 ? 0 : returns[0].length;
+  const n = returns[0]?.length ?? 0;
   const mean = new Float64Array(k);
   const centred = new Float64Array(k * n);
   for (let i = 0; i < k; i++) {
-    const r = returns[i];
+    const r = returns[i]!;
     const m = sampleMean(r);
     mean[i] = m;
     const off = i * n;
-    for (let t = 0; t < n; t++) centred[off + t] = r[t] - m;
+    for (let t = 0; t < n; t++) centred[off + t] = r[t]! - m;
   }
   const cov = new Float64Array(k * k);
   const denom = n - 1;
@@ -188,7 +192,7 @@ export function meanAndCovariance(returns: ReadonlyArray<ArrayLike<number>>): { 
     for (let j = 0; j <= i; j++) {
       const oj = j * n;
       let s = 0;
-      for (let t = 0; t < n; t++) s += centred[oi + t] * centred[oj + t];
+      for (let t = 0; t < n; t++) s += centred[oi + t]! * centred[oj + t]!;
       const c = s / denom;
       cov[i * k + j] = c;
       cov[j * k + i] = c;
@@ -203,13 +207,15 @@ export function meanAndCovariance(returns: ReadonlyArray<ArrayLike<number>>): { 
  */
 export function correlationFromCovariance(cov: Float64Array, k: number): number[][] {
   const sd = new Float64Array(k);
-  for (let i = 0; i < k; i++) sd[i] = Math.sqrt(cov[i * k + i]);
+  for (let i = 0; i < k; i++) sd[i] = Math.sqrt(cov[i * k + i]!);
   const out: number[][] = [];
   for (let i = 0; i < k; i++) {
     const row: number[] = new Array(k);
+    const sdi = sd[i]!;
     for (let j = 0; j < k; j++) {
+      const sdj = sd[j]!;
       if (i === j) row[j] = 1;
-      else if (sd[i] > 0 && sd[j] > 0) row[j] = Math.max(-1, Math.min(1, cov[i * k + j] / (sd[i] * sd[j])));
+      else if (sdi > 0 && sdj > 0) row[j] = Math.max(-1, Math.min(1, cov[i * k + j]! / (sdi * sdj)));
       else row[j] = NaN;
     }
     out.push(row);
@@ -224,13 +230,13 @@ function choleskyOnce(a: Float64Array, k: number, jitter: number, out: Float64Ar
     const oi = i * k;
     for (let j = 0; j <= i; j++) {
       const oj = j * k;
-      let s = a[oi + j] + (i === j ? jitter : 0);
-      for (let p = 0; p < j; p++) s -= out[oi + p] * out[oj + p];
+      let s = a[oi + j]! + (i === j ? jitter : 0);
+      for (let p = 0; p < j; p++) s -= out[oi + p]! * out[oj + p]!;
       if (i === j) {
         if (!(s > 0)) return false;
         out[oi + i] = Math.sqrt(s);
       } else {
-        out[oi + j] = s / out[oj + j];
+        out[oi + j] = s / out[oj + j]!;
       }
     }
   }
@@ -246,7 +252,7 @@ export function choleskyWithJitter(a: Float64Array, k: number): { l: Float64Arra
   const l = new Float64Array(k * k);
   if (choleskyOnce(a, k, 0, l)) return { l, jitter: 0 };
   let trace = 0;
-  for (let i = 0; i < k; i++) trace += Math.abs(a[i * k + i]);
+  for (let i = 0; i < k; i++) trace += Math.abs(a[i * k + i]!);
   let jitter = trace > 0 ? (1e-12 * trace) / k : 1e-300;
   for (let attempt = 0; attempt < 40; attempt++) {
     if (choleskyOnce(a, k, jitter, l)) return { l, jitter };

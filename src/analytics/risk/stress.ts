@@ -22,7 +22,7 @@ export interface StressWindow {
 export function barInterval(time: ArrayLike<number>): number {
   let best = Infinity;
   for (let t = 1; t < time.length; t++) {
-    const d = time[t] - time[t - 1];
+    const d = time[t]! - time[t - 1]!;
     if (d > 0 && d < best) best = d;
   }
   return best === Infinity ? NaN : best;
@@ -34,7 +34,7 @@ function searchIndex(time: ArrayLike<number>, x: number, strict: boolean): numbe
   let hi = time.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (time[mid] < x || (strict && time[mid] === x)) lo = mid + 1;
+    if (time[mid]! < x || (strict && time[mid] === x)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -57,12 +57,15 @@ export function replayWindow(
 ): StressResult {
   const first = searchIndex(time, window.start, false);
   const b = searchIndex(time, window.end, true) - 1;
+  const timeBefore = time[first - 1];
+  const lastTime = time[b];
   const covered =
     Number.isFinite(interval) &&
-    first >= 1 &&
+    timeBefore !== undefined &&
+    lastTime !== undefined &&
     first <= b &&
-    time[first - 1] + interval >= window.start &&
-    time[b] + interval > window.end;
+    timeBefore + interval >= window.start &&
+    lastTime + interval > window.end;
   if (!covered) return { name: window.name, kind: 'historical', loss: NaN, covered: false, maxDrawdown: NaN };
   const prev = first - 1;
   let peak = 1;
@@ -70,12 +73,21 @@ export function replayWindow(
   let value = 1;
   for (let t = first; t <= b; t++) {
     value = 1;
-    for (let i = 0; i < close.length; i++) value += weights[i] * (close[i][t] / close[i][prev] - 1);
+    for (let i = 0; i < close.length; i++) {
+      const series = close[i]!;
+      value += weights[i]! * (series[t]! / series[prev]! - 1);
+    }
     if (value > peak) peak = value;
     const dd = (peak - value) / peak;
     if (dd > maxDrawdown) maxDrawdown = dd;
   }
   return { name: window.name, kind: 'historical', loss: 1 - value, covered: true, maxDrawdown };
+}
+
+function weightAt(weights: ArrayLike<number>, i: number): number {
+  const w = weights[i];
+  if (w === undefined) throw new Error(`weight is missing at ${i}`);
+  return w;
 }
 
 /** Default hypothetical shocks: every asset falls together (correlation 1). */
@@ -90,9 +102,9 @@ export function hypotheticalShocks(symbols: readonly string[], weights: ArrayLik
   for (const shock of shocks) {
     const label = `shock ${Math.round(shock * 1e4) / 1e2}%`;
     let total = 0;
-    for (let i = 0; i < symbols.length; i++) total += weights[i] * shock;
+    for (let i = 0; i < symbols.length; i++) total += weightAt(weights, i) * shock;
     out.push({ name: label, kind: 'hypothetical', loss: 0 - total });
-    for (let i = 0; i < symbols.length; i++) out.push({ name: `${label} ${symbols[i]}`, kind: 'hypothetical', loss: 0 - weights[i] * shock });
+    symbols.forEach((symbol, i) => out.push({ name: `${label} ${symbol}`, kind: 'hypothetical', loss: 0 - weightAt(weights, i) * shock }));
   }
   return out;
 }

@@ -75,9 +75,9 @@ function cornishFisherTailIntegral(mN: number, sN: number, skew: number, exKurt:
   for (let p = 0; p < CF_PANELS; p++) {
     const mid = lo + (p + 0.5) * width;
     let panel = 0;
-    for (let g = 0; g < 4; g++) {
-      const z = mid + half * GL_NODES[g];
-      panel += GL_WEIGHTS[g] * (mN + sN * cornishFisherZ(z, skew, exKurt)) * normPdf(z);
+    for (let g = 0; g < GL_NODES.length; g++) {
+      const z = mid + half * GL_NODES[g]!;
+      panel += GL_WEIGHTS[g]! * (mN + sN * cornishFisherZ(z, skew, exKurt)) * normPdf(z);
     }
     total += panel * half;
   }
@@ -142,13 +142,17 @@ export function monteCarloRisk(input: MonteCarloInput): MonteCarloResult {
   // v = L^T w: v_j = sum_{i >= j} w_i L_ij.
   const v = new Float64Array(k);
   for (let i = 0; i < k; i++) {
-    const w = input.weights[i];
+    const w = input.weights[i]!;
     if (w === 0) continue;
     const oi = i * k;
-    for (let j = 0; j <= i; j++) v[j] += w * l[oi + j];
+    for (let j = 0; j <= i; j++) v[j] = v[j]! + w * l[oi + j]!;
   }
   let drift = 0;
-  for (let i = 0; i < k; i++) drift += input.weights[i] * input.mean[i];
+  for (let i = 0; i < k; i++) {
+    const mean = input.mean[i];
+    if (mean === undefined) throw new Error(`mean return is missing for asset ${i}`);
+    drift += input.weights[i]! * mean;
+  }
   drift *= input.horizon;
   const scale = Math.sqrt(input.horizon);
   const sampler = new NormalSampler(new Xoshiro128(input.seed));
@@ -157,7 +161,7 @@ export function monteCarloRisk(input: MonteCarloInput): MonteCarloResult {
   for (let p = 0; p < input.paths; p++) {
     sampler.fill(z);
     let s = 0;
-    for (let j = 0; j < k; j++) s += v[j] * z[j];
+    for (let j = 0; j < k; j++) s += v[j]! * z[j]!;
     out[p] = drift + scale * s;
   }
   return { estimates: empiricalRisk(out, input.confidences), jitter };

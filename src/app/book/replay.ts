@@ -111,7 +111,10 @@ export function eventsBeforeSnapshot(capture: BinanceCapture): number {
   const snapshotTs = BigInt(capture.snapshot.localTs);
   const stamps = capture.diffs.localTs;
   let n = 0;
-  while (n < stamps.length && BigInt(stamps[n]) <= snapshotTs) n++;
+  for (const stamp of stamps) {
+    if (BigInt(stamp) > snapshotTs) break;
+    n++;
+  }
   return n;
 }
 
@@ -126,7 +129,11 @@ export function replayBinanceCapture(capture: BinanceCapture, book: OrderBook = 
   const diffs = capture.diffs.diffs;
   const tickerRow = new Map<number, number>();
   if (bookTicker !== undefined) {
-    for (let r = 0; r < bookTicker.count; r++) if (!tickerRow.has(bookTicker.updateId[r])) tickerRow.set(bookTicker.updateId[r], r);
+    for (let r = 0; r < bookTicker.count; r++) {
+      const updateId = bookTicker.updateId[r];
+      if (updateId === undefined) throw new Error(`bookTicker: update id missing at row ${r}`);
+      if (!tickerRow.has(updateId)) tickerRow.set(updateId, r);
+    }
   }
   let checked = 0;
   let matches = 0;
@@ -149,7 +156,7 @@ export function replayBinanceCapture(capture: BinanceCapture, book: OrderBook = 
             mismatches.push({
               updateId: lastId,
               book: book.top(),
-              bookTicker: { bidPrice: bookTicker.bidPrice[r], bidQty: bookTicker.bidQty[r], askPrice: bookTicker.askPrice[r], askQty: bookTicker.askQty[r] },
+              bookTicker: tickerTop(bookTicker, r),
             });
           }
         };
@@ -195,6 +202,18 @@ export function replayBinanceCapture(capture: BinanceCapture, book: OrderBook = 
   };
 }
 
+/** Top of book of bookTicker row `r`. */
+function tickerTop(ticker: BookTickerCapture, r: number): TopOfBook {
+  const bidPrice = ticker.bidPrice[r];
+  const bidQty = ticker.bidQty[r];
+  const askPrice = ticker.askPrice[r];
+  const askQty = ticker.askQty[r];
+  if (bidPrice === undefined || bidQty === undefined || askPrice === undefined || askQty === undefined) {
+    throw new Error(`bookTicker: row ${r} is missing (${ticker.count} rows)`);
+  }
+  return { bidPrice, bidQty, askPrice, askQty };
+}
+
 export async function replayBinance(request: BinanceReplayRequest): Promise<BinanceReplayResult> {
   return replayBinanceCapture(await loadBinanceCapture(request));
 }
@@ -219,8 +238,8 @@ export function replayKrakenText(text: string, file: string, depth = 1000): Krak
   const books = new Map<string, KrakenBook>();
   const result: KrakenReplayResult = { pairs: 0, updates: 0, checksums: 0, checksumMatches: 0, pairNames: [], snapshots: 0, messages: 0, mismatches: [] };
   const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n].trimEnd();
+  for (const [n, raw] of lines.entries()) {
+    const line = raw.trimEnd();
     if (line === '' || line.startsWith('wss://')) continue;
     const colon = line.indexOf(': ');
     if (colon < 0 || !Number.isFinite(Number(line.slice(0, colon)))) {

@@ -80,7 +80,7 @@ export class BollingerBands {
     const buf = this.buffer;
     let i = this.index;
     if (this.count === n) {
-      const old = buf[i];
+      const old = buf[i]!;
       buf[i] = x;
       const anchor = this.anchor;
       const y = x - anchor;
@@ -149,21 +149,21 @@ export class BollingerBands {
     let s0 = 0;
     let s1 = 0;
     for (let j = odd; j < n; j += 2) {
-      s0 += buf[j] - anchor;
-      s1 += buf[j + 1] - anchor;
+      s0 += buf[j]! - anchor;
+      s1 += buf[j + 1]! - anchor;
     }
-    if (odd === 1) s0 += buf[0] - anchor;
+    if (odd === 1) s0 += buf[0]! - anchor;
     const mean = (s0 + s1) / n;
     let q0 = 0;
     let q1 = 0;
     for (let j = odd; j < n; j += 2) {
-      const d0 = buf[j] - anchor - mean;
-      const d1 = buf[j + 1] - anchor - mean;
+      const d0 = buf[j]! - anchor - mean;
+      const d1 = buf[j + 1]! - anchor - mean;
       q0 += d0 * d0;
       q1 += d1 * d1;
     }
     if (odd === 1) {
-      const d = buf[0] - anchor - mean;
+      const d = buf[0]! - anchor - mean;
       q0 += d * d;
     }
     const m2 = q0 + q1;

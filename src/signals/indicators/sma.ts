@@ -42,7 +42,7 @@ export class Sma {
     const buf = this.buffer;
     let i = this.index;
     if (this.count === n) {
-      this.sum += x - buf[i];
+      this.sum += x - buf[i]!;
       buf[i] = x;
       if (++i === n) {
         i = 0;
@@ -82,12 +82,12 @@ export class Sma {
     let s3 = 0;
     let j = 0;
     for (; j + 3 < n; j += 4) {
-      s0 += buf[j];
-      s1 += buf[j + 1];
-      s2 += buf[j + 2];
-      s3 += buf[j + 3];
+      s0 += buf[j]!;
+      s1 += buf[j + 1]!;
+      s2 += buf[j + 2]!;
+      s3 += buf[j + 3]!;
     }
-    for (; j < n; j++) s0 += buf[j];
+    for (; j < n; j++) s0 += buf[j]!;
     this.sum = s0 + s1 + (s2 + s3);
   }
 }

@@ -7,13 +7,29 @@ import { ASK, BID } from './order-book.ts';
 import { DepthDiffs } from './depth-diffs.ts';
 import type { DepthSnapshot } from './binance-sync.ts';
 
-export const SNAPSHOT_HEADER = 'local_ts_ns,last_update_id,side,price,qty';
-export const DIFF_HEADER = 'local_ts_ns,event_time_ms,first_update_id,last_update_id,side,price,qty';
-export const BOOKTICKER_HEADER = 'local_ts_ns,update_id,bid_price,bid_qty,ask_price,ask_qty';
+const SNAPSHOT_COLUMNS = ['local_ts_ns', 'last_update_id', 'side', 'price', 'qty'] as const;
+const DIFF_COLUMNS = ['local_ts_ns', 'event_time_ms', 'first_update_id', 'last_update_id', 'side', 'price', 'qty'] as const;
+const BOOKTICKER_COLUMNS = ['local_ts_ns', 'update_id', 'bid_price', 'bid_qty', 'ask_price', 'ask_qty'] as const;
+export const SNAPSHOT_HEADER = SNAPSHOT_COLUMNS.join(',');
+export const DIFF_HEADER = DIFF_COLUMNS.join(',');
+export const BOOKTICKER_HEADER = BOOKTICKER_COLUMNS.join(',');
+
+/** The fields of one row, one per column. */
+type Fields<Columns extends readonly string[]> = { readonly [K in keyof Columns]: string };
+
+function hasOneFieldPerColumn<Columns extends readonly string[]>(fields: readonly string[], columns: Columns): fields is Fields<Columns> {
+  return fields.length === columns.length;
+}
 
 /** Calls row(fields, lineNumber) for each non-empty line after the header (line 1), after checking it. */
-function eachRow(text: string, file: string, header: string, row: (fields: string[], line: number) => void): void {
-  const width = header.split(',').length;
+function eachRow<Columns extends readonly string[]>(
+  text: string,
+  file: string,
+  columns: Columns,
+  row: (fields: Fields<Columns>, line: number) => void,
+): void {
+  const header = columns.join(',');
+  const width = columns.length;
   let pos = 0;
   let line = 0;
   while (pos < text.length) {
@@ -31,7 +47,7 @@ function eachRow(text: string, file: string, header: string, row: (fields: strin
     }
     if (content === '') continue;
     const fields = content.split(',');
-    if (fields.length !== width) throw new DataError(file, line, `expected ${width} comma-separated fields`, `${fields.length} fields`);
+    if (!hasOneFieldPerColumn(fields, columns)) throw new DataError(file, line, `expected ${width} comma-separated fields`, `${fields.length} fields`);
     row(fields, line);
   }
   if (line === 0) throw new DataError(file, 1, `empty file, expected the header "${header}"`, '');
@@ -79,7 +95,7 @@ export function parseBinanceSnapshot(text: string, file: string): BinanceSnapsho
   const asks: { p: number[]; q: number[] } = { p: [], q: [] };
   let lastUpdateId = Number.NaN;
   let ts = '';
-  eachRow(text, file, SNAPSHOT_HEADER, (f, line) => {
+  eachRow(text, file, SNAPSHOT_COLUMNS, (f, line) => {
     const u = id(f[1], file, line, 'last_update_id');
     if (Number.isNaN(lastUpdateId)) {
       lastUpdateId = u;
@@ -113,7 +129,7 @@ export function parseBinanceDiffs(text: string, file: string): BinanceDiffCaptur
   let prevTs = '';
   let prevFirst = Number.NaN;
   let prevLast = Number.NaN;
-  eachRow(text, file, DIFF_HEADER, (f, line) => {
+  eachRow(text, file, DIFF_COLUMNS, (f, line) => {
     const first = id(f[2], file, line, 'first_update_id');
     const last = id(f[3], file, line, 'last_update_id');
     if (first > last) throw new DataError(file, line, 'first_update_id > last_update_id', `U=${f[2]} u=${f[3]}`);
@@ -141,21 +157,25 @@ export interface BookTickerCapture {
 
 /** `local_ts_ns,update_id,bid_price,bid_qty,ask_price,ask_qty`. */
 export function parseBookTicker(text: string, file: string): BookTickerCapture {
-  const cols: number[][] = [[], [], [], [], []];
-  eachRow(text, file, BOOKTICKER_HEADER, (f, line) => {
+  const updateId: number[] = [];
+  const bidPrice: number[] = [];
+  const bidQty: number[] = [];
+  const askPrice: number[] = [];
+  const askQty: number[] = [];
+  eachRow(text, file, BOOKTICKER_COLUMNS, (f, line) => {
     localTs(f[0], file, line);
-    cols[0].push(id(f[1], file, line, 'update_id'));
-    cols[1].push(price(f[2], file, line, 'bid_price'));
-    cols[2].push(qty(f[3], file, line, 'bid_qty'));
-    cols[3].push(price(f[4], file, line, 'ask_price'));
-    cols[4].push(qty(f[5], file, line, 'ask_qty'));
+    updateId.push(id(f[1], file, line, 'update_id'));
+    bidPrice.push(price(f[2], file, line, 'bid_price'));
+    bidQty.push(qty(f[3], file, line, 'bid_qty'));
+    askPrice.push(price(f[4], file, line, 'ask_price'));
+    askQty.push(qty(f[5], file, line, 'ask_qty'));
   });
   return {
-    count: cols[0].length,
-    updateId: Float64Array.from(cols[0]),
-    bidPrice: Float64Array.from(cols[1]),
-    bidQty: Float64Array.from(cols[2]),
-    askPrice: Float64Array.from(cols[3]),
-    askQty: Float64Array.from(cols[4]),
+    count: updateId.length,
+    updateId: Float64Array.from(updateId),
+    bidPrice: Float64Array.from(bidPrice),
+    bidQty: Float64Array.from(bidQty),
+    askPrice: Float64Array.from(askPrice),
+    askQty: Float64Array.from(askQty),
   };
 }

@@ -122,23 +122,24 @@ export class BinanceBookSync {
 
   /** Feed event `i` of `diffs` (in stream order). The store may be reused afterwards: buffering copies. */
   onDiff(diffs: DepthDiffs, i: number): DiffOutcome {
+    diffs.checkEvent(i);
     const state = this.state;
     if (state === SyncState.AwaitingSnapshot) {
       this.buffer.copyEvent(diffs, i);
       this.counters.bufferedEvents++;
       return DiffOutcome.Buffered;
     }
-    const firstId = diffs.firstId[i];
-    const lastId = diffs.lastId[i];
+    const firstId = diffs.firstId[i]!;
+    const lastId = diffs.lastId[i]!;
     const expected = this.updateId + 1;
     if (state === SyncState.AwaitingFirstEvent) {
       if (lastId < expected) {
         this.counters.staleEvents++;
         return DiffOutcome.Stale;
       }
-      if (firstId > expected) return this.gap(diffs, i);
+      if (firstId > expected) return this.gap(diffs, i, firstId, lastId);
     } else if (firstId !== expected) {
-      return this.gap(diffs, i);
+      return this.gap(diffs, i, firstId, lastId);
     }
     this.applyEvent(diffs, i);
     this.state = SyncState.Synced;
@@ -182,27 +183,28 @@ export class BinanceBookSync {
     pending.clear();
   }
 
+  /** Apply the levels of event `i` (an index onDiff has checked). */
   private applyEvent(diffs: DepthDiffs, i: number): void {
-    const start = diffs.levelStart[i];
-    const end = diffs.levelStart[i + 1];
+    const start = diffs.levelStart[i]!;
+    const end = diffs.levelStart[i + 1]!;
     const side = diffs.side;
     const price = diffs.price;
     const qty = diffs.qty;
     const bids = this.book.bids;
     const asks = this.book.asks;
-    for (let j = start; j < end; j++) (side[j] === BID ? bids : asks).set(price[j], qty[j]);
+    for (let j = start; j < end; j++) (side[j] === BID ? bids : asks).set(price[j]!, qty[j]!);
     this.counters.appliedEvents++;
     this.counters.appliedLevels += end - start;
   }
 
-  private gap(diffs: DepthDiffs, i: number): DiffOutcome {
+  private gap(diffs: DepthDiffs, i: number, firstId: number, lastId: number): DiffOutcome {
     this.counters.gaps++;
     const request: ResyncRequest = {
       reason: 'gap',
       bookUpdateId: this.updateId,
       expectedFirstId: this.updateId + 1,
-      firstId: diffs.firstId[i],
-      lastId: diffs.lastId[i],
+      firstId,
+      lastId,
     };
     this.state = SyncState.AwaitingSnapshot;
     this.buffer.clear();

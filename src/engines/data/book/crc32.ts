@@ -13,6 +13,6 @@ const TABLE = ((): Uint32Array => {
 /** CRC-32 of a string of single-byte (ASCII) characters, as an unsigned 32-bit integer. */
 export function crc32(text: string): number {
   let crc = 0xffffffff;
-  for (let i = 0; i < text.length; i++) crc = TABLE[(crc ^ text.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+  for (let i = 0; i < text.length; i++) crc = TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

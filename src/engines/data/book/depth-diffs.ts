@@ -54,10 +54,16 @@ export class DepthDiffs {
     this.levelStart[this.count] = j + 1;
   }
 
+  /** Throws a RangeError unless `i` is the index of a stored event. */
+  checkEvent(i: number): void {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.count)) throw new RangeError(`depth diffs: no event ${i} (${this.count} events)`);
+  }
+
   /** Append a copy of event `i` of `from`. */
   copyEvent(from: DepthDiffs, i: number): void {
-    this.beginEvent(from.firstId[i], from.lastId[i], from.eventTime[i]);
-    for (let j = from.levelStart[i], end = from.levelStart[i + 1]; j < end; j++) this.addLevel(from.side[j], from.price[j], from.qty[j]);
+    from.checkEvent(i);
+    this.beginEvent(from.firstId[i]!, from.lastId[i]!, from.eventTime[i]!);
+    for (let j = from.levelStart[i]!, end = from.levelStart[i + 1]!; j < end; j++) this.addLevel(from.side[j]!, from.price[j]!, from.qty[j]!);
   }
 
   clear(): void {

@@ -81,14 +81,14 @@ export class SortedLadder implements Ladder {
 
   /** Best price (highest bid, lowest ask); NaN when the side is empty. O(1). */
   bestPrice(): number {
-    return this.blocks > 0 ? this.sign * this.tops[this.blocks - 1] : Number.NaN;
+    return this.blocks > 0 ? this.sign * this.tops[this.blocks - 1]! : Number.NaN;
   }
 
   /** Quantity at the best price; NaN when the side is empty. O(1). */
   bestQty(): number {
     if (this.blocks === 0) return Number.NaN;
-    const b = this.order[this.blocks - 1];
-    return this.qtys[b * BLOCK + this.counts[b] - 1];
+    const b = this.order[this.blocks - 1]!;
+    return this.qtys[b * BLOCK + this.counts[b]! - 1]!;
   }
 
   /**
@@ -96,22 +96,23 @@ export class SortedLadder implements Ladder {
    * in order (0, 1, 2, ...) costs O(1) per step.
    */
   priceAt(depth: number): number {
-    return this.locate(depth) ? this.sign * this.keys[this.order[this.cursorPos] * BLOCK + this.cursorOff] : Number.NaN;
+    return this.locate(depth) ? this.sign * this.keys[this.order[this.cursorPos]! * BLOCK + this.cursorOff]! : Number.NaN;
   }
 
   /** Quantity of the level `depth` steps from the best (0 = best); NaN outside [0, size). */
   qtyAt(depth: number): number {
-    return this.locate(depth) ? this.qtys[this.order[this.cursorPos] * BLOCK + this.cursorOff] : Number.NaN;
+    return this.locate(depth) ? this.qtys[this.order[this.cursorPos]! * BLOCK + this.cursorOff]! : Number.NaN;
   }
 
   /** Quantity resting at `price` (0 when there is no such level). */
   qtyOf(price: number): number {
     if (this.blocks === 0) return 0;
     const key = this.sign * price;
-    const b = this.order[this.findBlock(key)];
+    const b = this.order[this.findBlock(key)]!;
     const base = b * BLOCK;
-    const j = lowerBound(this.keys, base, base + this.counts[b], key);
-    return j < base + this.counts[b] && this.keys[j] === key ? this.qtys[j] : 0;
+    const end = base + this.counts[b]!;
+    const j = lowerBound(this.keys, base, end, key);
+    return j < end && this.keys[j] === key ? this.qtys[j]! : 0;
   }
 
   /**
@@ -135,9 +136,9 @@ export class SortedLadder implements Ladder {
       return 1;
     }
     let p = this.findBlock(key);
-    let b = this.order[p];
+    let b = this.order[p]!;
     let base = b * BLOCK;
-    let c = this.counts[b];
+    let c = this.counts[b]!;
     const keys = this.keys;
     const qtys = this.qtys;
     let j = lowerBound(keys, base, base + c, key);
@@ -156,7 +157,7 @@ export class SortedLadder implements Ladder {
         p++;
         j -= HALF;
       }
-      b = this.order[p];
+      b = this.order[p]!;
       const moved = b * BLOCK - base;
       base += moved;
       j += moved;
@@ -166,8 +167,8 @@ export class SortedLadder implements Ladder {
     const keysNow = this.keys;
     const qtysNow = this.qtys;
     for (let k = end; k > j; k--) {
-      keysNow[k] = keysNow[k - 1];
-      qtysNow[k] = qtysNow[k - 1];
+      keysNow[k] = keysNow[k - 1]!;
+      qtysNow[k] = qtysNow[k - 1]!;
     }
     keysNow[j] = key;
     qtysNow[j] = qty;
@@ -183,8 +184,8 @@ export class SortedLadder implements Ladder {
     if (this.levels <= keep) return;
     this.cursorDepth = -1;
     while (this.levels > keep) {
-      const b = this.order[0];
-      const c = this.counts[b];
+      const b = this.order[0]!;
+      const c = this.counts[b]!;
       const excess = this.levels - keep;
       if (excess >= c) {
         this.levels -= c;
@@ -201,7 +202,7 @@ export class SortedLadder implements Ladder {
 
   /** Remove every level (keeps the memory). */
   clear(): void {
-    for (let p = 0; p < this.blocks; p++) this.free[this.freeCount++] = this.order[p];
+    for (let p = 0; p < this.blocks; p++) this.free[this.freeCount++] = this.order[p]!;
     this.blocks = 0;
     this.levels = 0;
     this.cursorDepth = -1;
@@ -213,27 +214,29 @@ export class SortedLadder implements Ladder {
    * back to set(). Levels with quantity 0 are skipped.
    */
   load(prices: ArrayLike<number>, qtys: ArrayLike<number>, start = 0, end = prices.length): void {
+    checkLevelRange(prices, qtys, start, end);
     this.clear();
     let sortedBestFirst = true;
-    for (let i = start + 1; i < end && sortedBestFirst; i++) sortedBestFirst = this.sign * prices[i] < this.sign * prices[i - 1];
+    for (let i = start + 1; i < end && sortedBestFirst; i++) sortedBestFirst = this.sign * prices[i]! < this.sign * prices[i - 1]!;
     if (!sortedBestFirst) {
-      for (let i = start; i < end; i++) this.set(prices[i], qtys[i]);
+      for (let i = start; i < end; i++) this.set(prices[i]!, qtys[i]!);
       return;
     }
     const fill = MERGE_MAX; // leave room in each block for inserts
     let b = -1;
     let c = 0;
     for (let i = end - 1; i >= start; i--) {
-      if (!(qtys[i] > 0)) continue;
+      const qty = qtys[i]!;
+      if (!(qty > 0)) continue;
       if (b < 0 || c === fill) {
         if (b >= 0) this.counts[b] = c;
         b = this.allocateBlock();
         this.order[this.blocks++] = b;
         c = 0;
       }
-      const key = this.sign * prices[i];
+      const key = this.sign * prices[i]!;
       this.keys[b * BLOCK + c] = key;
-      this.qtys[b * BLOCK + c] = qtys[i];
+      this.qtys[b * BLOCK + c] = qty;
       this.tops[this.blocks - 1] = key;
       c++;
       this.levels++;
@@ -245,10 +248,10 @@ export class SortedLadder implements Ladder {
   private findBlock(key: number): number {
     const tops = this.tops;
     let top = this.blocks - 1;
-    if (tops[top] <= key) return top;
+    if (tops[top]! <= key) return top;
     let step = 1;
     let bottom = top - 1;
-    while (bottom >= 0 && tops[bottom] >= key) {
+    while (bottom >= 0 && tops[bottom]! >= key) {
       top = bottom;
       step <<= 1;
       bottom = top - step;
@@ -261,10 +264,10 @@ export class SortedLadder implements Ladder {
     const keys = this.keys;
     const qtys = this.qtys;
     const base = b * BLOCK;
-    const c = this.counts[b] - 1;
+    const c = this.counts[b]! - 1;
     for (let k = j; k < base + c; k++) {
-      keys[k] = keys[k + 1];
-      qtys[k] = qtys[k + 1];
+      keys[k] = keys[k + 1]!;
+      qtys[k] = qtys[k + 1]!;
     }
     this.counts[b] = c;
     this.levels--;
@@ -272,30 +275,30 @@ export class SortedLadder implements Ladder {
       this.removeBlock(p);
       return;
     }
-    if (j === base + c) this.tops[p] = keys[base + c - 1];
+    if (j === base + c) this.tops[p] = keys[base + c - 1]!;
     if (c < MERGE_BELOW) {
-      if (p > 0 && this.counts[this.order[p - 1]] + c <= MERGE_MAX) this.mergeInto(p - 1);
-      else if (p + 1 < this.blocks && this.counts[this.order[p + 1]] + c <= MERGE_MAX) this.mergeInto(p);
+      if (p > 0 && this.counts[this.order[p - 1]!]! + c <= MERGE_MAX) this.mergeInto(p - 1);
+      else if (p + 1 < this.blocks && this.counts[this.order[p + 1]!]! + c <= MERGE_MAX) this.mergeInto(p);
     }
   }
 
   /** Append the block at position p+1 to the block at p, then drop p+1. */
   private mergeInto(p: number): void {
-    const lower = this.order[p];
-    const upper = this.order[p + 1];
-    const cl = this.counts[lower];
-    const cu = this.counts[upper];
+    const lower = this.order[p]!;
+    const upper = this.order[p + 1]!;
+    const cl = this.counts[lower]!;
+    const cu = this.counts[upper]!;
     this.keys.copyWithin(lower * BLOCK + cl, upper * BLOCK, upper * BLOCK + cu);
     this.qtys.copyWithin(lower * BLOCK + cl, upper * BLOCK, upper * BLOCK + cu);
     this.counts[lower] = cl + cu;
-    this.tops[p] = this.tops[p + 1];
+    this.tops[p] = this.tops[p + 1]!;
     this.removeBlock(p + 1);
   }
 
   /** Split the full block at position p: its upper half moves to a new block at position p+1. */
   private split(p: number): void {
     const fresh = this.allocateBlock();
-    const b = this.order[p];
+    const b = this.order[p]!;
     const base = b * BLOCK;
     this.keys.copyWithin(fresh * BLOCK, base + HALF, base + BLOCK);
     this.qtys.copyWithin(fresh * BLOCK, base + HALF, base + BLOCK);
@@ -304,20 +307,20 @@ export class SortedLadder implements Ladder {
     this.order.copyWithin(p + 2, p + 1, this.blocks);
     this.tops.copyWithin(p + 2, p + 1, this.blocks);
     this.order[p + 1] = fresh;
-    this.tops[p + 1] = this.tops[p];
-    this.tops[p] = this.keys[base + HALF - 1];
+    this.tops[p + 1] = this.tops[p]!;
+    this.tops[p] = this.keys[base + HALF - 1]!;
     this.blocks++;
   }
 
   private removeBlock(p: number): void {
-    this.free[this.freeCount++] = this.order[p];
+    this.free[this.freeCount++] = this.order[p]!;
     this.order.copyWithin(p, p + 1, this.blocks);
     this.tops.copyWithin(p, p + 1, this.blocks);
     this.blocks--;
   }
 
   private allocateBlock(): number {
-    if (this.freeCount > 0) return this.free[--this.freeCount];
+    if (this.freeCount > 0) return this.free[--this.freeCount]!;
     if (this.allocated === this.counts.length) this.grow();
     return this.allocated++;
   }
@@ -346,20 +349,29 @@ export class SortedLadder implements Ladder {
       if (this.cursorOff > 0) this.cursorOff--;
       else {
         this.cursorPos--;
-        this.cursorOff = this.counts[this.order[this.cursorPos]] - 1;
+        this.cursorOff = this.counts[this.order[this.cursorPos]!]! - 1;
       }
       return true;
     }
     let p = this.blocks - 1;
     let rest = depth;
-    while (rest >= this.counts[this.order[p]]) {
-      rest -= this.counts[this.order[p]];
+    let count = this.counts[this.order[p]!]!;
+    while (rest >= count) {
+      rest -= count;
       p--;
+      count = this.counts[this.order[p]!]!;
     }
     this.cursorDepth = depth;
     this.cursorPos = p;
-    this.cursorOff = this.counts[this.order[p]] - 1 - rest;
+    this.cursorOff = count - 1 - rest;
     return true;
+  }
+}
+
+/** Throws a RangeError unless [start, end) indexes both `prices` and `qtys`. */
+export function checkLevelRange(prices: ArrayLike<number>, qtys: ArrayLike<number>, start: number, end: number): void {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= prices.length && end <= qtys.length)) {
+    throw new RangeError(`order book: levels [${start}, ${end}) are out of range (${prices.length} prices, ${qtys.length} quantities)`);
   }
 }
 
@@ -369,7 +381,7 @@ function lowerBound(a: Float64Array, lo: number, hi: number, key: number): numbe
   let right = hi;
   while (left < right) {
     const mid = (left + right) >>> 1;
-    if (a[mid] < key) left = mid + 1;
+    if (a[mid]! < key) left = mid + 1;
     else right = mid;
   }
   return left;

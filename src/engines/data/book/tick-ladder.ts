@@ -17,7 +17,7 @@
 // re-centred (O(W/32 + levels)) when a level arrives above it or the best falls into its lowest eighth.
 // W is a power of two sized from the first snapshot's span (8x, between 2^10 and 2^18 slots), so the
 // window costs 8 bytes per slot (2 MiB at most) plus 1/64 of that for the bitmap.
-import { SortedLadder } from './ladder.ts';
+import { SortedLadder, checkLevelRange } from './ladder.ts';
 import type { Ladder } from './ladder.ts';
 
 const MAX_DECIMALS = 12;
@@ -89,7 +89,7 @@ export class TickLadder implements Ladder {
   }
 
   bestQty(): number {
-    if (this.best >= 0) return this.qty[this.best];
+    if (this.best >= 0) return this.qty[this.best]!;
     return this.overflow.size > 0 ? this.overflow.bestQty() : Number.NaN;
   }
 
@@ -102,7 +102,7 @@ export class TickLadder implements Ladder {
   qtyAt(depth: number): number {
     if (!(depth >= 0 && depth < this.size)) return Number.NaN;
     if (depth >= this.inWindow) return this.overflow.qtyAt(depth - this.inWindow);
-    return this.qty[this.locate(depth)];
+    return this.qty[this.locate(depth)]!;
   }
 
   qtyOf(price: number): number {
@@ -110,7 +110,7 @@ export class TickLadder implements Ladder {
     const units = Math.round(price * this.scale);
     if (units / this.scale !== price) return 0;
     const i = this.sign * units - this.base;
-    if (i >= 0 && i < this.window) return this.qty[i];
+    if (i >= 0 && i < this.window) return this.qty[i]!;
     return i < 0 ? this.overflow.qtyOf(this.sign * units) : 0;
   }
 
@@ -123,21 +123,21 @@ export class TickLadder implements Ladder {
       this.cursorDepth = -1;
       const q = this.qty;
       if (qty > 0) {
-        const was = q[i];
+        const was = q[i]!;
         q[i] = qty;
         if (was > 0) return 0;
-        this.bits[i >>> 5] |= 1 << (i & 31);
-        this.summary[i >>> 10] |= 1 << ((i >>> 5) & 31);
+        this.bits[i >>> 5]! |= 1 << (i & 31);
+        this.summary[i >>> 10]! |= 1 << ((i >>> 5) & 31);
         this.inWindow++;
         if (i > this.best) this.best = i;
         return 1;
       }
-      if (!(q[i] > 0)) return 0;
+      if (!(q[i]! > 0)) return 0;
       q[i] = 0;
       const w = i >>> 5;
-      const word = this.bits[w] & ~(1 << (i & 31));
+      const word = this.bits[w]! & ~(1 << (i & 31));
       this.bits[w] = word;
-      if (word === 0) this.summary[w >>> 5] &= ~(1 << (w & 31));
+      if (word === 0) this.summary[w >>> 5]! &= ~(1 << (w & 31));
       this.inWindow--;
       if (i === this.best) {
         this.best = this.below(i);
@@ -164,9 +164,9 @@ export class TickLadder implements Ladder {
       const i = this.lowest();
       this.qty[i] = 0;
       const w = i >>> 5;
-      const word = this.bits[w] & ~(1 << (i & 31));
+      const word = this.bits[w]! & ~(1 << (i & 31));
       this.bits[w] = word;
-      if (word === 0) this.summary[w >>> 5] &= ~(1 << (w & 31));
+      if (word === 0) this.summary[w >>> 5]! &= ~(1 << (w & 31));
       this.inWindow--;
     }
     if (this.inWindow === 0) this.best = -1;
@@ -175,7 +175,7 @@ export class TickLadder implements Ladder {
   clear(): void {
     const bits = this.bits;
     for (let w = 0; w < bits.length; w++) {
-      let word = bits[w];
+      let word = bits[w]!;
       while (word !== 0) {
         const b = 31 - Math.clz32(word);
         this.qty[(w << 5) + b] = 0;
@@ -192,25 +192,27 @@ export class TickLadder implements Ladder {
 
   /** Replace the side's content (levels in any order; qty 0 skipped). Sizes the window the first time. */
   load(prices: ArrayLike<number>, qtys: ArrayLike<number>, start = 0, end = prices.length): void {
+    checkLevelRange(prices, qtys, start, end);
     this.clear();
     if (end <= start) return;
     let decimals = Math.max(0, this.decimals);
     let bestKey = -Infinity;
     let worstKey = Infinity;
     for (let i = start; i < end; i++) {
-      const d = decimalsOf(prices[i]);
-      if (d < 0) throw new RangeError(`order book: price ${prices[i]} is not a decimal with at most ${MAX_DECIMALS} decimals`);
+      const price = prices[i]!;
+      const d = decimalsOf(price);
+      if (d < 0) throw new RangeError(`order book: price ${price} is not a decimal with at most ${MAX_DECIMALS} decimals`);
       if (d > decimals) decimals = d;
     }
     if (decimals !== this.decimals) this.setDecimals(decimals);
     for (let i = start; i < end; i++) {
-      const key = this.sign * Math.round(prices[i] * this.scale);
+      const key = this.sign * Math.round(prices[i]! * this.scale);
       if (key > bestKey) bestKey = key;
       if (key < worstKey) worstKey = key;
     }
     if (this.window === 0) this.allocate(this.fixedWindow || roundWindow(Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, (bestKey - worstKey) * 8))));
     this.base = bestKey - ((this.window * 7) >>> 3);
-    for (let i = start; i < end; i++) this.set(prices[i], qtys[i]);
+    for (let i = start; i < end; i++) this.set(prices[i]!, qtys[i]!);
   }
 
   /** Window index of the level `depth` steps below the best (depth < inWindow); sequential walks are O(1) a step. */
@@ -231,19 +233,19 @@ export class TickLadder implements Ladder {
     const bits = this.bits;
     let w = i >>> 5;
     const bit = i & 31;
-    let word = bit === 0 ? 0 : bits[w] & ((1 << bit) - 1);
+    let word = bit === 0 ? 0 : bits[w]! & ((1 << bit) - 1);
     if (word !== 0) return (w << 5) + 31 - Math.clz32(word);
     // next non-empty word below w, through the summary
     const summary = this.summary;
     let s = w >>> 5;
     const sbit = w & 31;
-    let sword = sbit === 0 ? 0 : summary[s] & ((1 << sbit) - 1);
+    let sword = sbit === 0 ? 0 : summary[s]! & ((1 << sbit) - 1);
     while (sword === 0) {
       if (--s < 0) return -1;
-      sword = summary[s];
+      sword = summary[s]!;
     }
     w = (s << 5) + 31 - Math.clz32(sword);
-    word = bits[w];
+    word = bits[w]!;
     return (w << 5) + 31 - Math.clz32(word);
   }
 
@@ -252,9 +254,9 @@ export class TickLadder implements Ladder {
     const summary = this.summary;
     let s = 0;
     while (summary[s] === 0) s++;
-    const sword = summary[s];
+    const sword = summary[s]!;
     const w = (s << 5) + 31 - Math.clz32(sword & -sword);
-    const word = this.bits[w];
+    const word = this.bits[w]!;
     return (w << 5) + 31 - Math.clz32(word & -word);
   }
 
@@ -270,7 +272,7 @@ export class TickLadder implements Ladder {
     const qtys: number[] = [];
     for (let i = this.best; i >= 0; i = this.below(i)) {
       keys.push(this.base + i);
-      qtys.push(this.qty[i]);
+      qtys.push(this.qty[i]!);
     }
     const newBase = topKey - ((this.window * 7) >>> 3);
     // overflow levels that the new window covers come back into it (the rest stay: all below newBase)
@@ -284,8 +286,8 @@ export class TickLadder implements Ladder {
     this.clearWindow();
     this.base = newBase;
     // ascending keys, so the ones that drop below the window are appended on top of the overflow
-    for (let k = keys.length - 1; k >= 0; k--) this.placeKey(keys[k], qtys[k]);
-    for (let k = 0; k < back.length; k++) this.placeKey(back[k], backQtys[k]);
+    for (let k = keys.length - 1; k >= 0; k--) this.placeKey(keys[k]!, qtys[k]!);
+    for (let k = 0; k < back.length; k++) this.placeKey(back[k]!, backQtys[k]!);
   }
 
   private placeKey(key: number, qty: number): void {
@@ -295,8 +297,8 @@ export class TickLadder implements Ladder {
       return;
     }
     this.qty[i] = qty;
-    this.bits[i >>> 5] |= 1 << (i & 31);
-    this.summary[i >>> 10] |= 1 << ((i >>> 5) & 31);
+    this.bits[i >>> 5]! |= 1 << (i & 31);
+    this.summary[i >>> 10]! |= 1 << ((i >>> 5) & 31);
     this.inWindow++;
     if (i > this.best) this.best = i;
   }
@@ -335,8 +337,9 @@ export class TickLadder implements Ladder {
     }
     this.clear();
     this.setDecimals(decimals);
-    if (prices.length > 0) this.base = this.sign * Math.round(prices[0] * this.scale) - ((this.window * 7) >>> 3);
-    for (let k = 0; k < prices.length; k++) this.set(prices[k], qtys[k]);
+    const top = prices[0];
+    if (top !== undefined) this.base = this.sign * Math.round(top * this.scale) - ((this.window * 7) >>> 3);
+    for (let k = 0; k < prices.length; k++) this.set(prices[k]!, qtys[k]!);
   }
 
   private setDecimals(decimals: number): void {
