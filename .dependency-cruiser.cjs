@@ -41,20 +41,37 @@ const DRIVERS = [
   { pkg: 'fastify', owner: 'src/server/', what: 'the HTTP server transport' },
 ];
 
-// A strategy (src/strategies/*.ts) imports the strategy API (what src/index.ts offers strategy authors), signals,
-// and the named helpers below (modules under src/, or package names); nothing else. src/strategies/index.ts is
+// A strategy (src/strategies/*.ts) imports what a user strategy imports: the package entry (src/index.ts, `traider`),
+// plus the named helpers below (modules under src/, or package names); nothing else. src/strategies/index.ts is
 // not a strategy: it is the registry that loads built-ins by name and user strategy files by path (node:fs,
 // node:url, node:child_process).
-const STRATEGY_API = ['src/kernel/strategy.ts', 'src/kernel/events.ts', 'src/core/bar.ts', 'src/core/order.ts'];
+const STRATEGY_API = ['src/index.ts'];
 const STRATEGY_HELPERS = {
   'src/strategies/params.ts': 'parameter parsing shared by the built-in strategies',
   zod: 'parameter schemas (zod), validated by params.ts',
 };
 const STRATEGY_REGISTRY = 'src/strategies/index.ts';
 
+// Public surfaces. Each unit exports what other units use from its index.ts, and everything outside the unit
+// (other units, src/index.ts, bench/) imports that file, never the unit's internals; tests may import anything.
+// Two folders are split into surfaces of their own, each with an index.ts, because they are loaded piecemeal:
+const SPLIT_SURFACES = {
+  adapters: 'each adapter pulls in its own driver (ccxt, pg, better-sqlite3): importing one must not load the others',
+  app: 'each use-case folder is loaded lazily by the CLI command that runs it, so a command loads only what it runs',
+};
+
 // ---------------------------------------------------------------------------------------------------------------
+const fs = require('node:fs');
+const path = require('node:path');
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const units = LAYERS.flat();
+const surfaces = units.flatMap((unit) => {
+  const top = unit.split('/')[0];
+  if (!(top in SPLIT_SURFACES)) return [unit];
+  if (unit !== top) return [unit];
+  const dir = path.join(__dirname, 'src', top);
+  return fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${top}/${d.name}`) : [];
+});
 const rank = Object.fromEntries(LAYERS.flatMap((names, level) => names.map((name) => [name, level])));
 const under = (names) => `^src/(${names.map(esc).join('|')})/`;
 const exactly = (paths) => `^(${paths.map(esc).join('|')})$`;
@@ -131,11 +148,18 @@ forbidden.push(
   })),
   {
     name: 'strategy-imports-only-the-strategy-api',
-    comment: `a strategy imports only the strategy API (${STRATEGY_API.join(', ')}), src/signals and STRATEGY_HELPERS`,
+    comment: `a strategy imports only the strategy API (${STRATEGY_API.join(', ')}, what the traider package exports) and STRATEGY_HELPERS`,
     severity: 'error',
     from: { path: '^src/strategies/', pathNot: exactly([STRATEGY_REGISTRY]) },
-    to: { pathNot: [exactly(STRATEGY_API), '^src/signals/', ...Object.keys(STRATEGY_HELPERS).map((p) => (p.startsWith('src/') ? exactly([p]) : pkgPath(p)))] },
+    to: { pathNot: [exactly(STRATEGY_API), ...Object.keys(STRATEGY_HELPERS).map((p) => (p.startsWith('src/') ? exactly([p]) : pkgPath(p)))] },
   },
+  ...surfaces.map((surface) => ({
+    name: 'import-through-the-index',
+    comment: `outside src/${surface}, import what it offers from src/${surface}/index.ts, not from its internal modules (export the name there if it is missing)`,
+    severity: 'error',
+    from: { path: '^(src|bench)/', pathNot: `^src/${esc(surface)}/` },
+    to: { path: `^src/${esc(surface)}/`, pathNot: `^src/${esc(surface)}/index\\.ts$` },
+  })),
   {
     name: 'src-not-tests-or-bench',
     comment: 'src/ never imports test/ or bench/ code',

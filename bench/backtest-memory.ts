@@ -1,9 +1,8 @@
 // Child process of the backtest bench: one 1,000,000-bar sma-cross backtest, then its peak RSS in MB
 // on stdout. A process of its own, so the figure is one backtest's footprint, not the bench's.
 import { defaultConfig } from '../src/app/config/index.ts';
-import { simulate } from '../src/app/backtest/simulate.ts';
-import { resolveInstrument } from '../src/core/instrument-table.ts';
-import { Market } from '../src/core/market.ts';
+import { simulate } from '../src/app/backtest/index.ts';
+import { Market, resolveInstrument } from '../src/core/index.ts';
 import { SmaCross } from '../src/strategies/index.ts';
 import { benchSeries } from './bars.ts';
 

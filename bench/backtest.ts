@@ -3,9 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/app/config/index.ts';
-import { simulate } from '../src/app/backtest/simulate.ts';
-import { resolveInstrument } from '../src/core/instrument-table.ts';
-import { Market } from '../src/core/market.ts';
+import { simulate } from '../src/app/backtest/index.ts';
+import { Market, resolveInstrument } from '../src/core/index.ts';
 import { SmaCross } from '../src/strategies/index.ts';
 import { benchSeries } from './bars.ts';
 import { referenceSmaCross } from './reference-loop.ts';

@@ -8,9 +8,8 @@
 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { eventsBeforeSnapshot, loadBinanceCapture } from '../src/app/book/replay.ts';
-import type { BinanceCapture } from '../src/app/book/replay.ts';
-import { BinanceBookSync, OrderBook, BID } from '../src/engines/data/book/index.ts';
+import { type BinanceCapture, eventsBeforeSnapshot, loadBinanceCapture } from '../src/app/book/index.ts';
+import { BID, BinanceBookSync, OrderBook } from '../src/engines/index.ts';
 
 const DATA = (name: string): string => fileURLToPath(new URL(`../data/l2/${name}`, import.meta.url));
 

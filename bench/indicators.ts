@@ -22,7 +22,7 @@ import {
   RSI as PeerRSI,
   SMA as PeerSMA,
 } from 'trading-signals';
-import { Atr, BollingerBands, Ema, Macd, Rsi, Sma } from '../src/signals/indicators/index.ts';
+import { Atr, BollingerBands, Ema, Macd, Rsi, Sma } from '../src/signals/index.ts';
 
 export interface IndicatorBench {
   nsPerUpdate: number;

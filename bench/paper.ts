@@ -3,18 +3,12 @@
 // and submits an order on every update. Measured: wall time from the update entering the kernel
 // (after ccxt parsed it) to the order accepted and filled by the paper venue.
 import { fileURLToPath } from 'node:url';
-import { CcxtDataClient, syncVenueClock, type CcxtMarketApi } from '../src/adapters/ccxt/ccxt-data-client.ts';
-import { createExchange } from '../src/adapters/ccxt/exchange-factory.ts';
-import { BookExecutionClient } from '../src/adapters/sim/book-execution-client.ts';
-import { instrumentFromMarket, type CcxtMarket } from '../src/app/session/instruments-from-exchange.ts';
-import type { BookSnapshot } from '../src/core/book.ts';
-import { numberToMoney } from '../src/core/decimal.ts';
-import { CryptoFeeSchedule } from '../src/core/fees.ts';
-import { OrderSide, OrderType } from '../src/core/order.ts';
+import { CcxtDataClient, type CcxtMarketApi, createExchange, syncVenueClock } from '../src/adapters/ccxt/index.ts';
+import { BookExecutionClient } from '../src/adapters/sim/index.ts';
+import { type CcxtMarket, instrumentFromMarket } from '../src/app/session/index.ts';
+import { type BookSnapshot, CryptoFeeSchedule, numberToMoney, OrderSide, OrderType } from '../src/core/index.ts';
 import { startExchangeSim } from '../src/exchange-sim/index.ts';
-import { LiveClock } from '../src/kernel/clock.ts';
-import { Kernel } from '../src/kernel/kernel.ts';
-import { Strategy } from '../src/kernel/strategy.ts';
+import { Kernel, LiveClock, Strategy } from '../src/kernel/index.ts';
 
 let arrival = 0;
 const latencies: number[] = [];

@@ -1,6 +1,6 @@
 // The bench's yardstick: sma-cross with the realistic fill model as one plain loop over
 // Float64Arrays, rolling sums, no objects and no allocation inside the loop.
-import type { BarSeries } from '../src/core/bar.ts';
+import type { BarSeries } from '../src/core/index.ts';
 
 export interface ReferenceParams {
   fast: number;

@@ -1,5 +1,5 @@
 // The non-binding risk configuration of the risk bench: every check runs, none can fire.
-import type { BreakerProfile, RiskConfig, TriggerConfig } from '../src/engines/risk/config.ts';
+import type { BreakerProfile, RiskConfig, TriggerConfig } from '../src/engines/index.ts';
 
 /** Every check and trigger runs, none can fire: thresholds at 100% of equity, no rate limits. */
 export function nonBinding(config: RiskConfig): RiskConfig {

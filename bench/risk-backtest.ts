@@ -5,11 +5,10 @@
 // Variants: on (default risk), off (no risk engine), loose (risk engine whose limits never bind,
 // minimum notional waived), offLoose (no risk engine, minimum notional waived).
 import { defaultConfig } from '../src/app/config/index.ts';
-import { toRiskConfig } from '../src/app/config/risk-schema.ts';
-import { simulate } from '../src/app/backtest/simulate.ts';
-import { resolveInstrument } from '../src/core/instrument-table.ts';
-import { Market } from '../src/core/market.ts';
-import { RiskEngine } from '../src/engines/risk/risk-engine.ts';
+import { toRiskConfig } from '../src/app/config/index.ts';
+import { simulate } from '../src/app/backtest/index.ts';
+import { Market, resolveInstrument } from '../src/core/index.ts';
+import { RiskEngine } from '../src/engines/index.ts';
 import { SmaCross } from '../src/strategies/index.ts';
 import { benchSeries } from './bars.ts';
 import { nonBinding } from './risk-backtest-config.ts';

@@ -3,13 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../src/app/config/index.ts';
-import { toRiskConfig } from '../src/app/config/risk-schema.ts';
-import { resolveInstrument } from '../src/core/instrument-table.ts';
-import { Market } from '../src/core/market.ts';
-import { Order, OrderSide, OrderType, TimeInForce } from '../src/core/order.ts';
-import { RiskEngine } from '../src/engines/risk/risk-engine.ts';
-import { SimulatedClock } from '../src/kernel/clock.ts';
-import type { RiskContext } from '../src/kernel/ports.ts';
+import { toRiskConfig } from '../src/app/config/index.ts';
+import { Market, Order, OrderSide, OrderType, resolveInstrument, TimeInForce } from '../src/core/index.ts';
+import { RiskEngine } from '../src/engines/index.ts';
+import { type RiskContext, SimulatedClock } from '../src/kernel/index.ts';
 import type { BacktestVariant } from './risk-backtest.ts';
 import { benchVar } from './var.ts';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/app/config/index.ts';
-import { runReplaySession } from '../src/app/session/replay-session.ts';
+import { runReplaySession } from '../src/app/session/index.ts';
 
 const DAY_BARS = 1440;
 

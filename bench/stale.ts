@@ -4,7 +4,7 @@
 // the staleness watch checks once a second, so the answer should be within the limit plus 1 s.
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/app/config/index.ts';
-import { runSession } from '../src/app/session/run-session.ts';
+import { runSession } from '../src/app/session/index.ts';
 import { startExchangeSim } from '../src/exchange-sim/index.ts';
 
 export async function benchStaleDetect(): Promise<{ staleDetectMs: number; staleLimitMs: number; staleExcessMs: number }> {

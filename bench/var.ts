@@ -3,8 +3,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { computePortfolioRisk, Xoshiro128, NormalSampler } from '../src/analytics/risk/index.ts';
-import type { PriceSeries } from '../src/analytics/risk/index.ts';
+import { computePortfolioRisk, NormalSampler, type PriceSeries, Xoshiro128 } from '../src/analytics/index.ts';
 
 const ASSETS = 100;
 const BARS = 1000;

@@ -1,8 +1,6 @@
-// The public surface of the traider package: what a user strategy imports.
-export { Strategy } from './kernel/strategy.ts';
-export type { StrategyContext, PositionView, BarIndicator } from './kernel/strategy.ts';
-export type { OrderEvent } from './kernel/events.ts';
-export type { Bar } from './core/bar.ts';
-export { OrderSide, OrderType, TimeInForce, OrderStatus, OrderEventKind } from './core/order.ts';
-export type { Order, OrderRequest } from './core/order.ts';
-export { Sma, Ema, Rsi, Macd, BollingerBands, Atr } from './signals/indicators/index.ts';
+// The public surface of the traider package: what a user strategy imports (the built-in strategies import it too).
+export { Strategy } from './kernel/index.ts';
+export type { BarIndicator, OrderEvent, PositionView, StrategyContext } from './kernel/index.ts';
+export { OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from './core/index.ts';
+export type { Bar, Order, OrderRequest } from './core/index.ts';
+export { Atr, BollingerBands, Ema, Macd, Rsi, Sma } from './signals/index.ts';

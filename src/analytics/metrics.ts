@@ -1,7 +1,6 @@
 // Performance metrics of a backtest: returns, risk-adjusted ratios, drawdown and trade statistics.
 // Definitions and formulas: docs/metrics.md. Everything is a plain fraction (0.1 = 10 %), never a percent.
-import { MS_PER_DAY, MS_PER_MINUTE } from '../core/market.ts';
-import type { Market } from '../core/market.ts';
+import { type Market, MS_PER_DAY, MS_PER_MINUTE } from '../core/index.ts';
 
 /** A year for CAGR: 365.25 days in milliseconds. */
 export const MS_PER_YEAR = 365.25 * MS_PER_DAY;

@@ -5,3 +5,4 @@ export { AuditBreak, verifyAuditLog, type AuditVerification, type VerifyOptions 
 export { AuditExportFormat, auditCsvHeader, auditCsvRow, auditJsonLine } from './export.ts';
 export { AuditLog, Journal, type AuditAppend, type AuditReceipt, type JournalOptions, type NewRun, type RunFinish } from './journal.ts';
 export { barRecord, breakerRecord, denialRecord, fillRecord, orderEventRecord, type BreakerChange } from './records.ts';
+export { RECORD_RULES, checkRecords } from './validate.ts';

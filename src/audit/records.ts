@@ -1,9 +1,6 @@
 // Journal records from the kernel's own objects: copy the values at the moment of the event.
-import type { Fill } from '../core/fill.ts';
-import type { OrderEvent } from '../kernel/events.ts';
-import type { OrderDenial } from '../kernel/ports.ts';
-import type { Bar } from '../core/bar.ts';
-import type { BarRecord, BreakerRecord, DenialRecord, FillRecord, OrderEventInput } from '../kernel/store.ts';
+import type { Bar, Fill } from '../core/index.ts';
+import type { BarRecord, BreakerRecord, DenialRecord, FillRecord, OrderDenial, OrderEvent, OrderEventInput } from '../kernel/index.ts';
 
 /** An order event with the order's state right after it (call it in the event handler: orders mutate). */
 export function orderEventRecord(runId: string, event: OrderEvent): OrderEventInput {

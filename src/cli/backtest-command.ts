@@ -1,10 +1,10 @@
 // `traider backtest`: run a strategy over CSV data and print a summary (or one JSON object).
 import { Command, Option } from 'commander';
 import type { DeepPartial, TraiderConfig } from '../app/config/index.ts';
-import type { BacktestSummary } from '../app/backtest/run-backtest.ts';
-import type { Market } from '../core/market.ts';
+import type { BacktestSummary } from '../app/backtest/index.ts';
+import type { Market } from '../core/index.ts';
 import { UsageError } from './errors.ts';
-import { RiskMode } from '../engines/risk/codes.ts';
+import { RiskMode } from '../engines/index.ts';
 
 interface BacktestFlags {
   data: string;
@@ -105,8 +105,8 @@ export function backtestCommand(io: { out: (s: string) => void; err: (s: string)
       const [{ SingleBar, Presets }, { loadConfig }, { runBacktest }, { writeOutputs }] = await Promise.all([
         import('cli-progress'),
         import('../app/config/index.ts'),
-        import('../app/backtest/run-backtest.ts'),
-        import('../app/backtest/write-outputs.ts'),
+        import('../app/backtest/index.ts'),
+        import('../app/backtest/index.ts'),
       ]);
       const config = loadConfig({ file: flags.config, env: process.env, flags: flagsToConfig(flags) });
       const params = parseParams(flags.params);

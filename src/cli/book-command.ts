@@ -1,7 +1,7 @@
 // `traider book replay`: rebuild a level-2 book from a recorded capture and print how well it matches
 // what the exchange published (one JSON object with --json, a readable summary otherwise).
 import { Command } from 'commander';
-import type { BinanceReplayResult, KrakenReplayResult } from '../app/book/replay.ts';
+import type { BinanceReplayResult, KrakenReplayResult } from '../app/book/index.ts';
 import { UsageError } from './errors.ts';
 
 interface ReplayFlags {
@@ -74,7 +74,7 @@ export function bookCommand(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .action(async (flags: ReplayFlags) => {
-      const { replayBinance, replayKraken } = await import('../app/book/replay.ts');
+      const { replayBinance, replayKraken } = await import('../app/book/index.ts');
       if (flags.kraken !== undefined) {
         if (flags.snapshot !== undefined || flags.diffs !== undefined || flags.bookticker !== undefined) {
           throw new UsageError('--kraken replays a Kraken capture on its own: do not combine it with --snapshot, --diffs or --bookticker');

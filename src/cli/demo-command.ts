@@ -11,7 +11,7 @@ export function demoCommand(io: { out: (s: string) => void; err: (s: string) => 
     .option('--json', 'last stdout line: a JSON summary {orders, fills, trades, finalEquity, ...}')
     .option('--db <url|path>', 'also journal the session (runs list / audit verify read it back)')
     .action(async (flags: { duration: string; speed: string; json?: boolean; db?: string }) => {
-      const [{ loadConfig }, { runDemo }] = await Promise.all([import('../app/config/index.ts'), import('../app/demo/run-demo.ts')]);
+      const [{ loadConfig }, { runDemo }] = await Promise.all([import('../app/config/index.ts'), import('../app/demo/index.ts')]);
       const duration = Number(flags.duration);
       if (!(duration > 0)) throw new UsageError(`--duration: expected seconds > 0 (got "${flags.duration}")`);
       const speed = Number(flags.speed);

@@ -18,7 +18,7 @@ export function replayCommand(io: { out: (s: string) => void; err: (s: string) =
     .action(async (flags: { data: string; strategy: string; params?: string; config?: string; db?: string; runId?: string; resume?: string; barDelayMs: string; json?: boolean }) => {
       const [{ loadConfig }, { runReplaySession }, { resolveStoreTarget }] = await Promise.all([
         import('../app/config/index.ts'),
-        import('../app/session/replay-session.ts'),
+        import('../app/session/index.ts'),
         import('../app/store/index.ts'),
       ]);
       if (flags.runId && flags.resume) throw new UsageError('--run-id and --resume: give one (a new run, or the run to continue)');

@@ -1,8 +1,8 @@
 // `traider risk`: VaR, ES, correlation and stress losses of a constant-weight portfolio over CSV data.
 import { Command, Option } from 'commander';
-import type { StressResult } from '../analytics/risk/index.ts';
-import type { RiskReport } from '../app/risk/run-risk.ts';
-import type { Market } from '../core/market.ts';
+import type { StressResult } from '../analytics/index.ts';
+import type { RiskReport } from '../app/risk/index.ts';
+import type { Market } from '../core/index.ts';
 import { UsageError } from './errors.ts';
 
 interface RiskFlags {
@@ -160,7 +160,7 @@ export function riskCommand(io: { out: (s: string) => void; err: (s: string) => 
     .option('--timeframe <tf>', 'aggregate bars to a higher timeframe first: 5m, 15m, 1h, 4h, 1d')
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (flags: RiskFlags) => {
-      const [{ RiskInputError }, { runRisk }] = await Promise.all([import('../analytics/risk/index.ts'), import('../app/risk/run-risk.ts')]);
+      const [{ RiskInputError }, { runRisk }] = await Promise.all([import('../analytics/index.ts'), import('../app/risk/index.ts')]);
       const weights = parseWeights(flags.weights);
       const horizonBars = parseInteger('horizon-bars', flags.horizonBars, 1);
       const confidence = parseConfidence(flags.confidence);

@@ -2,8 +2,8 @@
 import { Command, Option } from 'commander';
 import type { RunDetail } from '../app/store/index.ts';
 // Light (core/decimal.ts only); the store modules behind app/store/index.ts load when a command runs.
-import { moneyReplacer } from '../app/store/runs.ts';
-import type { RunKind, RunRecord, Store } from '../kernel/store.ts';
+import { moneyReplacer } from '../app/store/index.ts';
+import type { RunKind, RunRecord, Store } from '../kernel/index.ts';
 import { UsageError } from './errors.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };

@@ -2,7 +2,7 @@
 // live book, or real orders through the CCXT venue with --confirm-live).
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
-import type { SessionSummary } from '../app/session/run-session.ts';
+import type { SessionSummary } from '../app/session/index.ts';
 import { UsageError } from './errors.ts';
 
 interface SessionFlags {
@@ -113,7 +113,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
   return command.action(async (flags: SessionFlags) => {
     const [{ loadConfig }, { runSession }, { resolveStoreTarget }] = await Promise.all([
       import('../app/config/index.ts'),
-      import('../app/session/run-session.ts'),
+      import('../app/session/index.ts'),
       import('../app/store/index.ts'),
     ]);
     if (mode === 'live' && !flags.confirmLive) throw new UsageError('live trading places real orders: add --confirm-live to go ahead');

@@ -1,6 +1,6 @@
 // Market data replay of one symbol: the price path through each bar, klines (complete and in progress)
 // and rolling-window statistics, all as of a given data time.
-import type { BarSeries } from '../core/bar.ts';
+import type { BarSeries } from '../core/index.ts';
 
 /** OHLCV of a kline bucket as of some time (the last one may still be in progress). */
 export interface KlineStats {

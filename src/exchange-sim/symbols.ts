@@ -1,5 +1,5 @@
 // Symbol rules served in exchangeInfo: tick and lot sizes derived from the replayed price level.
-import type { BarSeries } from '../core/bar.ts';
+import type { BarSeries } from '../core/index.ts';
 import { fmt } from './units.ts';
 
 /** Open stop orders an account may have per symbol (Binance's MAX_NUM_ALGO_ORDERS filter). */

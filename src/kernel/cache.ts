@@ -1,8 +1,5 @@
 // The cache: instruments, last bars and orders, indexed for the hot path.
-import type { Bar } from '../core/bar.ts';
-import type { BookSnapshot } from '../core/book.ts';
-import type { Instrument } from '../core/instrument.ts';
-import type { Order } from '../core/order.ts';
+import type { Bar, BookSnapshot, Instrument, Order } from '../core/index.ts';
 
 export class Cache {
   readonly instruments: Instrument[] = [];

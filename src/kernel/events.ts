@@ -1,6 +1,5 @@
 // Events the kernel delivers to strategies and subscribers.
-import type { Fill } from '../core/fill.ts';
-import type { Order, OrderEventKind } from '../core/order.ts';
+import type { Fill, Order, OrderEventKind } from '../core/index.ts';
 
 export interface OrderEvent {
   readonly kind: OrderEventKind;

@@ -1,11 +1,5 @@
 // The kernel: wires data -> strategy -> risk -> execution -> portfolio. The same object runs backtest, paper and live.
-import { Account, type Position } from '../core/account.ts';
-import type { Bar } from '../core/bar.ts';
-import { type BookSnapshot, midPrice } from '../core/book.ts';
-import { moneyToNumber, numberToMoney } from '../core/decimal.ts';
-import type { Fill } from '../core/fill.ts';
-import { type Instrument, RoundingMode } from '../core/instrument.ts';
-import { Order, OrderEventKind, type OrderRequest, OrderStatus, OrderType, TimeInForce } from '../core/order.ts';
+import { Account, type Bar, type BookSnapshot, type Fill, type Instrument, midPrice, moneyToNumber, numberToMoney, Order, OrderEventKind, type OrderRequest, OrderStatus, OrderType, type Position, RoundingMode, TimeInForce } from '../core/index.ts';
 import { Cache } from './cache.ts';
 import type { Clock } from './clock.ts';
 import type { OrderEvent } from './events.ts';

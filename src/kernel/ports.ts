@@ -1,9 +1,5 @@
 // The ports: what a data source and a venue must offer the kernel. Backtest, paper and live differ only here.
-import type { Bar } from '../core/bar.ts';
-import type { BookSnapshot } from '../core/book.ts';
-import type { Fill } from '../core/fill.ts';
-import type { Instrument } from '../core/instrument.ts';
-import type { Order, OrderRequest, OrderSide } from '../core/order.ts';
+import type { Bar, BookSnapshot, Fill, Instrument, Order, OrderRequest, OrderSide } from '../core/index.ts';
 import type { Clock } from './clock.ts';
 
 /** Receives market data: the kernel implements it. */

@@ -1,6 +1,5 @@
 // The Store port: the durable journal of runs and the audit log. SQLite and PostgreSQL implement it alike.
-import type { Fill } from '../core/fill.ts';
-import type { OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../core/order.ts';
+import type { Fill, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../core/index.ts';
 
 export const RunKind = { Backtest: 'BACKTEST', Paper: 'PAPER', Live: 'LIVE' } as const;
 export type RunKind = (typeof RunKind)[keyof typeof RunKind];

@@ -1,8 +1,5 @@
 // The strategy API: one class, unchanged from backtest to paper to live.
-import type { Bar } from '../core/bar.ts';
-import type { BookSnapshot } from '../core/book.ts';
-import type { Instrument } from '../core/instrument.ts';
-import type { Order, OrderRequest } from '../core/order.ts';
+import type { Bar, BookSnapshot, Instrument, Order, OrderRequest } from '../core/index.ts';
 import type { OrderEvent } from './events.ts';
 
 /** A read-only view of a position. Quantities are raw units (A-shares: shares); money in the account currency. */

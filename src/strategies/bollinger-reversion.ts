@@ -1,9 +1,6 @@
 // bollinger-reversion: buy when the close falls below the lower band, sell when it gets back above the middle.
 import { z } from 'zod';
-import type { Bar } from '../core/bar.ts';
-import { OrderSide, OrderType } from '../core/order.ts';
-import { Strategy } from '../kernel/strategy.ts';
-import { BollingerBands } from '../signals/indicators/index.ts';
+import { type Bar, BollingerBands, OrderSide, OrderType, Strategy } from '../index.ts';
 import { fraction, parseParameters, period } from './params.ts';
 
 const Params = z.strictObject({ period: period.default(20), k: z.number().gt(0).default(2), fraction: fraction.default(0.95) });

@@ -1,8 +1,6 @@
 // buy-and-hold: invest a fraction of equity (split evenly across symbols) at the first bar and keep it.
 import { z } from 'zod';
-import type { Bar } from '../core/bar.ts';
-import { OrderSide, OrderType } from '../core/order.ts';
-import { Strategy } from '../kernel/strategy.ts';
+import { type Bar, OrderSide, OrderType, Strategy } from '../index.ts';
 import { fraction, parseParameters } from './params.ts';
 
 const Params = z.strictObject({ fraction: fraction.default(1) });

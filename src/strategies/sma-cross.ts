@@ -1,9 +1,6 @@
 // sma-cross: long when the fast SMA crosses above the slow one, flat when it crosses below.
 import { z } from 'zod';
-import type { Bar } from '../core/bar.ts';
-import { OrderSide, OrderType } from '../core/order.ts';
-import { Strategy } from '../kernel/strategy.ts';
-import { Sma } from '../signals/indicators/index.ts';
+import { type Bar, OrderSide, OrderType, Sma, Strategy } from '../index.ts';
 import { fraction, parseParameters, period } from './params.ts';
 
 const Params = z

@@ -1,10 +1,7 @@
 // The CCXT venue's DataClient: the venue's clock, closed bars from its candle stream (with a warm-up
 // from history), and its order book, with reconnects and data-health reports.
-import type { Bar } from '../../core/bar.ts';
-import type { BookSnapshot } from '../../core/book.ts';
-import { TIMEFRAME_MS } from '../../core/market.ts';
-import { LiveClock } from '../../kernel/clock.ts';
-import type { DataClient, MarketDataSink } from '../../kernel/ports.ts';
+import { type Bar, type BookSnapshot, TIMEFRAME_MS } from '../../core/index.ts';
+import { type DataClient, LiveClock, type MarketDataSink } from '../../kernel/index.ts';
 import { toVenueError } from './error-map.ts';
 
 /** The part of a ccxt (pro) exchange the data client uses. */

@@ -1,13 +1,8 @@
 // The CCXT venue's ExecutionClient: real orders through ccxt, idempotent client order ids, retries by
 // error class, fills from the exchange's own trades, and reconciliation with the exchange.
 import { createHash } from 'node:crypto';
-import { notionalOf } from '../../core/account.ts';
-import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
-import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
-import { type Instrument, RoundingMode } from '../../core/instrument.ts';
-import { type Order, ORDER_TRANSITIONS, OrderEventKind, OrderSide, OrderStatus, OrderType } from '../../core/order.ts';
-import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
-import { retryDelay, RETRY_POLICIES, VenueError, VenueErrorAction } from '../../kernel/venue-errors.ts';
+import { type Fill, type Instrument, Liquidity, moneyToNumber, notionalOf, numberToMoney, type Order, ORDER_TRANSITIONS, OrderEventKind, OrderSide, OrderStatus, OrderType, RoundingMode, slippageBps } from '../../core/index.ts';
+import { type ExecutionClient, type ExecutionContext, RETRY_POLICIES, retryDelay, VenueError, VenueErrorAction } from '../../kernel/index.ts';
 import { toVenueError } from './error-map.ts';
 import { isStopOrderType, STOP_NOT_MAPPED, STOP_ORDER_TYPES, stopNotMappedDetail, type StopVenue } from './stop-orders.ts';
 

@@ -1,7 +1,7 @@
 // Stop orders per exchange, as data: how the kernel's STOP and STOP_LIMIT go through ccxt's createOrder,
 // and how the exchange's reports say that a stop has triggered. An exchange without an entry refuses stop
 // orders (the client rejects them before anything is sent).
-import { OrderType } from '../../core/order.ts';
+import { OrderType } from '../../core/index.ts';
 
 /** The part of a ccxt order (or stream update) the trigger check reads; `info` is the exchange's raw JSON. */
 export interface StopReport {

@@ -1,14 +1,8 @@
 // Paper trading's venue: orders fill against the live order book, walking its levels (partial fills
 // when the book is thin), with the venue's fees. Nothing is sent to the exchange. Stops wait off the
 // book for the last trade price (the close of the latest bar) to reach them.
-import { notionalOf } from '../../core/account.ts';
-import type { Bar } from '../../core/bar.ts';
-import type { BookSnapshot } from '../../core/book.ts';
-import type { FeeSchedule } from '../../core/fees.ts';
-import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
-import type { Instrument } from '../../core/instrument.ts';
-import { type Order, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../core/order.ts';
-import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
+import { type Bar, type BookSnapshot, type FeeSchedule, type Fill, type Instrument, Liquidity, notionalOf, type Order, OrderSide, OrderStatus, OrderType, slippageBps, TimeInForce } from '../../core/index.ts';
+import type { ExecutionClient, ExecutionContext } from '../../kernel/index.ts';
 
 interface Working {
   readonly order: Order;

@@ -1,7 +1,6 @@
 // Replays loaded bar series in time order on a simulated clock: the backtest's DataClient.
-import type { Bar, BarSeries } from '../../core/bar.ts';
-import type { SimulatedClock } from '../../kernel/clock.ts';
-import type { DataClient, MarketDataSink } from '../../kernel/ports.ts';
+import type { Bar, BarSeries } from '../../core/index.ts';
+import type { DataClient, MarketDataSink, SimulatedClock } from '../../kernel/index.ts';
 
 export interface ReplayOrder {
   readonly seriesIndex: ArrayLike<number>;

@@ -1,13 +1,6 @@
 // The simulated venue: fills orders against bars with the `realistic` or `next-open` model (docs/fill-model.md).
-import { notionalOf } from '../../core/account.ts';
-import { dailyLimitFraction, priceLimits } from '../../core/ashare-rules.ts';
-import type { Bar } from '../../core/bar.ts';
-import type { FeeSchedule } from '../../core/fees.ts';
-import { type Fill, Liquidity, slippageBps } from '../../core/fill.ts';
-import { type Instrument, RoundingMode } from '../../core/instrument.ts';
-import { Market } from '../../core/market.ts';
-import { type Order, OrderSide, OrderType, TimeInForce } from '../../core/order.ts';
-import type { ExecutionClient, ExecutionContext } from '../../kernel/ports.ts';
+import { type Bar, dailyLimitFraction, type FeeSchedule, type Fill, type Instrument, Liquidity, Market, notionalOf, type Order, OrderSide, OrderType, priceLimits, RoundingMode, slippageBps, TimeInForce } from '../../core/index.ts';
+import type { ExecutionClient, ExecutionContext } from '../../kernel/index.ts';
 import { DailyStats } from './daily-stats.ts';
 import { type FillModelConfig, FillModelName } from './fill-model-config.ts';
 

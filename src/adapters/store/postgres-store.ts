@@ -1,21 +1,6 @@
 // The PostgreSQL store (node-postgres): one connection, every batch one transaction, rows inserted through unnest().
 import pg from 'pg';
-import type { Clock } from '../../kernel/clock.ts';
-import {
-  type AuditCheckpoint,
-  type AuditEntry,
-  type AuditQuery,
-  type OrderEventRecord,
-  type OrderRecord,
-  type RunJournal,
-  type RunQuery,
-  type RunRecord,
-  type Store,
-  type StoreBatch,
-  StoreDialect,
-  StoreError,
-  StoreErrorCode,
-} from '../../kernel/store.ts';
+import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode } from '../../kernel/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
 import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, orderUpserts, runRow, type TableLayout, TABLES, toParameter, toRecord } from './tables.ts';
 

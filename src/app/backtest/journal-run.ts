@@ -1,13 +1,9 @@
 // Journaling a backtest (--db): the run, every order event, fill, denial and breaker change with its
 // audit entries, and equity once per trading day, so the kernel keeps its speed.
-import type { Fill } from '../../core/fill.ts';
-import { tradingDayOf } from '../../core/market.ts';
-import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
+import { type Fill, tradingDayOf } from '../../core/index.ts';
+import type { BreakerEvent } from '../../engines/index.ts';
 import { breakerRecord, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
-import type { OrderEvent } from '../../kernel/events.ts';
-import type { Kernel } from '../../kernel/kernel.ts';
-import { Topic } from '../../kernel/message-bus.ts';
-import type { EquityRecord, JsonValue } from '../../kernel/store.ts';
+import { type EquityRecord, type JsonValue, type Kernel, type OrderEvent, Topic } from '../../kernel/index.ts';
 
 /** Subscribe the journal to a kernel's events. Appends are group-committed; failures surface at flush. */
 export function journalKernel(journal: Journal, runId: string, kernel: Kernel): void {

@@ -1,25 +1,14 @@
 // The backtest use-case shared by the CLI (and later the server): files + strategy + config -> results.
-import type { FillModelConfig } from '../../adapters/sim/fill-model-config.ts';
-import { computeMetrics, periodsPerYear, type PerformanceMetrics } from '../../analytics/metrics.ts';
-import type { Trade } from '../../core/account.ts';
-import type { BarSeries } from '../../core/bar.ts';
-import { moneyToNumber } from '../../core/decimal.ts';
-import type { Fill } from '../../core/fill.ts';
-import type { Instrument } from '../../core/instrument.ts';
-import { resolveInstrument } from '../../core/instrument-table.ts';
-import type { Market } from '../../core/market.ts';
-import type { Order } from '../../core/order.ts';
-import { loadBarSeries, type DataError } from '../../engines/data/index.ts';
+import type { FillModelConfig } from '../../adapters/sim/index.ts';
+import { computeMetrics, type PerformanceMetrics, periodsPerYear } from '../../analytics/index.ts';
+import { type BarSeries, type Fill, type Instrument, type Market, moneyToNumber, type Order, resolveInstrument, type Trade } from '../../core/index.ts';
+import { type BreakerEvent, type DataError, loadBarSeries, RiskEngine, RiskMode } from '../../engines/index.ts';
 import { BuyAndHold, resolveStrategy } from '../../strategies/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
-import { toRiskConfig } from '../config/risk-schema.ts';
-import { RiskEngine } from '../../engines/risk/risk-engine.ts';
-import { RiskMode } from '../../engines/risk/codes.ts';
-import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
+import { toRiskConfig } from '../config/index.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
 import { openJournal } from '../store/index.ts';
-import { type JsonValue, RunKind } from '../../kernel/store.ts';
-import { LiveClock } from '../../kernel/clock.ts';
+import { type JsonValue, LiveClock, RunKind } from '../../kernel/index.ts';
 import { dailyEquity, journalKernel, jsonSafe } from './journal-run.ts';
 
 export interface BacktestRequest {

@@ -1,17 +1,8 @@
 // One backtest simulation: series in memory -> kernel on a simulated clock with the simulated venue.
-import { SimExecutionClient } from '../../adapters/sim/sim-execution-client.ts';
-import type { FillModelConfig } from '../../adapters/sim/fill-model-config.ts';
-import { ReplayDataClient, type ReplayHooks } from '../../adapters/sim/replay-data-client.ts';
-import type { BarSeries } from '../../core/bar.ts';
-import { numberToMoney } from '../../core/decimal.ts';
-import { AShareFeeSchedule, CryptoFeeSchedule, type AShareFeeConfig, type CryptoFeeConfig, type FeeSchedule } from '../../core/fees.ts';
-import type { Instrument } from '../../core/instrument.ts';
-import { Market } from '../../core/market.ts';
-import { mergeOrder } from '../../engines/data/index.ts';
-import { SimulatedClock } from '../../kernel/clock.ts';
-import { Kernel } from '../../kernel/kernel.ts';
-import type { RiskGate } from '../../kernel/ports.ts';
-import type { Strategy } from '../../kernel/strategy.ts';
+import { type FillModelConfig, ReplayDataClient, type ReplayHooks, SimExecutionClient } from '../../adapters/sim/index.ts';
+import { type AShareFeeConfig, AShareFeeSchedule, type BarSeries, type CryptoFeeConfig, CryptoFeeSchedule, type FeeSchedule, type Instrument, Market, numberToMoney } from '../../core/index.ts';
+import { mergeOrder } from '../../engines/index.ts';
+import { Kernel, type RiskGate, SimulatedClock, type Strategy } from '../../kernel/index.ts';
 
 export interface SimulationRequest {
   readonly series: readonly BarSeries[];

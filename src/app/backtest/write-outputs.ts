@@ -1,9 +1,8 @@
 // `--out DIR`: report.html, trades.csv, fills.csv, equity.csv and run.json, written all-or-nothing.
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { toCsv } from '../../analytics/csv.ts';
-import { renderReportHtml } from '../../analytics/report/index.ts';
-import { formatMoney } from '../../core/decimal.ts';
+import { renderReportHtml, toCsv } from '../../analytics/index.ts';
+import { formatMoney } from '../../core/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import type { BacktestOutcome } from './run-backtest.ts';
 

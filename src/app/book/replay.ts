@@ -8,17 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { DataError } from '../../engines/data/errors.ts';
-import {
-  BinanceBookSync,
-  KrakenBook,
-  OrderBook,
-  parseBinanceDiffs,
-  parseBinanceSnapshot,
-  parseBookTicker,
-  parseKrakenBookMessage,
-} from '../../engines/data/book/index.ts';
-import type { BinanceDiffCapture, BinanceSnapshotCapture, BookTickerCapture, ResyncRequest, TopOfBook } from '../../engines/data/book/index.ts';
+import { BinanceBookSync, type BinanceDiffCapture, type BinanceSnapshotCapture, type BookTickerCapture, DataError, KrakenBook, OrderBook, parseBinanceDiffs, parseBinanceSnapshot, parseBookTicker, parseKrakenBookMessage, type ResyncRequest, type TopOfBook } from '../../engines/index.ts';
 
 const gunzipAsync = promisify(gunzip);
 

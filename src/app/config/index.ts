@@ -6,3 +6,4 @@ export type { ConfigIssue } from './errors.ts';
 export type { DeepPartial } from './merge.ts';
 export { loadConfig, resolveConfig, formatConfig, FLAGS_SOURCE } from './load.ts';
 export type { LoadConfigOptions, ResolvedConfig } from './load.ts';
+export { toRiskConfig } from './risk-schema.ts';

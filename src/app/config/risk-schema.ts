@@ -1,8 +1,7 @@
 // The `risk` section: breaker triggers by profile, pre-trade limits and mode limits, with defaults
 // taken from the risk engine's own DEFAULT_RISK_CONFIG (product.md §2-3).
 import { z } from 'zod';
-import { BreakerLevel } from '../../engines/risk/codes.ts';
-import { type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimits, type RiskConfig, type TriggerConfig } from '../../engines/risk/config.ts';
+import { BreakerLevel, type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimits, type RiskConfig, type TriggerConfig } from '../../engines/index.ts';
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

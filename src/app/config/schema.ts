@@ -2,8 +2,8 @@
 // means adding one entry to `sections` below; env var mapping, validation and `config show` follow.
 import { z } from 'zod';
 import { riskSchema } from './risk-schema.ts';
-import { toPlainDecimal } from '../../core/decimal.ts';
-import { ADJUST_BACKWARD_REFUSAL } from '../../engines/data/adjust.ts';
+import { toPlainDecimal } from '../../core/index.ts';
+import { ADJUST_BACKWARD_REFUSAL } from '../../engines/index.ts';
 
 /** Basis points: 0 ..= 1000 (10 %). */
 const bps = () => z.number().min(0).max(1000);

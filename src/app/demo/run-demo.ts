@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { startExchangeSim } from '../../exchange-sim/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
-import { runSession, type SessionSummary } from '../session/run-session.ts';
+import { runSession, type SessionSummary } from '../session/index.ts';
 
 export const DEMO_DATA = fileURLToPath(new URL('../../../data/BTCUSDT-1m-2021-02-19_2021-02-25.csv', import.meta.url));
 

@@ -1,19 +1,10 @@
 // The portfolio risk use-case shared by the CLI (and later the server): CSV files + weights -> VaR, ES,
 // correlation and stress report. Loading goes through the backtest's loader; the math is
 // computePortfolioRisk (src/analytics/risk, definitions in docs/risk-analytics.md).
-import {
-  alignCloses,
-  computePortfolioRisk,
-  DEFAULT_CONFIDENCE,
-  DEFAULT_CORRELATION_LIMIT,
-  DEFAULT_MONTE_CARLO,
-  RiskInputError,
-} from '../../analytics/risk/index.ts';
-import type { PortfolioRiskReport, StressWindow } from '../../analytics/risk/index.ts';
-import type { Market } from '../../core/market.ts';
-import { MS_PER_DAY } from '../../core/market.ts';
-import { loadSeries } from '../backtest/run-backtest.ts';
-import { adjustedCloses } from '../../engines/data/index.ts';
+import { alignCloses, computePortfolioRisk, DEFAULT_CONFIDENCE, DEFAULT_CORRELATION_LIMIT, DEFAULT_MONTE_CARLO, type PortfolioRiskReport, RiskInputError, type StressWindow } from '../../analytics/index.ts';
+import { type Market, MS_PER_DAY } from '../../core/index.ts';
+import { loadSeries } from '../backtest/index.ts';
+import { adjustedCloses } from '../../engines/index.ts';
 import { defaultConfig } from '../config/index.ts';
 
 export interface RiskRequest {

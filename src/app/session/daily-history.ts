@@ -2,8 +2,8 @@
 // triggers, so they act from the first bar instead of after 20 completed days. What the venue has is
 // used (a warning says when it is less than the configured window); a venue without it never stops the
 // session from starting: the triggers then wait for days to complete.
-import type { RiskEngine } from '../../engines/risk/risk-engine.ts';
-import type { LiveClock } from '../../kernel/clock.ts';
+import type { RiskEngine } from '../../engines/index.ts';
+import type { LiveClock } from '../../kernel/index.ts';
 
 const DAY_MS = 86_400_000;
 

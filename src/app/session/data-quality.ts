@@ -4,13 +4,9 @@
 // a disagreement is an alert. While the venue's feed of a symbol is unusable (silent, stale, invalid) a
 // healthy reference's bars mark and feed risk, never strategies or paper fills. No breaker is fed from
 // here: the session's staleness watch judges the venue's feed (a reference's data must not clear it).
-import type { Bar } from '../../core/bar.ts';
-import type { BookSnapshot } from '../../core/book.ts';
-import { DEFAULT_DATA_QUALITY_CONFIG, type DataQualityConfig, type DataQualityConfigInput, resolveDataQualityConfig } from '../../engines/data/quality/config.ts';
-import { type FailoverEvent, FailoverSelector } from '../../engines/data/quality/failover.ts';
-import { DataQualityMonitor } from '../../engines/data/quality/monitor.ts';
-import { invalidates, IssueCode, isUsable, type QualityAssessment, type QualityIssue, QualityLevel, qualityRank } from '../../engines/data/quality/types.ts';
-import type { MarketDataSink } from '../../kernel/ports.ts';
+import type { Bar, BookSnapshot } from '../../core/index.ts';
+import { type DataQualityConfig, type DataQualityConfigInput, DataQualityMonitor, DEFAULT_DATA_QUALITY_CONFIG, type FailoverEvent, FailoverSelector, invalidates, IssueCode, isUsable, type QualityAssessment, type QualityIssue, QualityLevel, qualityRank, resolveDataQualityConfig } from '../../engines/index.ts';
+import type { MarketDataSink } from '../../kernel/index.ts';
 
 /** The venue's own feed: the primary source. */
 export const VENUE = 'venue';

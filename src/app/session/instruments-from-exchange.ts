@@ -1,7 +1,5 @@
 // Instruments of a live session come from the exchange's own market filters (tick, step, minimum).
-import { toPlainDecimal } from '../../core/decimal.ts';
-import { Instrument } from '../../core/instrument.ts';
-import { Market } from '../../core/market.ts';
+import { Instrument, Market, toPlainDecimal } from '../../core/index.ts';
 
 /** The fields of a ccxt market we read (precision in TICK_SIZE mode: the tick itself). */
 export interface CcxtMarket {

@@ -1,10 +1,7 @@
 // The prices an A-share bar may legally reach: the day's limit-down and limit-up from its previous close
 // (pre_close). The data-quality monitor does not call a move inside them a jump: a limit-up day is a
 // market event, not bad data. Other markets have no band.
-import type { Bar } from '../../core/bar.ts';
-import { dailyLimitFraction, priceLimits } from '../../core/ashare-rules.ts';
-import type { Instrument } from '../../core/instrument.ts';
-import { Market } from '../../core/market.ts';
+import { type Bar, dailyLimitFraction, type Instrument, Market, priceLimits } from '../../core/index.ts';
 
 export function legalBandOf(instrumentOf: (symbol: string) => Instrument | undefined): (bar: Bar) => { down: number; up: number } | undefined {
   return (bar) => {

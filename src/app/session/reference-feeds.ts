@@ -2,10 +2,8 @@
 // venue or another local exchange, read through the same exchange API with no credentials. They feed
 // the data-quality layer (consensus, failover) and never the strategy. A reference that cannot be
 // reached is logged and left out: it never stops the session.
-import { CcxtDataClient, syncVenueClock, type CcxtMarketApi } from '../../adapters/ccxt/ccxt-data-client.ts';
-import { createExchange } from '../../adapters/ccxt/exchange-factory.ts';
-import { LiveClock } from '../../kernel/clock.ts';
-import type { MarketDataSink } from '../../kernel/ports.ts';
+import { CcxtDataClient, type CcxtMarketApi, createExchange, syncVenueClock } from '../../adapters/ccxt/index.ts';
+import { LiveClock, type MarketDataSink } from '../../kernel/index.ts';
 
 export interface ReferenceFeed {
   /** 'ref1', 'ref2', ... in the order given. */

@@ -4,28 +4,15 @@
 // against the journal (ResumeCheck), and carries on from the first bar the journal does not have: the
 // resumed run is the uninterrupted one.
 import { createHash } from 'node:crypto';
-import { SimExecutionClient } from '../../adapters/sim/sim-execution-client.ts';
-import { ReplayDataClient } from '../../adapters/sim/replay-data-client.ts';
+import { ReplayDataClient, SimExecutionClient } from '../../adapters/sim/index.ts';
 import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
-import type { Bar, BarSeries } from '../../core/bar.ts';
-import { formatMoney, moneyToNumber, numberToMoney } from '../../core/decimal.ts';
-import type { Fill } from '../../core/fill.ts';
-import { OrderEventKind } from '../../core/order.ts';
-import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
-import { RiskMode } from '../../engines/risk/codes.ts';
-import { RiskEngine } from '../../engines/risk/risk-engine.ts';
-import { mergeOrder } from '../../engines/data/index.ts';
-import { LiveClock, SimulatedClock } from '../../kernel/clock.ts';
-import type { OrderEvent } from '../../kernel/events.ts';
-import { Kernel } from '../../kernel/kernel.ts';
-import { Topic } from '../../kernel/message-bus.ts';
-import { type JsonValue, type RunJournal, RunKind, type RunRecord, RunStatus } from '../../kernel/store.ts';
+import { type Bar, type BarSeries, type Fill, formatMoney, moneyToNumber, numberToMoney, OrderEventKind } from '../../core/index.ts';
+import { type BreakerEvent, mergeOrder, RiskEngine, RiskMode } from '../../engines/index.ts';
+import { type JsonValue, Kernel, LiveClock, type OrderEvent, type RunJournal, RunKind, type RunRecord, RunStatus, SimulatedClock, Topic } from '../../kernel/index.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
-import { accountCurrency, feeScheduleFor, strategySeesAdjustedPrices } from '../backtest/simulate.ts';
-import { instrumentsFor, loadSeries } from '../backtest/run-backtest.ts';
-import { jsonSafe } from '../backtest/journal-run.ts';
+import { accountCurrency, feeScheduleFor, instrumentsFor, jsonSafe, loadSeries, strategySeesAdjustedPrices } from '../backtest/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
-import { toRiskConfig } from '../config/risk-schema.ts';
+import { toRiskConfig } from '../config/index.ts';
 import { openJournal } from '../store/index.ts';
 import { ResumeCheck, ResumeDivergence } from './resume-check.ts';
 import { type DataQualitySummary, SessionDataQuality } from './data-quality.ts';

@@ -1,8 +1,6 @@
 // Rebuilding kernel objects from journal records (session resume and crash recovery).
-import type { Bar } from '../../core/bar.ts';
-import type { Fill } from '../../core/fill.ts';
-import { Order, OrderStatus, OrderType } from '../../core/order.ts';
-import type { BarRecord, FillRecord, OrderRecord } from '../../kernel/store.ts';
+import { type Bar, type Fill, Order, OrderStatus, OrderType } from '../../core/index.ts';
+import type { BarRecord, FillRecord, OrderRecord } from '../../kernel/index.ts';
 
 export function fillFromRecord(record: FillRecord): Fill {
   return {

@@ -1,23 +1,13 @@
 // Paper and live sessions: the same kernel as a backtest, on the venue's clock and data; paper fills
 // on the live book, live sends orders through the CCXT venue.
-import { BookExecutionClient } from '../../adapters/sim/book-execution-client.ts';
-import { CcxtDataClient, syncVenueClock, type CcxtMarketApi } from '../../adapters/ccxt/ccxt-data-client.ts';
-import { CcxtExecutionClient, type CcxtTradingApi, type Discrepancy } from '../../adapters/ccxt/ccxt-execution-client.ts';
-import { createExchange } from '../../adapters/ccxt/exchange-factory.ts';
-import { moneyToNumber, numberToMoney } from '../../core/decimal.ts';
-import { CryptoFeeSchedule } from '../../core/fees.ts';
-import type { Fill } from '../../core/fill.ts';
-import { TIMEFRAME_MS } from '../../core/market.ts';
-import { RiskMode } from '../../engines/risk/codes.ts';
-import { RiskEngine } from '../../engines/risk/risk-engine.ts';
-import { LiveClock } from '../../kernel/clock.ts';
-import type { OrderEvent } from '../../kernel/events.ts';
-import { Kernel } from '../../kernel/kernel.ts';
-import { Topic } from '../../kernel/message-bus.ts';
-import type { ExecutionClient, MarketDataSink } from '../../kernel/ports.ts';
+import { BookExecutionClient } from '../../adapters/sim/index.ts';
+import { CcxtDataClient, CcxtExecutionClient, type CcxtMarketApi, type CcxtTradingApi, createExchange, type Discrepancy, syncVenueClock } from '../../adapters/ccxt/index.ts';
+import { CryptoFeeSchedule, type Fill, moneyToNumber, numberToMoney, TIMEFRAME_MS } from '../../core/index.ts';
+import { type BreakerEvent, type DataQualityConfigInput, DEFAULT_DATA_QUALITY_CONFIG, RiskEngine, RiskMode } from '../../engines/index.ts';
+import { type ExecutionClient, type JsonValue, Kernel, LiveClock, type MarketDataSink, type OrderEvent, RunKind, type RunRecord, RunStatus, Topic } from '../../kernel/index.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
-import { toRiskConfig } from '../config/risk-schema.ts';
+import { toRiskConfig } from '../config/index.ts';
 import { instrumentFromMarket, type CcxtMarket } from './instruments-from-exchange.ts';
 import { fillFromRecord, orderFromRecord } from './restore.ts';
 import { playBack, type PlaybackResult } from './session-playback.ts';
@@ -25,12 +15,9 @@ import { watchStaleness } from './staleness-watch.ts';
 import { bounded, cancelOpenOrders, flattenPositions, openPositionsOf } from './shutdown.ts';
 import { type DataQualitySummary, SessionDataQuality } from './data-quality.ts';
 import { openReferenceFeeds, startReferenceFeeds, stopReferenceFeeds } from './reference-feeds.ts';
-import { DEFAULT_DATA_QUALITY_CONFIG, type DataQualityConfigInput } from '../../engines/data/quality/config.ts';
 import { type DailyCandleApi, seedDailyHistory } from './daily-history.ts';
 import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
-import type { BreakerEvent } from '../../engines/risk/breaker-ladder.ts';
-import { type JsonValue, RunKind, type RunRecord, RunStatus } from '../../kernel/store.ts';
-import { jsonSafe } from '../backtest/journal-run.ts';
+import { jsonSafe } from '../backtest/index.ts';
 import { openJournal } from '../store/index.ts';
 
 export interface SessionRequest {

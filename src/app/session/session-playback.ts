@@ -7,11 +7,9 @@
 // So the ledger, the risk engine's peak and day/week start equity, breaker levels and cooldowns and
 // its volatility trackers, and the strategy's state are rebuilt from the same inputs; the order-rate
 // windows get the journaled submissions; open orders go back to the venue; fill ids continue.
-import { OrderEventKind } from '../../core/order.ts';
-import type { RiskEngine } from '../../engines/risk/risk-engine.ts';
-import type { LiveClock } from '../../kernel/clock.ts';
-import type { Kernel } from '../../kernel/kernel.ts';
-import type { RunJournal } from '../../kernel/store.ts';
+import { OrderEventKind } from '../../core/index.ts';
+import type { RiskEngine } from '../../engines/index.ts';
+import type { Kernel, LiveClock, RunJournal } from '../../kernel/index.ts';
 import { barFromRecord, fillFromRecord, orderFromRecord } from './restore.ts';
 
 export interface PlaybackResult {

@@ -1,7 +1,7 @@
 // A session's shutdown steps: cancel open orders through the venue and wait (bounded) for the
 // confirmations, close positions with market orders and wait (bounded) for the fills, list what remains.
-import { OrderSide, OrderType } from '../../core/order.ts';
-import type { Kernel } from '../../kernel/kernel.ts';
+import { OrderSide, OrderType } from '../../core/index.ts';
+import type { Kernel } from '../../kernel/index.ts';
 
 /** A position still held when the session finished, valued at the last price (book mid or bar close). */
 export interface OpenPositionSummary {

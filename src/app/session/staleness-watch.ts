@@ -4,8 +4,7 @@
 // maxQuoteAgeMs, a bar once the clock passes its close plus one interval plus maxBarAgeMs. Ages are
 // in wall milliseconds (venue time over the clock's rate: a local exchange replaying at 300x ages 300x
 // faster in venue time). The oldest symbol is reported: any stale symbol halts new positions.
-import type { LiveClock } from '../../kernel/clock.ts';
-import type { Kernel } from '../../kernel/kernel.ts';
+import type { Kernel, LiveClock } from '../../kernel/index.ts';
 
 export interface StalenessLimits {
   readonly maxQuoteAgeMs: number;

@@ -1,6 +1,5 @@
 // A-share reference prices (pre_close), ex-rights days and point-in-time adjustment factors.
-import type { BarSeries } from '../../core/bar.ts';
-import { Market, isoDateOfDay, tradingDayOf } from '../../core/market.ts';
+import { type BarSeries, isoDateOfDay, Market, tradingDayOf } from '../../core/index.ts';
 
 /**
  * What strategies see of A-share prices: `pit` (default) prices adjusted point in time, `none` raw

@@ -1,7 +1,5 @@
 // Timeframe aggregation of a bar series (1m -> 5m, 1h -> 1d, ...), without look-ahead.
-import type { BarSeries } from '../../core/bar.ts';
-import { MS_PER_DAY, TIMEFRAME_MS, barCloseTime, tradingDayOf } from '../../core/market.ts';
-import type { Market } from '../../core/market.ts';
+import { barCloseTime, type BarSeries, type Market, MS_PER_DAY, TIMEFRAME_MS, tradingDayOf } from '../../core/index.ts';
 import { DataOptionError } from './errors.ts';
 import { formatDuration } from './infer.ts';
 

@@ -1,5 +1,5 @@
 // What a data file is, from its name (symbol, market, interval) or, for the interval, from its timestamps.
-import { Market, TIMEFRAME_MS, timeframeOfMs } from '../../core/market.ts';
+import { Market, TIMEFRAME_MS, timeframeOfMs } from '../../core/index.ts';
 
 /** Quote assets recognised at the end of a crypto pair name such as `BTCUSDT`; the longest match wins. */
 export const CRYPTO_QUOTES: readonly string[] = ['USDT', 'USDC', 'BUSD', 'FDUSD', 'BTC', 'ETH', 'BNB', 'USD', 'EUR'];

@@ -1,5 +1,5 @@
 // One time-ordered event order over several bar series (the replay order of a multi-symbol run).
-import type { BarSeries } from '../../core/bar.ts';
+import type { BarSeries } from '../../core/index.ts';
 
 export interface MergeOrder {
   /** Series of the k-th event (Uint8Array up to 256 series, else Uint16Array). */

@@ -1,7 +1,7 @@
 // Daily closes per symbol for the VAR_LIMIT and CORRELATION triggers: parametric 1-day VaR of the
 // current positions and pairwise correlation of held symbols, from completed days only. The mean
 // vector and covariance matrix are rebuilt once per completed day; each check is then O(k^2).
-import { normInv } from '../../analytics/risk/index.ts';
+import { normInv } from '../../analytics/index.ts';
 
 /** Aligned daily returns VaR and correlation need by default (a backtest starts without history). */
 const MIN_RETURNS = 20;

@@ -1,9 +1,6 @@
 // The pre-trade chain: every check an order passes between the strategy and the venue, cheapest first.
-import type { Instrument } from '../../core/instrument.ts';
-import { Market } from '../../core/market.ts';
-import { type Order, OrderSide, OrderType, TimeInForce } from '../../core/order.ts';
-import { isMarketOpen } from '../../core/sessions.ts';
-import type { OrderDenial, RiskContext } from '../../kernel/ports.ts';
+import { type Instrument, isMarketOpen, Market, type Order, OrderSide, OrderType, TimeInForce } from '../../core/index.ts';
+import type { OrderDenial, RiskContext } from '../../kernel/index.ts';
 import { DenialReason } from './codes.ts';
 import type { PreTradeLimits } from './config.ts';
 

@@ -1,19 +1,14 @@
 // The risk engine: the kernel's RiskGate. Pre-trade checks on every order, breakers on every bar,
 // the kill switch, and the emergency close. Same engine in backtest, paper and live.
-import type { Bar } from '../../core/bar.ts';
-import { DailyLimitTracker, dailyLimitFraction, priceLimits } from '../../core/ashare-rules.ts';
-import { ASHARE_DAILY_CLOSE_OFFSET_MS, Market, MS_PER_DAY, SHANGHAI_OFFSET_MS, tradingDayOf, tradingWeekOf } from '../../core/market.ts';
-import { type Order, OrderSide, OrderType } from '../../core/order.ts';
-import { Topic } from '../../kernel/message-bus.ts';
-import type { Clock } from '../../kernel/clock.ts';
-import type { OrderDenial, RiskContext, RiskGate } from '../../kernel/ports.ts';
+import { ASHARE_DAILY_CLOSE_OFFSET_MS, type Bar, dailyLimitFraction, DailyLimitTracker, Market, MS_PER_DAY, type Order, OrderSide, OrderType, priceLimits, SHANGHAI_OFFSET_MS, tradingDayOf, tradingWeekOf } from '../../core/index.ts';
+import { type Clock, type OrderDenial, type RiskContext, type RiskGate, Topic } from '../../kernel/index.ts';
 import { BreakerLadder, type BreakerEvent } from './breaker-ladder.ts';
 import { BreakerCause, BreakerLevel, DenialReason, levelRank, needsReset, RiskMode } from './codes.ts';
 import { type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimits, profileFor, type RiskConfig, type TriggerConfig } from './config.ts';
 import { PortfolioMonitor } from './portfolio-monitor.ts';
 import { checkOrder, OrderRateLimiter, type SymbolLimits } from './pre-trade.ts';
 import { sizeWithinLimits } from './position-sizer.ts';
-import { Atr, Sma } from '../../signals/indicators/index.ts';
+import { Atr, Sma } from '../../signals/index.ts';
 
 /** Stop distance assumed for risk-per-trade sizing, in ATRs. */
 const ATR_STOP_MULTIPLE = 2;

@@ -1,5 +1,5 @@
 // Data quality: the closed lists (quality levels, issue codes) and the shapes of updates and assessments.
-import type { Bar } from '../../../core/bar.ts';
+import type { Bar } from '../../../core/index.ts';
 
 /** Quality of one update, best first. product.md §5. */
 export const QualityLevel = {

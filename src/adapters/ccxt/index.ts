@@ -1,0 +1,6 @@
+// The CCXT adapter: market data and execution clients for any ccxt exchange (Binance Spot and the local exchange).
+export { CcxtDataClient, syncVenueClock } from './ccxt-data-client.ts';
+export type { CcxtMarketApi } from './ccxt-data-client.ts';
+export { CcxtExecutionClient } from './ccxt-execution-client.ts';
+export type { CcxtTradingApi, Discrepancy } from './ccxt-execution-client.ts';
+export { createExchange } from './exchange-factory.ts';

@@ -1,0 +1,6 @@
+// Session use-cases: paper and live sessions on a venue, and journaled replays with resume.
+export { instrumentFromMarket } from './instruments-from-exchange.ts';
+export type { CcxtMarket } from './instruments-from-exchange.ts';
+export { runReplaySession } from './replay-session.ts';
+export { runSession } from './run-session.ts';
+export type { SessionSummary } from './run-session.ts';
