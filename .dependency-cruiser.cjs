@@ -6,8 +6,9 @@
 // independent drivers, so adapters/ccxt importing adapters/store is a same-layer import like any other.
 const LAYERS = [
   ['core'],
-  ['signals', 'kernel'],
+  ['signals', 'common'],
   ['engines', 'analytics', 'audit'],
+  ['kernel'],
   ['strategies', 'adapters/ccxt', 'adapters/sim', 'adapters/store', 'live'],
   ['app', 'exchange-sim'],
   ['cli', 'server'],
@@ -30,7 +31,7 @@ const UNREACHABLE_ALLOWED = {
   'src/engines/data/quality/risk-bridge.ts': 'RiskDataBridge (data quality -> data breakers), exported by quality/index.ts for embedders and tests',
 };
 
-// src/kernel is pure like src/core, except for these Node built-ins or packages (name -> why). None today.
+// src/common and src/kernel are pure like src/core, except for these Node built-ins or packages (name -> why). None today.
 const KERNEL_EXTERNALS = {};
 
 // Drivers: these packages may be imported only by their adapter or transport (tests and bench may import anything).
@@ -131,9 +132,9 @@ forbidden.push(
   },
   {
     name: 'kernel-is-pure',
-    comment: 'src/kernel imports no Node built-in (node:*) and no npm package except those KERNEL_EXTERNALS names',
+    comment: 'src/common and src/kernel import no Node built-in (node:*) and no npm package except those KERNEL_EXTERNALS names',
     severity: 'error',
-    from: { path: '^src/kernel/' },
+    from: { path: '^src/(common|kernel)/' },
     to: {
       dependencyTypes: EXTERNAL,
       ...(Object.keys(KERNEL_EXTERNALS).length > 0 ? { pathNot: Object.keys(KERNEL_EXTERNALS).map((name) => pkgPath(name.replace(/^node:/, ''))) } : {}),

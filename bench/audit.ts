@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openJournal } from '../src/app/store/index.ts';
 import { type Journal, verifyAuditLog } from '../src/audit/index.ts';
-import { SimulatedClock } from '../src/kernel/index.ts';
+import { SimulatedClock } from '../src/common/index.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 
 export interface AuditBench {

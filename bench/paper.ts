@@ -8,7 +8,8 @@ import { BookExecutionClient } from '../src/adapters/sim/index.ts';
 import { type CcxtMarket, instrumentFromMarket } from '../src/app/session/index.ts';
 import { type BookSnapshot, CryptoFeeSchedule, numberToMoney, OrderSide, OrderType } from '../src/core/index.ts';
 import { startExchangeSim } from '../src/exchange-sim/index.ts';
-import { Kernel, LiveClock, Strategy } from '../src/kernel/index.ts';
+import { LiveClock, Strategy } from '../src/common/index.ts';
+import { Kernel } from '../src/kernel/index.ts';
 
 let arrival = 0;
 const latencies: number[] = [];

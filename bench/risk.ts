@@ -6,7 +6,7 @@ import { defaultConfig } from '../src/app/config/index.ts';
 import { toRiskConfig } from '../src/app/config/index.ts';
 import { Market, Order, OrderSide, OrderType, resolveInstrument, TimeInForce } from '../src/core/index.ts';
 import { RiskEngine } from '../src/engines/index.ts';
-import { type RiskContext, SimulatedClock } from '../src/kernel/index.ts';
+import { type RiskContext, SimulatedClock } from '../src/common/index.ts';
 import type { BacktestVariant } from './risk-backtest.ts';
 import { benchVar } from './var.ts';
 
@@ -120,7 +120,8 @@ function benchContext(): RiskContext {
     priceIntervalMs: () => 0,
     equity: () => 1_000_000,
     // Equity may move on every mark: the engine must not skip its checks.
-    counters: Float64Array.of(1, 0),
+    openPositions: () => 1,
+    ledgerVersion: () => 0,
     cash: () => 500_000,
     heldQuantity: (i) => (i % 2 === 0 ? 10 : 0),
     sellableQuantity: () => 10,

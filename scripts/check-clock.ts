@@ -3,7 +3,7 @@
 //   Date.now, new Date() without arguments, Date() called without new, performance.now, process.hrtime,
 //   setTimeout, setInterval, setImmediate (called or passed as a value), each also through globalThis./global.,
 //   and imports of node:perf_hooks and node:timers[/promises] (another way to the same reads and timers).
-// Everything else schedules through the injected Clock (src/kernel/clock.ts: now, setTimer, setInterval), so a
+// Everything else schedules through the injected Clock (src/common/clock.ts: now, setTimer, setInterval), so a
 // backtest, a replay and a live session run the same code on simulated or venue time.
 // test/ is not checked: tests drive real servers, sockets and child processes and wait for them on wall time.
 // Output: one `file:line:col: what: why` line per problem, exit code 1.
@@ -23,7 +23,7 @@ interface Exception {
 // the lint too (remove it), so this list stays the true list.
 export const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   // The clocks.
-  'src/kernel/clock.ts': { allow: ['Date.now', 'setTimeout'], why: 'the clock: LiveClock reads wall time and runs its timers on the event loop' },
+  'src/common/clock.ts': { allow: ['Date.now', 'setTimeout'], why: 'the clock: LiveClock reads wall time and runs its timers on the event loop' },
   'src/exchange-sim/wall-clock.ts': { allow: ['Date.now'], why: "the local exchange's own wall clock: it checks signatures and recvWindow against real time, as Binance does" },
   // The local exchange is a venue in its own process, on wall time like a real one.
   'src/exchange-sim/exchange-sim.ts': { allow: ['setInterval'], why: "the exchange's matching step loop (every stepMs of wall time)" },

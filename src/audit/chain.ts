@@ -1,6 +1,6 @@
 // The hash chain: how an audit entry's hash is computed from its fields and the previous hash.
 import { hash } from 'node:crypto';
-import type { AuditEntry } from '../kernel/index.ts';
+import type { AuditEntry } from '../common/index.ts';
 
 /** prevHash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -1,5 +1,5 @@
 // Audit export formats: a JSON array with one entry per line, or CSV; payloads exactly as stored and hashed.
-import type { AuditEntry } from '../kernel/index.ts';
+import type { AuditEntry } from '../common/index.ts';
 
 export const AuditExportFormat = { Json: 'json', Csv: 'csv' } as const;
 export type AuditExportFormat = (typeof AuditExportFormat)[keyof typeof AuditExportFormat];

@@ -1,7 +1,7 @@
 // The journal writer: group commit of journal records and audit entries; each append resolves once durable.
 import { randomUUID } from 'node:crypto';
 import { formatMoney } from '../core/index.ts';
-import { type AuditEntry, type BalanceRecord, type BarRecord, type BreakerRecord, type Clock, type DenialRecord, type EquityRecord, type FillRecord, type JsonValue, type ModeChangeRecord, type OrderEventInput, type PositionRecord, type RunEnd, type RunKind, type RunStart, RunStatus, type Store, type StoreBatch, StoreError, StoreErrorCode } from '../kernel/index.ts';
+import { type AuditEntry, type BalanceRecord, type BarRecord, type BreakerRecord, type Clock, type DenialRecord, type EquityRecord, type FillRecord, type JsonValue, type ModeChangeRecord, type OrderEventInput, type PositionRecord, type RunEnd, type RunKind, type RunStart, RunStatus, type Store, type StoreBatch, StoreError, StoreErrorCode } from '../common/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { entryHash, GENESIS_HASH } from './chain.ts';
 import { checkRecords, checkText, checkTime, RECORD_RULES } from './validate.ts';

@@ -1,6 +1,6 @@
 // Journal records from the kernel's own objects: copy the values at the moment of the event.
 import type { Bar, Fill } from '../core/index.ts';
-import type { BarRecord, BreakerRecord, DenialRecord, FillRecord, OrderDenial, OrderEvent, OrderEventInput } from '../kernel/index.ts';
+import type { BarRecord, BreakerRecord, DenialRecord, FillRecord, OrderDenial, OrderEvent, OrderEventInput } from '../common/index.ts';
 
 /** An order event with the order's state right after it (call it in the event handler: orders mutate). */
 export function orderEventRecord(runId: string, event: OrderEvent): OrderEventInput {

@@ -1,5 +1,5 @@
 // Checks on journal records before they reach a database: bad values fail the caller, not a whole batch.
-import { StoreError, StoreErrorCode } from '../kernel/index.ts';
+import { StoreError, StoreErrorCode } from '../common/index.ts';
 
 function invalid(what: string, field: string, value: unknown, rule: string): never {
   throw new StoreError(StoreErrorCode.InvalidRecord, `${what}.${field}: ${rule} (got ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value)})`);

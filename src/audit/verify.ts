@@ -1,5 +1,5 @@
 // Verification of the audit chain: walk by seq, recompute every hash, check every link and the checkpoint.
-import type { AuditCheckpoint, AuditEntry, AuditReader } from '../kernel/index.ts';
+import type { AuditCheckpoint, AuditEntry, AuditReader } from '../common/index.ts';
 import { entryHash, GENESIS_HASH, hashMatches } from './chain.ts';
 
 /** Why the chain is broken at an entry. */

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { RunDetail } from '../app/store/index.ts';
 // Light (core/decimal.ts only); the store modules behind app/store/index.ts load when a command runs.
 import { moneyReplacer } from '../app/store/index.ts';
-import type { RunKind, RunRecord, Store } from '../kernel/index.ts';
+import type { RunKind, RunRecord, Store } from '../common/index.ts';
 import { UsageError } from './errors.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };

@@ -1,22 +1,6 @@
 // The kernel: wires data -> strategy -> risk -> execution -> portfolio. The same object runs backtest, paper and live.
 import { Account, type Bar, type BookSnapshot, type Fill, type Instrument, midPrice, moneyToNumber, numberToMoney, Order, OrderEventKind, type OrderRequest, OrderStatus, OrderType, type Position, RoundingMode, TimeInForce } from '../core/index.ts';
-import { Cache } from './cache.ts';
-import type { Clock } from './clock.ts';
-import type { OrderEvent } from './events.ts';
-import { MessageBus, Topic } from './message-bus.ts';
-import {
-  type AccountView,
-  type BarListener,
-  type BookListener,
-  type ExecutionClient,
-  type ExecutionEventSink,
-  type MarketDataSink,
-  type OrderDenial,
-  PASS_THROUGH_RISK,
-  type RiskContext,
-  type RiskGate,
-} from './ports.ts';
-import type { BarIndicator, PositionView, Strategy, StrategyContext } from './strategy.ts';
+import { type AccountView, type BarIndicator, type BarListener, type BookListener, Cache, type Clock, type ExecutionClient, type ExecutionEventSink, type MarketDataSink, MessageBus, type OrderDenial, type OrderEvent, PASS_THROUGH_RISK, type PositionView, type RiskContext, type RiskGate, type Strategy, type StrategyContext, Topic } from '../common/index.ts';
 
 export interface KernelConfig {
   readonly clock: Clock;
@@ -97,8 +81,6 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
   private cashNumber: number;
   private openPositionCount = 0;
   private ledgerChangeCount = 0;
-  /** [open positions, ledger changes]: shared with the risk engine (RiskContext.counters). */
-  readonly counters = new Float64Array(2);
   private orderSequence = 0;
   private started = false;
   readonly deniedCounts = new Map<string, number>();
@@ -215,10 +197,9 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
     this.ledgerChanged();
   }
 
-  /** Cash or a held quantity changed: the risk engine's counters say so without a call. */
+  /** Cash or a held quantity changed: the ledger version moves (RiskContext.ledgerVersion).  */
   private ledgerChanged(): void {
-    this.counters[0] = this.openPositionCount;
-    this.counters[1] = ++this.ledgerChangeCount;
+    this.ledgerChangeCount++;
   }
 
   /** Replace the pre-trade gate (the risk engine installs itself here). */
@@ -238,7 +219,8 @@ export class Kernel implements MarketDataSink, ExecutionEventSink {
       lastBarTime: (index) => cache.lastBarTime[index]!,
       priceIntervalMs: (index) => (kernel.lastBookTime[index]! >= cache.lastBarTime[index]! ? 0 : kernel.barIntervalMs[index]!),
       equity: () => kernel.equity(),
-      counters: kernel.counters,
+      openPositions: () => kernel.openPositionCount,
+      ledgerVersion: () => kernel.ledgerChangeCount,
       cash: () => kernel.cashNumber,
       heldQuantity: (index) => kernel.heldQuantity[index]!,
       sellableQuantity: (symbol) => cache.instrument(symbol).quantityFromUnits(kernel.sellableUnits(symbol, kernel.clock.now())),

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { Strategy } from '../kernel/index.ts';
+import { Strategy } from '../common/index.ts';
 import { BollingerReversion } from './bollinger-reversion.ts';
 import { BuyAndHold } from './buy-and-hold.ts';
 import { SmaCross } from './sma-cross.ts';

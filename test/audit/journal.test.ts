@@ -1,8 +1,8 @@
 // The journal writer: group commit, acknowledgement only after the commit, fail-stop after a failed commit.
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, Journal, verifyAuditLog } from '../../src/audit/index.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import { type AuditEntry, RunKind, type Store, type StoreBatch, StoreError, StoreErrorCode } from '../../src/kernel/store.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import { type AuditEntry, RunKind, type Store, type StoreBatch, StoreError, StoreErrorCode } from '../../src/common/store.ts';
 import { MemoryAuditLog } from './memory-reader.ts';
 
 /** A store that records batches and commits only when the test releases them. */

@@ -1,6 +1,6 @@
 // An in-memory audit log for unit tests of verification and export: rows that can be edited freely.
 import { entryHash, GENESIS_HASH } from '../../src/audit/index.ts';
-import type { AuditCheckpoint, AuditEntry, AuditQuery, AuditReader } from '../../src/kernel/store.ts';
+import type { AuditCheckpoint, AuditEntry, AuditQuery, AuditReader } from '../../src/common/store.ts';
 
 export class MemoryAuditLog implements AuditReader {
   rows: AuditEntry[] = [];

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CcxtDataClient, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
 import type { Bar } from '../../src/core/bar.ts';
-import { LiveClock } from '../../src/kernel/clock.ts';
+import { LiveClock } from '../../src/common/clock.ts';
 
 const MINUTE = 60_000;
 const T = Date.UTC(2021, 1, 22, 12, 0);

@@ -3,7 +3,7 @@
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toVenueError } from '../../src/adapters/ccxt/error-map.ts';
-import { retryDelay, RETRY_POLICIES, VenueError, VenueErrorAction } from '../../src/kernel/venue-errors.ts';
+import { retryDelay, RETRY_POLICIES, VenueError, VenueErrorAction } from '../../src/common/venue-errors.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
 import { exchangeFor, type Exchange, startSim, SYMBOL } from './helpers.ts';
 

@@ -7,10 +7,10 @@ import { numberToMoney } from '../../src/core/decimal.ts';
 import { Instrument } from '../../src/core/instrument.ts';
 import { Market } from '../../src/core/market.ts';
 import { OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import { Topic } from '../../src/kernel/message-bus.ts';
+import { Topic } from '../../src/common/message-bus.ts';
 import { IdleStrategy, illegalTransitions } from './helpers.ts';
 
 const SYMBOL = 'BTC/USDT';

@@ -20,10 +20,10 @@ import { moneyToNumber } from '../../src/core/decimal.ts';
 import type { Fill } from '../../src/core/fill.ts';
 import { RoundingMode } from '../../src/core/instrument.ts';
 import { type Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../src/core/order.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
-import { Topic } from '../../src/kernel/message-bus.ts';
-import type { ExecutionClient } from '../../src/kernel/ports.ts';
+import { Topic } from '../../src/common/message-bus.ts';
+import type { ExecutionClient } from '../../src/common/ports.ts';
 import { illegalTransitions } from './helpers.ts';
 
 /** One venue under test, with a kernel on it and a way to move its market on. */

@@ -7,7 +7,7 @@ import { moneyToNumber } from '../../src/core/decimal.ts';
 import { RoundingMode } from '../../src/core/instrument.ts';
 import { type Order, OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
-import { LiveClock } from '../../src/kernel/clock.ts';
+import { LiveClock } from '../../src/common/clock.ts';
 import {
   ccxtKernel,
   type CcxtKernel,

@@ -11,11 +11,11 @@ import type { BarSeries } from '../../src/core/bar.ts';
 import { numberToMoney } from '../../src/core/decimal.ts';
 import type { Instrument } from '../../src/core/instrument.ts';
 import { ORDER_TRANSITIONS, OrderStatus, type OrderEventKind } from '../../src/core/order.ts';
-import { LiveClock } from '../../src/kernel/clock.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import { LiveClock } from '../../src/common/clock.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import { Topic } from '../../src/kernel/message-bus.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import { Topic } from '../../src/common/message-bus.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { startExchangeSim, type AccountConfig, type ExchangeSimHandle, type ExchangeSimOptions } from '../../src/exchange-sim/index.ts';
 import { mulberry32 } from '../support/random.ts';
 

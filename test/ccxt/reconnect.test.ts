@@ -8,8 +8,8 @@ import type { Bar } from '../../src/core/bar.ts';
 import type { BookSnapshot } from '../../src/core/book.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
-import { LiveClock } from '../../src/kernel/clock.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import { LiveClock } from '../../src/common/clock.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { DIP_START, type Exchange, paperOnLocalExchange, sleep, startSim, SYMBOL, waitUntil } from './helpers.ts';
 
 /** The longest pause a drop may cause in trading decisions. */

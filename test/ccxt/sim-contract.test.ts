@@ -6,7 +6,7 @@ import { numberToMoney } from '../../src/core/decimal.ts';
 import { CryptoFeeSchedule } from '../../src/core/fees.ts';
 import { Instrument } from '../../src/core/instrument.ts';
 import { Market } from '../../src/core/market.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
 import { executionClientContract, type ContractVenue } from './execution-contract.ts';
 import { IdleStrategy } from './helpers.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncVenueClock, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
 import { createExchange, credentialVariables, VenueConfigError, WS_RECONNECT } from '../../src/adapters/ccxt/exchange-factory.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
-import { LiveClock } from '../../src/kernel/clock.ts';
+import { LiveClock } from '../../src/common/clock.ts';
 import { DIP_START, exchangeFor, startSim, TEST_ENV } from './helpers.ts';
 
 describe('venue configuration', () => {

@@ -1,7 +1,7 @@
 // The simulated clock: time moves only forward, and timers fire in time order during an advance.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
 
 type Firing = { name: string; time: number; now: number };
 

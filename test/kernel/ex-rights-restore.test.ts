@@ -10,9 +10,9 @@ import { numberToMoney } from '../../src/core/decimal.ts';
 import { resolveInstrument } from '../../src/core/instrument-table.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import { parseBarSeries } from '../../src/engines/data/index.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { ASHARE_FEES, CRYPTO_FEES } from '../sim/helpers.ts';
 import { syntheticAShare } from '../support/synthetic-ashare.ts';
 

@@ -7,11 +7,11 @@ import { numberToMoney } from '../../src/core/decimal.ts';
 import { AShareFeeSchedule, CryptoFeeSchedule, type FeeSchedule } from '../../src/core/fees.ts';
 import type { Instrument } from '../../src/core/instrument.ts';
 import { barCloseTime, Market } from '../../src/core/market.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import type { RiskGate } from '../../src/kernel/ports.ts';
-import { Strategy, type StrategyContext } from '../../src/kernel/strategy.ts';
+import type { RiskGate } from '../../src/common/ports.ts';
+import { Strategy, type StrategyContext } from '../../src/common/strategy.ts';
 
 export const MINUTE = 60_000;
 export const T0 = Date.UTC(2024, 0, 1);

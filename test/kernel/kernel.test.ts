@@ -8,12 +8,12 @@ import { Instrument } from '../../src/core/instrument.ts';
 import { resolveInstrument } from '../../src/core/instrument-table.ts';
 import { Market, MS_PER_DAY } from '../../src/core/market.ts';
 import { type Order, OrderEventKind, OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel, KernelDenial } from '../../src/kernel/kernel.ts';
-import { MessageBus, Topic } from '../../src/kernel/message-bus.ts';
-import type { ExecutionClient, ExecutionContext, OrderDenial, RiskGate } from '../../src/kernel/ports.ts';
-import type { BarIndicator, StrategyContext } from '../../src/kernel/strategy.ts';
+import { MessageBus, Topic } from '../../src/common/message-bus.ts';
+import type { ExecutionClient, ExecutionContext, OrderDenial, RiskGate } from '../../src/common/ports.ts';
+import type { BarIndicator, StrategyContext } from '../../src/common/strategy.ts';
 import { ASHARE_FEES, barAt, MINUTE, type Row, runBacktest, ScriptStrategy, series, T0 } from './helpers.ts';
 
 // ---- data ------------------------------------------------------------------------------------

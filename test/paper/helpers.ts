@@ -10,11 +10,11 @@ import type { Fill } from '../../src/core/fill.ts';
 import { Instrument } from '../../src/core/instrument.ts';
 import { Market } from '../../src/core/market.ts';
 import { type Order, type OrderRequest, OrderSide, type OrderType, type TimeInForce } from '../../src/core/order.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import { Topic } from '../../src/kernel/message-bus.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import { Topic } from '../../src/common/message-bus.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 
 export const SYMBOL = 'BTC/USDT';
 export const MINUTE = 60_000;

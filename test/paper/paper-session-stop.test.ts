@@ -7,8 +7,8 @@ import type { Bar } from '../../src/core/bar.ts';
 import type { BookSnapshot } from '../../src/core/book.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
-import { Topic } from '../../src/kernel/message-bus.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
+import { Topic } from '../../src/common/message-bus.ts';
 import { type Exchange, illegalTransitions, paperOnLocalExchange, SYMBOL, waitUntil } from '../ccxt/helpers.ts';
 
 describe('a paper session on the local exchange', () => {

@@ -3,8 +3,8 @@ import type { Bar } from '../../src/core/bar.ts';
 import type { QuoteUpdate } from '../../src/engines/data/quality/index.ts';
 import { RiskMode } from '../../src/engines/risk/codes.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import type { RiskContext } from '../../src/kernel/ports.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { RiskContext } from '../../src/common/ports.ts';
 
 export const MINUTE = 60_000;
 export const T0 = Date.UTC(2024, 0, 2, 10, 0, 0);
@@ -41,7 +41,8 @@ export function riskEngine(start: number): { engine: RiskEngine; clock: Simulate
     priceIntervalMs: () => 0,
     equity: () => 100_000,
     // Equity may move on every mark: the engine must not skip its checks.
-    counters: Float64Array.of(1, 0),
+    openPositions: () => 1,
+    ledgerVersion: () => 0,
     cash: () => 100_000,
     heldQuantity: () => 0,
     sellableQuantity: () => 0,

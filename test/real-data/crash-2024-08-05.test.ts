@@ -15,8 +15,8 @@ import { loadBarSeries } from '../../src/engines/data/index.ts';
 import type { BreakerEvent } from '../../src/engines/risk/breaker-ladder.ts';
 import { BreakerCause, BreakerLevel, DenialReason, levelRank } from '../../src/engines/risk/codes.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { ROOT, runCli } from '../cli/run-cli.ts';
 import { DAY, MINUTE } from '../risk/helpers.ts';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { OrderStatus, OrderType } from '../../src/core/order.ts';
 import { BreakerCause, BreakerLevel, DenialReason, RiskMode } from '../../src/engines/risk/codes.ts';
-import { Topic } from '../../src/kernel/message-bus.ts';
+import { Topic } from '../../src/common/message-bus.ts';
 import { ashareInstrument, cryptoInstrument } from '../sim/helpers.ts';
 import { DAY, Harness, type HarnessOptions, HOUR, MINUTE, T0 } from './helpers.ts';
 

@@ -12,10 +12,10 @@ import { type Order, OrderEventKind, type OrderRequest, OrderSide, OrderType } f
 import type { BreakerEvent } from '../../src/engines/risk/breaker-ladder.ts';
 import type { RiskConfig } from '../../src/engines/risk/config.ts';
 import { RiskEngine, type RiskEngineOptions } from '../../src/engines/risk/risk-engine.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import type { OrderDenial } from '../../src/kernel/ports.ts';
+import type { OrderDenial } from '../../src/common/ports.ts';
 import { MINUTE, NEXT_OPEN, ScriptStrategy, type ScriptHooks, T0, ZERO_FEES } from '../kernel/helpers.ts';
 import { cryptoInstrument } from '../sim/helpers.ts';
 

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { BreakerLadder } from '../../src/engines/risk/breaker-ladder.ts';
 import { BreakerCause, BreakerLevel, LEVEL_ORDER, levelRank, RiskMode } from '../../src/engines/risk/codes.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import type { RiskContext } from '../../src/kernel/ports.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import type { RiskContext } from '../../src/common/ports.ts';
 import { cryptoInstrument } from '../sim/helpers.ts';
 import { MINUTE, T0 } from './helpers.ts';
 
@@ -26,7 +26,8 @@ function markedEngine(mode: RiskMode): { engine: RiskEngine; clock: SimulatedClo
     priceIntervalMs: () => 0,
     equity: () => equity,
     // Equity may move on every mark: the engine must not skip its checks.
-    counters: Float64Array.of(1, 0),
+    openPositions: () => 1,
+    ledgerVersion: () => 0,
     cash: () => equity,
     heldQuantity: () => 0,
     sellableQuantity: () => 0,

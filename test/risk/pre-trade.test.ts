@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../src/core/order.ts';
 import { BreakerLevel, DenialReason, RiskMode } from '../../src/engines/risk/codes.ts';
-import type { SimulatedClock } from '../../src/kernel/clock.ts';
+import type { SimulatedClock } from '../../src/common/clock.ts';
 import { ashareInstrument, cryptoInstrument } from '../sim/helpers.ts';
 import { DAY, Harness, HOUR, MINUTE, T0 } from './helpers.ts';
 

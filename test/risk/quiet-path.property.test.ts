@@ -7,7 +7,7 @@ import type { Bar } from '../../src/core/bar.ts';
 import { describe, expect, it } from 'vitest';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { DEFAULT_FILL_MODEL } from '../../src/adapters/sim/fill-model-config.ts';
 import { simulate } from '../../src/app/backtest/simulate.ts';
 import { ASHARE_FEES, CRYPTO_FEES, cryptoInstrument, makeSeries, MS_PER_HOUR } from '../sim/helpers.ts';

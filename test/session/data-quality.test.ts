@@ -6,7 +6,7 @@ import { SessionDataQuality, type QualityEvent, type QualityTarget } from '../..
 import type { Bar } from '../../src/core/bar.ts';
 import type { BookSnapshot } from '../../src/core/book.ts';
 import { BreakerCause, BreakerLevel } from '../../src/engines/risk/codes.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
 import { Harness } from '../risk/helpers.ts';
 
 const MINUTE = 60_000;

@@ -19,11 +19,11 @@ import { OrderEventKind, OrderSide, OrderType } from '../../src/core/order.ts';
 import { BreakerLevel, RiskMode } from '../../src/engines/risk/codes.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
 import type { BreakerEvent } from '../../src/engines/risk/breaker-ladder.ts';
-import { LiveClock, SimulatedClock, type Clock } from '../../src/kernel/clock.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
+import { LiveClock, SimulatedClock, type Clock } from '../../src/common/clock.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import { Topic } from '../../src/kernel/message-bus.ts';
-import type { RunJournal } from '../../src/kernel/store.ts';
+import { Topic } from '../../src/common/message-bus.ts';
+import type { RunJournal } from '../../src/common/store.ts';
 import { resolveStrategy } from '../../src/strategies/index.ts';
 import { barAt } from '../kernel/helpers.ts';
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
 import { openStore } from '../../src/app/store/index.ts';
-import type { RunJournal } from '../../src/kernel/store.ts';
+import type { RunJournal } from '../../src/common/store.ts';
 import { DIP_START, startSim, TEST_ENV } from '../ccxt/helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/traider.js', import.meta.url));

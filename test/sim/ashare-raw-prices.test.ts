@@ -10,7 +10,7 @@ import { resolveInstrument } from '../../src/core/instrument-table.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import { parseBarSeries } from '../../src/engines/data/index.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { ASHARE_FEES, CRYPTO_FEES } from './helpers.ts';
 import { syntheticAShare, type PlantedAction } from '../support/synthetic-ashare.ts';
 

@@ -11,9 +11,9 @@ import { Liquidity } from '../../src/core/fill.ts';
 import { Market } from '../../src/core/market.ts';
 import { Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../src/core/order.ts';
 import { loadBarSeries, mergeOrder } from '../../src/engines/data/index.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
-import type { StrategyContext } from '../../src/kernel/strategy.ts';
+import type { StrategyContext } from '../../src/common/strategy.ts';
 import { ASHARE_FEES, CRYPTO_FEES, MS_PER_HOUR, ScriptedStrategy, ashareInstrument, makeSeries, money, roundToCent, run, sampleSd } from './helpers.ts';
 
 const SYMBOL = '600000.SH';

@@ -7,8 +7,8 @@ import type { Fill } from '../../src/core/fill.ts';
 import { Instrument, type InstrumentDefinition } from '../../src/core/instrument.ts';
 import { barCloseTime, Market, MS_PER_DAY, MS_PER_HOUR } from '../../src/core/market.ts';
 import type { Order, OrderRequest } from '../../src/core/order.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
-import { Strategy, type StrategyContext } from '../../src/kernel/strategy.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
+import { Strategy, type StrategyContext } from '../../src/common/strategy.ts';
 
 export { MS_PER_DAY, MS_PER_HOUR };
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '../../src/core/bar.ts';
 import { OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { MS_PER_DAY, T0, cryptoInstrument, makeSeries, money, roundHalfUp, run } from './helpers.ts';
 
 const S = 'TEST/USDT';

@@ -11,8 +11,8 @@ import { resolveInstrument } from '../../src/core/instrument-table.ts';
 import { OrderEventKind, OrderSide, OrderType } from '../../src/core/order.ts';
 import { parseBarSeries } from '../../src/engines/data/index.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
-import type { OrderEvent } from '../../src/kernel/events.ts';
-import { Strategy } from '../../src/kernel/strategy.ts';
+import type { OrderEvent } from '../../src/common/events.ts';
+import { Strategy } from '../../src/common/strategy.ts';
 import { syntheticAShare } from '../support/synthetic-ashare.ts';
 import { ASHARE_FEES, CRYPTO_FEES } from './helpers.ts';
 

@@ -4,8 +4,8 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../src/adapters/store/index.ts';
 import { MIGRATIONS_TABLE } from '../../src/adapters/store/schema.ts';
 import { openJournal, openStore } from '../../src/app/store/index.ts';
 import { AuditBreak, entryHash, Journal, verifyAuditLog } from '../../src/audit/index.ts';
-import { SimulatedClock } from '../../src/kernel/clock.ts';
-import { type BarRecord, type FillRecord, type OrderEventInput, RunKind, RunStatus, type Store, type StoreDialect, StoreError, StoreErrorCode } from '../../src/kernel/store.ts';
+import { SimulatedClock } from '../../src/common/clock.ts';
+import { type BarRecord, type FillRecord, type OrderEventInput, RunKind, RunStatus, type Store, type StoreDialect, StoreError, StoreErrorCode } from '../../src/common/store.ts';
 
 export interface StoreHarness {
   readonly name: string;

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/adapters/store/index.ts';
 import { openStore } from '../../src/app/store/index.ts';
-import { StoreErrorCode } from '../../src/kernel/store.ts';
+import { StoreErrorCode } from '../../src/common/store.ts';
 import { execPostgres, startPostgresForTests } from '../support/postgres.ts';
 import { storeContract } from './contract.ts';
 

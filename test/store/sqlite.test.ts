@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/adapters/store/index.ts';
 import { openStore } from '../../src/app/store/index.ts';
-import { StoreErrorCode } from '../../src/kernel/store.ts';
+import { StoreErrorCode } from '../../src/common/store.ts';
 import { storeContract } from './contract.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'traider-sqlite-'));

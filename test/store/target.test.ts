@@ -1,7 +1,7 @@
 // --db targets: SQLite paths and postgres:// URLs, everything else refused before any I/O.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DB_PATH, parseStoreTarget, resolveStoreTarget } from '../../src/app/store/index.ts';
-import { StoreErrorCode } from '../../src/kernel/store.ts';
+import { StoreErrorCode } from '../../src/common/store.ts';
 
 describe('store targets', () => {
   it('takes --db first, then TRAIDER_DB, then ./traider-data/traider.db', () => {

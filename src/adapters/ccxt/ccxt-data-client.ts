@@ -1,7 +1,7 @@
 // The CCXT venue's DataClient: the venue's clock, closed bars from its candle stream (with a warm-up
 // from history), and its order book, with reconnects and data-health reports.
 import { type Bar, type BookSnapshot, TIMEFRAME_MS } from '../../core/index.ts';
-import { type DataClient, LiveClock, type MarketDataSink } from '../../kernel/index.ts';
+import { type DataClient, LiveClock, type MarketDataSink } from '../../common/index.ts';
 import { toVenueError } from './error-map.ts';
 
 /** The part of a ccxt (pro) exchange the data client uses. */

@@ -2,7 +2,7 @@
 // error class, fills from the exchange's own trades, and reconciliation with the exchange.
 import { createHash } from 'node:crypto';
 import { type Fill, type Instrument, Liquidity, moneyToNumber, notionalOf, numberToMoney, type Order, ORDER_TRANSITIONS, OrderEventKind, OrderSide, OrderStatus, OrderType, RoundingMode, slippageBps } from '../../core/index.ts';
-import { type ExecutionClient, type ExecutionContext, RETRY_POLICIES, retryDelay, VenueError, VenueErrorAction } from '../../kernel/index.ts';
+import { type ExecutionClient, type ExecutionContext, RETRY_POLICIES, retryDelay, VenueError, VenueErrorAction } from '../../common/index.ts';
 import { toVenueError } from './error-map.ts';
 import { isStopOrderType, STOP_NOT_MAPPED, STOP_ORDER_TYPES, stopNotMappedDetail, type StopVenue } from './stop-orders.ts';
 

@@ -1,5 +1,5 @@
 // ccxt's exception classes mapped into our VenueError tree by what the caller should do.
-import { VenueError, VenueErrorAction } from '../../kernel/index.ts';
+import { VenueError, VenueErrorAction } from '../../common/index.ts';
 
 /**
  * Most specific first: ccxt's classes inherit (OrderNotFound extends InvalidOrder, RateLimitExceeded

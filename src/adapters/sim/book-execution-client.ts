@@ -2,7 +2,7 @@
 // when the book is thin), with the venue's fees. Nothing is sent to the exchange. Stops wait off the
 // book for the last trade price (the close of the latest bar) to reach them.
 import { type Bar, type BookSnapshot, type FeeSchedule, type Fill, type Instrument, Liquidity, notionalOf, type Order, OrderSide, OrderStatus, OrderType, slippageBps, TimeInForce } from '../../core/index.ts';
-import type { ExecutionClient, ExecutionContext } from '../../kernel/index.ts';
+import type { ExecutionClient, ExecutionContext } from '../../common/index.ts';
 
 interface Working {
   readonly order: Order;

@@ -1,6 +1,6 @@
 // Replays loaded bar series in time order on a simulated clock: the backtest's DataClient.
 import type { Bar, BarSeries } from '../../core/index.ts';
-import type { DataClient, MarketDataSink, SimulatedClock } from '../../kernel/index.ts';
+import type { DataClient, MarketDataSink, SimulatedClock } from '../../common/index.ts';
 
 export interface ReplayOrder {
   readonly seriesIndex: ArrayLike<number>;

@@ -1,6 +1,6 @@
 // The simulated venue: fills orders against bars with the `realistic` or `next-open` model (docs/fill-model.md).
 import { type Bar, dailyLimitFraction, type FeeSchedule, type Fill, type Instrument, Liquidity, Market, notionalOf, type Order, OrderSide, OrderType, priceLimits, RoundingMode, slippageBps, TimeInForce } from '../../core/index.ts';
-import type { ExecutionClient, ExecutionContext } from '../../kernel/index.ts';
+import type { ExecutionClient, ExecutionContext } from '../../common/index.ts';
 import { DailyStats } from './daily-stats.ts';
 import { type FillModelConfig, FillModelName } from './fill-model-config.ts';
 

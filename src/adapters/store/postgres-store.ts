@@ -1,6 +1,6 @@
 // The PostgreSQL store (node-postgres): one connection, every batch one transaction, rows inserted through unnest().
 import pg from 'pg';
-import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode } from '../../kernel/index.ts';
+import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
 import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, orderUpserts, runRow, type TableLayout, TABLES, toParameter, toRecord } from './tables.ts';
 

@@ -1,5 +1,5 @@
 // The one schema of both stores, as numbered migrations written once and rendered per dialect.
-import type { StoreDialect } from '../../kernel/index.ts';
+import type { StoreDialect } from '../../common/index.ts';
 
 export interface Migration {
   readonly version: number;

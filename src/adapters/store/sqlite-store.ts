@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode } from '../../kernel/index.ts';
+import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
 import { APPEND_TABLES, checkBatch, checkContinues, orderUpserts, runRow, type TableLayout, TABLES, toParameter, toRecord } from './tables.ts';
 

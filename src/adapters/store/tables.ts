@@ -1,6 +1,6 @@
 // Table layouts shared by both adapters: which record field goes to which column, and how values convert.
 import { canonicalJson, checkRecords, RECORD_RULES } from '../../audit/index.ts';
-import { type AuditEntry, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../kernel/index.ts';
+import { type AuditEntry, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../common/index.ts';
 
 /** How a value is stored: text, 64-bit integer, double, ledger units (exact bigint), 0/1, JSON text. */
 export type ColumnKind = 'text' | 'int' | 'real' | 'ledger' | 'bool' | 'json';

@@ -3,7 +3,8 @@
 import { type Fill, tradingDayOf } from '../../core/index.ts';
 import type { BreakerEvent } from '../../engines/index.ts';
 import { breakerRecord, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
-import { type EquityRecord, type JsonValue, type Kernel, type OrderEvent, Topic } from '../../kernel/index.ts';
+import { type EquityRecord, type JsonValue, type OrderEvent, Topic } from '../../common/index.ts';
+import { type Kernel } from '../../kernel/index.ts';
 
 /** Subscribe the journal to a kernel's events. Appends are group-committed; failures surface at flush. */
 export function journalKernel(journal: Journal, runId: string, kernel: Kernel): void {

@@ -8,7 +8,7 @@ import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/index.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
 import { openJournal } from '../store/index.ts';
-import { type JsonValue, LiveClock, RunKind } from '../../kernel/index.ts';
+import { type JsonValue, LiveClock, RunKind } from '../../common/index.ts';
 import { dailyEquity, journalKernel, jsonSafe } from './journal-run.ts';
 
 export interface BacktestRequest {

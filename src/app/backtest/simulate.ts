@@ -2,7 +2,8 @@
 import { type FillModelConfig, ReplayDataClient, type ReplayHooks, SimExecutionClient } from '../../adapters/sim/index.ts';
 import { type AShareFeeConfig, AShareFeeSchedule, type BarSeries, type CryptoFeeConfig, CryptoFeeSchedule, type FeeSchedule, type Instrument, Market, numberToMoney } from '../../core/index.ts';
 import { mergeOrder } from '../../engines/index.ts';
-import { Kernel, type RiskGate, SimulatedClock, type Strategy } from '../../kernel/index.ts';
+import { type RiskGate, SimulatedClock, type Strategy } from '../../common/index.ts';
+import { Kernel } from '../../kernel/index.ts';
 
 export interface SimulationRequest {
   readonly series: readonly BarSeries[];

@@ -3,7 +3,7 @@
 // used (a warning says when it is less than the configured window); a venue without it never stops the
 // session from starting: the triggers then wait for days to complete.
 import type { RiskEngine } from '../../engines/index.ts';
-import type { LiveClock } from '../../kernel/index.ts';
+import type { LiveClock } from '../../common/index.ts';
 
 const DAY_MS = 86_400_000;
 

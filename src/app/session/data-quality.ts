@@ -6,7 +6,7 @@
 // here: the session's staleness watch judges the venue's feed (a reference's data must not clear it).
 import type { Bar, BookSnapshot } from '../../core/index.ts';
 import { type DataQualityConfig, type DataQualityConfigInput, DataQualityMonitor, DEFAULT_DATA_QUALITY_CONFIG, type FailoverEvent, FailoverSelector, invalidates, IssueCode, isUsable, type QualityAssessment, type QualityIssue, QualityLevel, qualityRank, resolveDataQualityConfig } from '../../engines/index.ts';
-import type { MarketDataSink } from '../../kernel/index.ts';
+import type { MarketDataSink } from '../../common/index.ts';
 
 /** The venue's own feed: the primary source. */
 export const VENUE = 'venue';

@@ -3,7 +3,7 @@
 // the data-quality layer (consensus, failover) and never the strategy. A reference that cannot be
 // reached is logged and left out: it never stops the session.
 import { CcxtDataClient, type CcxtMarketApi, createExchange, syncVenueClock } from '../../adapters/ccxt/index.ts';
-import { LiveClock, type MarketDataSink } from '../../kernel/index.ts';
+import { LiveClock, type MarketDataSink } from '../../common/index.ts';
 
 export interface ReferenceFeed {
   /** 'ref1', 'ref2', ... in the order given. */

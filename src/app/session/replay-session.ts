@@ -8,7 +8,8 @@ import { ReplayDataClient, SimExecutionClient } from '../../adapters/sim/index.t
 import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
 import { type Bar, type BarSeries, type Fill, formatMoney, moneyToNumber, numberToMoney, OrderEventKind } from '../../core/index.ts';
 import { type BreakerEvent, mergeOrder, RiskEngine, RiskMode } from '../../engines/index.ts';
-import { type JsonValue, Kernel, LiveClock, type OrderEvent, type RunJournal, RunKind, type RunRecord, RunStatus, SimulatedClock, Topic } from '../../kernel/index.ts';
+import { type JsonValue, LiveClock, type OrderEvent, type RunJournal, RunKind, type RunRecord, RunStatus, SimulatedClock, Topic } from '../../common/index.ts';
+import { Kernel } from '../../kernel/index.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
 import { accountCurrency, feeScheduleFor, instrumentsFor, jsonSafe, loadSeries, strategySeesAdjustedPrices } from '../backtest/index.ts';
 import type { TraiderConfig } from '../config/index.ts';

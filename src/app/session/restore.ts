@@ -1,6 +1,6 @@
 // Rebuilding kernel objects from journal records (session resume and crash recovery).
 import { type Bar, type Fill, Order, OrderStatus, OrderType } from '../../core/index.ts';
-import type { BarRecord, FillRecord, OrderRecord } from '../../kernel/index.ts';
+import type { BarRecord, FillRecord, OrderRecord } from '../../common/index.ts';
 
 export function fillFromRecord(record: FillRecord): Fill {
   return {

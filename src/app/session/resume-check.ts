@@ -3,7 +3,7 @@
 // produces must equal the next journaled one (it is already durable: nothing is written twice); once the
 // journal's records are used up, records are new and get journaled. A difference means the run is no
 // longer the one journaled (other data, parameters, configuration or traider version): resuming stops.
-import type { BarRecord, BreakerRecord, EquityRecord, FillRecord, OrderEventRecord, RunJournal } from '../../kernel/index.ts';
+import type { BarRecord, BreakerRecord, EquityRecord, FillRecord, OrderEventRecord, RunJournal } from '../../common/index.ts';
 
 export class ResumeDivergence extends Error {
   override name = 'ResumeDivergence';

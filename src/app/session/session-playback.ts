@@ -9,7 +9,8 @@
 // windows get the journaled submissions; open orders go back to the venue; fill ids continue.
 import { OrderEventKind } from '../../core/index.ts';
 import type { RiskEngine } from '../../engines/index.ts';
-import type { Kernel, LiveClock, RunJournal } from '../../kernel/index.ts';
+import type { LiveClock, RunJournal } from '../../common/index.ts';
+import type { Kernel } from '../../kernel/index.ts';
 import { barFromRecord, fillFromRecord, orderFromRecord } from './restore.ts';
 
 export interface PlaybackResult {

@@ -4,7 +4,8 @@
 // maxQuoteAgeMs, a bar once the clock passes its close plus one interval plus maxBarAgeMs. Ages are
 // in wall milliseconds (venue time over the clock's rate: a local exchange replaying at 300x ages 300x
 // faster in venue time). The oldest symbol is reported: any stale symbol halts new positions.
-import type { Kernel, LiveClock } from '../../kernel/index.ts';
+import type { LiveClock } from '../../common/index.ts';
+import type { Kernel } from '../../kernel/index.ts';
 
 export interface StalenessLimits {
   readonly maxQuoteAgeMs: number;

@@ -1,6 +1,6 @@
 // Audit use-cases: verify the chain of a store, export a range of it.
 import { AuditExportFormat, auditCsvHeader, auditCsvRow, auditJsonLine, verifyAuditLog, type AuditVerification } from '../../audit/index.ts';
-import type { AuditReader } from '../../kernel/index.ts';
+import type { AuditReader } from '../../common/index.ts';
 
 export function verifyAudit(store: AuditReader): Promise<AuditVerification> {
   return verifyAuditLog(store);

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { openPostgresStore, openSqliteStore, redactUrl } from '../../adapters/store/index.ts';
 import { Journal, type JournalOptions } from '../../audit/index.ts';
-import { type Clock, LiveClock, type Store, StoreError, StoreErrorCode } from '../../kernel/index.ts';
+import { type Clock, LiveClock, type Store, StoreError, StoreErrorCode } from '../../common/index.ts';
 
 /** Where paper and live sessions keep their journal unless told otherwise. */
 export const DEFAULT_DB_PATH = './traider-data/traider.db';

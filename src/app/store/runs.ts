@@ -1,6 +1,6 @@
 // Reading runs back: the list, and one run with its whole journal.
 import { formatMoney } from '../../core/index.ts';
-import type { RunJournal, RunKind, RunRecord, Store } from '../../kernel/index.ts';
+import type { RunJournal, RunKind, RunRecord, Store } from '../../common/index.ts';
 
 export class RunNotFoundError extends Error {
   override name = 'RunNotFoundError';

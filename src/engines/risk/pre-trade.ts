@@ -1,6 +1,6 @@
 // The pre-trade chain: every check an order passes between the strategy and the venue, cheapest first.
 import { type Instrument, isMarketOpen, Market, type Order, OrderSide, OrderType, TimeInForce } from '../../core/index.ts';
-import type { OrderDenial, RiskContext } from '../../kernel/index.ts';
+import type { OrderDenial, RiskContext } from '../../common/index.ts';
 import { DenialReason } from './codes.ts';
 import type { PreTradeLimits } from './config.ts';
 

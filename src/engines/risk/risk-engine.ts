@@ -1,7 +1,7 @@
 // The risk engine: the kernel's RiskGate. Pre-trade checks on every order, breakers on every bar,
 // the kill switch, and the emergency close. Same engine in backtest, paper and live.
 import { ASHARE_DAILY_CLOSE_OFFSET_MS, type Bar, dailyLimitFraction, DailyLimitTracker, Market, MS_PER_DAY, type Order, OrderSide, OrderType, priceLimits, SHANGHAI_OFFSET_MS, tradingDayOf, tradingWeekOf } from '../../core/index.ts';
-import { type Clock, type OrderDenial, type RiskContext, type RiskGate, Topic } from '../../kernel/index.ts';
+import { type Clock, type OrderDenial, type RiskContext, type RiskGate, Topic } from '../../common/index.ts';
 import { BreakerLadder, type BreakerEvent } from './breaker-ladder.ts';
 import { BreakerCause, BreakerLevel, DenialReason, levelRank, needsReset, RiskMode } from './codes.ts';
 import { type BreakerProfile, type Cooldown, DEFAULT_RISK_CONFIG, type ModeLimits, profileFor, type RiskConfig, type TriggerConfig } from './config.ts';
@@ -92,9 +92,9 @@ export class RiskEngine implements RiskGate {
   private readonly limitsOfMode: ModeLimits | undefined;
   private readonly backtest: boolean;
   private context!: RiskContext;
-  /** The context's clock and counters, held directly: the per-bar path reads them without a hop. */
+  /** The context's clock and ledger version, held directly: the per-bar path reads them without a hop. */
   private clock!: Clock;
-  private counters!: Float64Array;
+  private ledgerVersion!: () => number;
   private rate!: OrderRateLimiter;
   private market: Market = Market.Crypto;
   private limitTrackers: (DailyLimitTracker | undefined)[] = [];
@@ -194,7 +194,7 @@ export class RiskEngine implements RiskGate {
   attach(context: RiskContext): void {
     this.context = context;
     this.clock = context.clock;
-    this.counters = context.counters;
+    this.ledgerVersion = context.ledgerVersion;
     const pre = this.config.preTrade;
     this.rate = new OrderRateLimiter(pre.maxOrdersPerSecond, pre.maxOrdersPerDay);
     this.market = context.instruments[0]?.market ?? Market.Crypto;
@@ -326,7 +326,7 @@ export class RiskEngine implements RiskGate {
   onBar(bar: Bar, index: number): void {
     const close = bar.close;
     const band = this.bandSymbol;
-    if (this.quietPath && (band === index || band === -1) && close > this.bandLow && close < this.bandHigh && bar.openTime < this.bandUntil && this.counters[1] === this.ledgerSeen && this.clock.now() < this.dayEnds) {
+    if (this.quietPath && (band === index || band === -1) && close > this.bandLow && close < this.bandHigh && bar.openTime < this.bandUntil && this.ledgerVersion() === this.ledgerSeen && this.clock.now() < this.dayEnds) {
       this.symbolClose[index] = close;
       this.inlineBars = true;
       return;
@@ -342,7 +342,7 @@ export class RiskEngine implements RiskGate {
     }
     this.symbolClose[index] = bar.close;
     const context = this.context;
-    if (this.quietPath && this.counters[1] === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
+    if (this.quietPath && this.ledgerVersion() === this.ledgerSeen && this.ladder.activeMask === 0 && !this.portfolioDirty && this.clock.now() < this.dayEnds) {
       const quiet = this.quietIndex;
       // Flat and the ledger unchanged: equity is the cash, nothing can trip.
       if (quiet === -1) return;
@@ -445,7 +445,7 @@ export class RiskEngine implements RiskGate {
     const equity = this.context.equity();
     this.quietIndex = -2;
     this.ledgerSeen = NaN;
-    if (this.counters[1] !== this.portfolioLedger) this.markPortfolioDue();
+    if (this.ledgerVersion() !== this.portfolioLedger) this.markPortfolioDue();
     if (now >= this.dayEnds) this.startDay(now);
     if (equity > this.peakEquity || this.peakEquity !== this.peakEquity) this.raisePeak(equity);
     this.lastEquity = equity;
@@ -481,21 +481,22 @@ export class RiskEngine implements RiskGate {
    */
   private rememberQuiet(equity: number): void {
     const context = this.context;
-    const counters = context.counters;
+    const ledger = context.ledgerVersion();
+    const open = context.openPositions();
     this.quietFloor = Math.max(this.dailyFloor, this.weeklyFloor, this.drawdownFloor);
     const cash = context.cash();
-    if (counters[0] === 0) {
+    if (open === 0) {
       if (equity !== cash) return;
       this.quietIndex = -1;
       this.quietCash = cash;
-      this.ledgerSeen = counters[1]!;
+      this.ledgerSeen = ledger;
       this.setBand();
       return;
     }
-    if (counters[0] !== 1) return;
+    if (open !== 1) return;
     // Which symbol is held changes only with the ledger: look it up once per ledger change.
-    if (this.heldScanLedger !== counters[1]) {
-      this.heldScanLedger = counters[1]!;
+    if (this.heldScanLedger !== ledger) {
+      this.heldScanLedger = ledger;
       this.heldScan = soleHolding(context);
     }
     const held = this.heldScan;
@@ -505,7 +506,7 @@ export class RiskEngine implements RiskGate {
     this.quietIndex = held;
     this.quietCash = cash;
     this.quietQuantity = quantity;
-    this.ledgerSeen = counters[1]!;
+    this.ledgerSeen = ledger;
     this.setBand();
   }
 
@@ -541,7 +542,7 @@ export class RiskEngine implements RiskGate {
 
   private portfolioTriggers(equity: number, now: number): void {
     const context = this.context;
-    this.portfolioLedger = this.counters[1]!;
+    this.portfolioLedger = this.ledgerVersion();
     const held: number[] = [];
     const exposures: { index: number; weight: number }[] = [];
     for (let i = 0; i < context.instruments.length; i++) {

@@ -91,13 +91,14 @@ export interface RiskContext {
   priceIntervalMs(index: number): number;
   /** Cash plus positions at their last close. */
   equity(): number;
+  /** Positions held now (0: equity is cash). */
+  openPositions(): number;
   /**
-   * Live counters the kernel keeps current, read on every bar without a call:
-   * [0] open positions (equity moves with prices), [1] ledger changes so far: it moves whenever cash or
-   * a held quantity changes (a fill, a restore, an adopted position), so while it stands still equity
-   * moves only with the prices of the held symbols.
+   * A version number of the ledger: it moves whenever cash or a held quantity changes (a fill, a restore, an
+   * adopted position, an ex-rights day), so while it stands still equity moves only with the prices of the held
+   * symbols. Read on every bar: keep it a field read.
    */
-  readonly counters: Float64Array;
+  ledgerVersion(): number;
   cash(): number;
   /** Held quantity by symbol index. */
   heldQuantity(index: number): number;

@@ -1,0 +1,13 @@
+// Runtime primitives every engine and adapter shares: clock, message bus, cache, ports (data, execution, risk, store), the strategy API and venue errors.
+export { Cache } from './cache.ts';
+export { LiveClock, SimulatedClock } from './clock.ts';
+export type { Clock } from './clock.ts';
+export type { OrderEvent } from './events.ts';
+export { MessageBus, Topic } from './message-bus.ts';
+export { PASS_THROUGH_RISK } from './ports.ts';
+export type { AccountView, BarListener, BookListener, DataClient, ExecutionClient, ExecutionContext, ExecutionEventSink, MarketDataSink, OrderDenial, RiskContext, RiskGate } from './ports.ts';
+export { RunKind, RunStatus, StoreDialect, StoreError, StoreErrorCode } from './store.ts';
+export type { AuditCheckpoint, AuditEntry, AuditQuery, AuditReader, BalanceRecord, BarRecord, BreakerRecord, DenialRecord, EquityRecord, FillRecord, JsonValue, ModeChangeRecord, OrderEventInput, OrderEventRecord, OrderRecord, PositionRecord, RunEnd, RunJournal, RunQuery, RunRecord, RunStart, Store, StoreBatch } from './store.ts';
+export { Strategy } from './strategy.ts';
+export type { BarIndicator, PositionView, StrategyContext } from './strategy.ts';
+export { RETRY_POLICIES, retryDelay, VenueError, VenueErrorAction } from './venue-errors.ts';
