@@ -37,3 +37,39 @@ export function slippageBps(side: OrderSide, price: number, decisionPrice: numbe
   if (!(decisionPrice > 0)) return 0;
   return ((side === 'BUY' ? 1 : -1) * (price - decisionPrice) * 10_000) / decisionPrice;
 }
+
+/** What a venue executed of one order: the fill without the order's identity and the derived slippage. */
+export interface Execution {
+  readonly id: string;
+  readonly time: number;
+  readonly price: number;
+  readonly quantity: number;
+  readonly notional: bigint;
+  readonly fee: bigint;
+  readonly tax: bigint;
+  readonly liquidity: Liquidity;
+  readonly referencePrice: number;
+  readonly impactBps?: number;
+  readonly reducedForCash?: boolean;
+}
+
+/** The one way to build a fill: an execution of `order`, with its slippage against the order's decision price. */
+export function fillOf(order: { readonly id: string; readonly symbol: string; readonly side: OrderSide; readonly decisionPrice: number }, execution: Execution): Fill {
+  return {
+    id: execution.id,
+    orderId: order.id,
+    symbol: order.symbol,
+    side: order.side,
+    time: execution.time,
+    price: execution.price,
+    quantity: execution.quantity,
+    notional: execution.notional,
+    fee: execution.fee,
+    tax: execution.tax,
+    liquidity: execution.liquidity,
+    referencePrice: execution.referencePrice,
+    impactBps: execution.impactBps ?? 0,
+    slippageBps: slippageBps(order.side, execution.price, order.decisionPrice),
+    reducedForCash: execution.reducedForCash ?? false,
+  };
+}

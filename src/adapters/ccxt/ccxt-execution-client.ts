@@ -1,7 +1,7 @@
 // The CCXT venue's ExecutionClient: real orders through ccxt, idempotent client order ids, retries by
 // error class, fills from the exchange's own trades, and reconciliation with the exchange.
 import { createHash } from 'node:crypto';
-import { type Fill, type Instrument, Liquidity, moneyToNumber, notionalOf, numberToMoney, type Order, ORDER_TRANSITIONS, OrderEventKind, OrderSide, OrderStatus, OrderType, RoundingMode, slippageBps } from '../../core/index.ts';
+import { fillOf, type Instrument, Liquidity, moneyToNumber, notionalOf, numberToMoney, type Order, ORDER_TRANSITIONS, OrderEventKind, OrderStatus, OrderType, RoundingMode } from '../../core/index.ts';
 import { type ExecutionClient, type ExecutionContext, RETRY_POLICIES, retryDelay, VenueError, VenueErrorAction } from '../../common/index.ts';
 import { toVenueError } from './error-map.ts';
 import { isStopOrderType, STOP_NOT_MAPPED, STOP_ORDER_TYPES, stopNotMappedDetail, type StopVenue } from './stop-orders.ts';
@@ -464,13 +464,9 @@ export class CcxtExecutionClient implements ExecutionClient {
     this.noteTrigger(tracked, undefined, time);
     const price = instrument.roundPrice(trade.price);
     const notional = notionalOf(instrument, price, quantity);
-    const decision = tracked.order.decisionPrice;
     const fee = this.feeInQuote(instrument, trade, price);
-    const fill: Fill = {
+    const fill = fillOf(tracked.order, {
       id: `${this.name}-${key}`,
-      orderId: tracked.order.id,
-      symbol: tracked.order.symbol,
-      side: tracked.order.side,
       // The fills of a createOrder answer have no time of their own: the order's, else now.
       time,
       price,
@@ -480,10 +476,7 @@ export class CcxtExecutionClient implements ExecutionClient {
       tax: 0n,
       liquidity: trade.takerOrMaker === 'maker' ? Liquidity.Maker : Liquidity.Taker,
       referencePrice: price,
-      impactBps: 0,
-      slippageBps: slippageBps(tracked.order.side, price, decision),
-      reducedForCash: false,
-    };
+    });
     if (trade.fee?.currency === instrument.base && (trade.fee.cost ?? 0) > 0) {
       this.baseFees.set(instrument.base, (this.baseFees.get(instrument.base) ?? 0) + trade.fee.cost!);
       this.baseFeeValue += fee;

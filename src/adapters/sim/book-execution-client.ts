@@ -1,7 +1,7 @@
 // Paper trading's venue: orders fill against the live order book, walking its levels (partial fills
 // when the book is thin), with the venue's fees. Nothing is sent to the exchange. Stops wait off the
 // book for the last trade price (the close of the latest bar) to reach them.
-import { type Bar, type BookSnapshot, type FeeSchedule, type Fill, type Instrument, Liquidity, notionalOf, type Order, OrderSide, OrderStatus, OrderType, slippageBps, TimeInForce } from '../../core/index.ts';
+import { type Bar, type BookSnapshot, type FeeSchedule, type Fill, fillOf, type Instrument, Liquidity, notionalOf, type Order, OrderSide, OrderStatus, OrderType, TimeInForce } from '../../core/index.ts';
 import type { ExecutionClient, ExecutionContext } from '../../common/index.ts';
 
 interface Working {
@@ -204,12 +204,8 @@ export class BookExecutionClient implements ExecutionClient {
       working.notional += notional;
       working.commission += costs.commission;
       remaining -= units;
-      const decision = order.decisionPrice;
-      const fill: Fill = {
+      const fill = fillOf(order, {
         id: `P-${++this.fillSequence}`,
-        orderId: order.id,
-        symbol: order.symbol,
-        side: order.side,
         time: this.context.clock.now(),
         price,
         quantity,
@@ -218,10 +214,7 @@ export class BookExecutionClient implements ExecutionClient {
         tax: costs.tax,
         liquidity,
         referencePrice: levels[0]![0],
-        impactBps: 0,
-        slippageBps: slippageBps(order.side, price, decision),
-        reducedForCash: false,
-      };
+      });
       this.context.events.orderFilled(order, fill);
       if (order.isTerminal) break;
     }

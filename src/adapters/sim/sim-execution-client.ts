@@ -1,5 +1,5 @@
 // The simulated venue: fills orders against bars with the `realistic` or `next-open` model (docs/fill-model.md).
-import { type Bar, dailyLimitFraction, type FeeSchedule, type Fill, type Instrument, Liquidity, Market, notionalOf, type Order, OrderSide, OrderType, priceLimits, RoundingMode, slippageBps, TimeInForce } from '../../core/index.ts';
+import { type Bar, dailyLimitFraction, type FeeSchedule, type Fill, fillOf, type Instrument, Liquidity, Market, notionalOf, type Order, OrderSide, OrderType, priceLimits, RoundingMode, TimeInForce } from '../../core/index.ts';
 import type { ExecutionClient, ExecutionContext } from '../../common/index.ts';
 import { DailyStats } from './daily-stats.ts';
 import { type FillModelConfig, FillModelName } from './fill-model-config.ts';
@@ -269,12 +269,8 @@ export class SimExecutionClient implements ExecutionClient {
     const quantity = instrument.quantityFromUnits(units);
     book.notional += notional;
     book.commission += costs.commission;
-    const decision = order.decisionPrice;
-    const fill: Fill = {
+    const fill = fillOf(order, {
       id: `F-${order.id.replace(/^O-/, '')}.${++book.fills}`,
-      orderId: order.id,
-      symbol: order.symbol,
-      side: order.side,
       time: bar.openTime,
       price,
       quantity,
@@ -284,9 +280,8 @@ export class SimExecutionClient implements ExecutionClient {
       liquidity,
       referencePrice: reference,
       impactBps: impact * 10_000,
-      slippageBps: slippageBps(order.side, price, decision),
       reducedForCash: units < intended,
-    };
+    });
     this.context.events.orderFilled(order, fill);
     return units;
   }
