@@ -9,7 +9,7 @@ const LAYERS = [
   ['signals', 'common'],
   ['engines', 'analytics', 'audit'],
   ['kernel'],
-  ['strategies', 'adapters/ccxt', 'adapters/sim', 'adapters/store', 'live'],
+  ['strategies', 'adapters/binance', 'adapters/ccxt', 'adapters/files', 'adapters/kraken', 'adapters/sim', 'adapters/store', 'live'],
   ['app', 'exchange-sim'],
   ['cli', 'server'],
 ];

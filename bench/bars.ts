@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { type BarSeries, Market } from '../src/core/index.ts';
-import { loadBarSeriesSync } from '../src/engines/index.ts';
+import { loadBarSeriesSync } from '../src/adapters/files/index.ts';
 
 const MINUTE = 60_000;
 const REAL_1M = resolve(fileURLToPath(import.meta.url), '../../../shared/data/ohlcv/binance_spot/BTCUSDT-1m-2025-05-20_2025-08-18.csv.gz');

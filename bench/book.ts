@@ -9,7 +9,8 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { type BinanceCapture, eventsBeforeSnapshot, loadBinanceCapture } from '../src/app/book/index.ts';
-import { BID, BinanceBookSync, OrderBook } from '../src/engines/index.ts';
+import { BinanceBookSync } from '../src/adapters/binance/index.ts';
+import { BID, OrderBook } from '../src/engines/index.ts';
 
 const DATA = (name: string): string => fileURLToPath(new URL(`../data/l2/${name}`, import.meta.url));
 

@@ -1,10 +1,12 @@
 // The journal writer: group commit of journal records and audit entries; each append resolves once durable.
 import { randomUUID } from 'node:crypto';
 import { formatMoney } from '../core/index.ts';
-import { type AuditEntry, type BalanceRecord, type BarRecord, type BreakerRecord, type Clock, type DenialRecord, type EquityRecord, type FillRecord, type JsonValue, type ModeChangeRecord, type OrderEventInput, type PositionRecord, type RunEnd, type RunKind, type RunStart, RunStatus, type Store, type StoreBatch, StoreError, StoreErrorCode } from '../common/index.ts';
+import { type BalanceRecord, type BarRecord, type BreakerRecord, type Clock, type DenialRecord, type EquityRecord, type FillRecord, type JsonValue, type ModeChangeRecord, type OrderEventInput, type PositionRecord, type RunEnd, type RunKind, type RunStart, RunStatus, type Store, StoreError, StoreErrorCode } from '../common/index.ts';
+import { type AuditAppend, AuditLog, type AuditReceipt } from './audit-log.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { entryHash, GENESIS_HASH } from './chain.ts';
-import { checkRecords, checkText, checkTime, RECORD_RULES } from './validate.ts';
+import { GENESIS_HASH } from './chain.ts';
+import { PendingBatch, rejected } from './pending-batch.ts';
+import { checkRecords, RECORD_RULES } from './validate.ts';
 
 export interface JournalOptions {
   /** Time for audit entries appended without one, and for the checkpoint of each commit. */
@@ -41,119 +43,6 @@ export interface RunFinish {
   readonly error?: string | null;
   /** Default: the clock's now. */
   readonly finishedAt?: number;
-}
-
-export interface AuditAppend {
-  /** Who: a person's name, 'risk-engine', 'strategy:sma-cross', ... */
-  readonly actor: string;
-  /** What, dotted lower case: 'mode.changed', 'order.submitted', 'kill-switch.pressed'. */
-  readonly kind: string;
-  /** Any JSON value (bigints become decimal strings); stored as canonical JSON. */
-  readonly payload: unknown;
-  /** UTC ms; default: the clock's now. */
-  readonly time?: number;
-}
-
-export interface AuditReceipt {
-  readonly seq: number;
-  readonly hash: string;
-}
-
-interface Deferred {
-  readonly promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Callers may ignore an append's promise; its failure still surfaces through flush(), close() and `failure`.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
-/** Records waiting for the next commit. */
-class PendingBatch {
-  runs: RunStart[] = [];
-  runEnds: RunEnd[] = [];
-  orderEvents: OrderEventInput[] = [];
-  fills: FillRecord[] = [];
-  positions: PositionRecord[] = [];
-  balances: BalanceRecord[] = [];
-  equity: EquityRecord[] = [];
-  bars: BarRecord[] = [];
-  denials: DenialRecord[] = [];
-  breakerEvents: BreakerRecord[] = [];
-  modeChanges: ModeChangeRecord[] = [];
-  audit: AuditEntry[] = [];
-  size = 0;
-  readonly done = deferred();
-
-  toStoreBatch(time: number): StoreBatch {
-    return {
-      time,
-      runs: this.runs,
-      orderEvents: this.orderEvents,
-      fills: this.fills,
-      positions: this.positions,
-      balances: this.balances,
-      equity: this.equity,
-      bars: this.bars,
-      denials: this.denials,
-      breakerEvents: this.breakerEvents,
-      modeChanges: this.modeChanges,
-      runEnds: this.runEnds,
-      audit: this.audit,
-    };
-  }
-}
-
-/**
- * The append side of the audit log. Seq and hash are assigned at append, in call order; the
- * entry is durable when the returned promise resolves.
- */
-export class AuditLog {
-  /** @internal */
-  constructor(
-    private readonly journal: Journal,
-    private headSeq: number,
-    private headHash: string,
-  ) {}
-
-  /** Seq and hash of the last entry appended (committed or not); 0 and the genesis hash when empty. */
-  get head(): AuditReceipt {
-    return { seq: this.headSeq, hash: this.headHash };
-  }
-
-  append(entry: AuditAppend): Promise<AuditReceipt> {
-    let receipt: AuditReceipt | undefined;
-    const committed = this.journal.stage(() => {
-      checkText('audit', 'actor', entry.actor);
-      checkText('audit', 'kind', entry.kind);
-      receipt = this.add(entry.actor, entry.kind, canonicalJson(entry.payload ?? null), entry.time ?? this.journal.now());
-      return 1;
-    });
-    const result = committed.then(() => receipt!);
-    result.catch(() => {});
-    return result;
-  }
-
-  /** @internal Stages an entry whose payload is already canonical JSON; the caller schedules the commit. */
-  add(actor: string, kind: string, payload: string, time: number): AuditReceipt {
-    checkTime('audit', 'time', time);
-    const seq = this.headSeq + 1;
-    const fields = { seq, time, actor, kind, payload };
-    const hash = entryHash(fields, this.headHash);
-    this.journal.pendingBatch.audit.push({ seq, time, actor, kind, payload, prevHash: this.headHash, hash });
-    this.headSeq = seq;
-    this.headHash = hash;
-    return { seq, hash };
-  }
 }
 
 /**
@@ -399,10 +288,4 @@ export class Journal {
     })();
     return this.inFlight;
   }
-}
-
-function rejected(error: unknown): Promise<never> {
-  const promise = Promise.reject(error);
-  promise.catch(() => {});
-  return promise;
 }

@@ -60,6 +60,11 @@ export function denialRecord(runId: string, time: number, denial: OrderDenial, o
   };
 }
 
+/** The denial an order event of kind DENIED carries. */
+export function orderDenialRecord(runId: string, event: OrderEvent): DenialRecord {
+  return denialRecord(runId, event.time, { reason: event.reason ?? 'UNKNOWN', detail: event.detail ?? '' }, event.order);
+}
+
 /** The fields of a breaker level change (the risk engine's BreakerEvent has this shape). */
 export interface BreakerChange {
   readonly time: number;

@@ -1,4 +1,5 @@
 // Turning errors into one clear line (or block) on stderr and an exit code.
+import { InputError } from '../app/errors/index.ts';
 
 /** A problem with what the user typed: the message says which flag and why. */
 export class UsageError extends Error {
@@ -17,7 +18,22 @@ const KNOWN_INPUT_ERRORS = new Set([
   'RangeError',
 ]);
 
+/** Request fields whose flag is not the field in kebab case. */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  dataFiles: 'data',
+  referenceUrls: 'reference-url',
+};
+
+/** The flag that sets a field of a use-case's request: `dataFiles` is --data, `runId` is --run-id. */
+export function flagOf(field: string): string {
+  return `--${FLAG_OF_FIELD[field] ?? field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 export function reportError(error: unknown, write: (text: string) => void): number {
+  if (error instanceof InputError) {
+    write(`error: ${error.describe(flagOf)}\n`);
+    return ExitCode.Failure;
+  }
   if (error instanceof Error) {
     const known = KNOWN_INPUT_ERRORS.has(error.name) || KNOWN_INPUT_ERRORS.has(error.constructor.name);
     write(`error: ${error.message}\n`);

@@ -4,6 +4,7 @@
 // them all statically pulled the whole platform (ccxt's ~1000 modules, zod, stores, the exchange sim) through
 // tsx on every start: 1-2.5 s even for `--help`. Keep imports of src/app, adapters, stores and exchange-sim in
 // src/cli lazy (or `import type`); errors thrown by them still reach reportError below through parseAsync.
+// src/app/errors imports nothing and reportError needs its InputError class: the one static import of src/app.
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './audit-command.ts';
 import { backtestCommand } from './backtest-command.ts';

@@ -10,4 +10,5 @@ export { RunKind, RunStatus, StoreDialect, StoreError, StoreErrorCode } from './
 export type { AuditCheckpoint, AuditEntry, AuditQuery, AuditReader, BalanceRecord, BarRecord, BreakerRecord, DenialRecord, EquityRecord, FillRecord, JsonValue, ModeChangeRecord, OrderEventInput, OrderEventRecord, OrderRecord, PositionRecord, RunEnd, RunJournal, RunQuery, RunRecord, RunStart, Store, StoreBatch } from './store.ts';
 export { Strategy } from './strategy.ts';
 export type { BarIndicator, PositionView, StrategyContext } from './strategy.ts';
-export { RETRY_POLICIES, retryDelay, VenueError, VenueErrorAction } from './venue-errors.ts';
+export { VenueError, VenueErrorAction, withRetry } from './venue-errors.ts';
+export type { RetryRunner } from './venue-errors.ts';

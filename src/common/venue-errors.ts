@@ -56,10 +56,44 @@ export const RETRY_POLICIES: Readonly<Record<VenueErrorAction, RetryPolicy>> = {
   FATAL: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
 };
 
+/** The policy of an error's class: the class alone decides how often and how patiently to retry. */
+export function policyFor(error: VenueError): RetryPolicy {
+  return RETRY_POLICIES[error.action];
+}
+
 /** Delay before attempt `attempt` (1-based retry count), exponential with full jitter in [0.5, 1]. */
 export function retryDelay(error: VenueError, attempt: number, random: () => number): number {
-  const policy = RETRY_POLICIES[error.action];
+  const policy = policyFor(error);
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = exponential * (0.5 + 0.5 * random());
   return Math.max(jittered, error.retryAfterMs ?? 0);
+}
+
+/** What a retry loop takes from its caller: the venue's error table, a way to wait, a jitter source. */
+export interface RetryRunner<S> {
+  /** Maps whatever the venue's client threw into this tree (each adapter's own data table). */
+  readonly toError: (raw: unknown) => VenueError;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  /** Called before each wait, with the failure and the subject (counting, remembering the last error). */
+  readonly onRetry?: (error: VenueError, subject: S) => void;
+}
+
+/**
+ * Run `action(subject, attempt)` until it succeeds or its failure's class says stop: not retryable, or
+ * out of the attempts of its policy; waits `retryDelay` between attempts. Throws the last failure as a
+ * VenueError. The subject is handed through so that callers pass a function made once, not a closure
+ * per request.
+ */
+export async function withRetry<S, T>(action: (subject: S, attempt: number) => Promise<T>, subject: S, runner: RetryRunner<S>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action(subject, attempt);
+    } catch (raw) {
+      const error = runner.toError(raw);
+      if (!error.retryable || attempt >= policyFor(error).maxAttempts) throw error;
+      runner.onRetry?.(error, subject);
+      await runner.sleep(retryDelay(error, attempt, runner.random));
+    }
+  }
 }

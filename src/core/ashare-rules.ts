@@ -1,6 +1,6 @@
 // China A-share market rules: boards by code, daily price limits, the trading sessions.
 import { Board, type Instrument } from './instrument.ts';
-import { MS_PER_DAY } from './market.ts';
+import { ASHARE_DAILY_CLOSE_OFFSET_MS, MS_PER_DAY } from './market.ts';
 
 /** 2020-08-24: ChiNext registration reform, daily limit widened from 10% to 20%. */
 export const CHINEXT_REFORM_DAY = Math.floor(Date.UTC(2020, 7, 24) / MS_PER_DAY);
@@ -43,17 +43,28 @@ export function priceLimits(instrument: Instrument, previousClose: number, fract
 /** Days a listing counts as "new" for the no-limit rule when the data starts within this many days of it. */
 const LISTING_MATCH_DAYS = 3;
 
+/** Limit prices that are rewritten in place, so that reading them allocates nothing. */
+class MutableLimits implements PriceLimits {
+  up = Infinity;
+  down = 0;
+}
+
 /**
- * Follows one A-share through its trading days and knows today's limit prices (raw traded prices).
- * Feed every raw bar in time order; read `up`/`down` after.
+ * Follows one A-share through its trading days and knows today's limit prices (raw traded prices): the one
+ * source of daily limits for pre-trade checks and the simulated venue, so the two cannot disagree.
+ * Feed every raw bar in time order; read `up`/`down` (or `limitsAt`) after.
  */
-export class DailyLimitTracker {
+export class DailyLimitTracker implements PriceLimits {
+  /** Trading day of the last bar, -1 before the first. */
   day = -1;
+  up = Infinity;
+  down = 0;
   /** Trading days since listing (0 = the listing day), or -1 when the data does not start at the listing. */
   private listingDayIndex = -1;
   private previousRawClose = NaN;
-  up = Infinity;
-  down = 0;
+  private readonly next = new MutableLimits();
+  /** The raw close `next` was computed from, so that it is computed once per bar at most. */
+  private nextFrom = NaN;
 
   constructor(private readonly instrument: Instrument) {}
 
@@ -63,20 +74,40 @@ export class DailyLimitTracker {
     this.previousRawClose = close;
   }
 
+  /**
+   * The limits an order placed at `now` meets: today's until the day's 15:00 close; after it, the next
+   * session's, from today's last close (a daily bar's strategy decides then). An ex-rights reference price
+   * for the next session comes only with its first bar, so until then the projection uses the close.
+   */
+  limitsAt(now: number): PriceLimits {
+    if (now < this.day * MS_PER_DAY + ASHARE_DAILY_CLOSE_OFFSET_MS) return this;
+    const close = this.previousRawClose;
+    if (close !== this.nextFrom) {
+      this.nextFrom = close;
+      this.setLimits(this.next, this.day + 1, this.listingDayIndex >= 0 ? this.listingDayIndex + 1 : -1, close);
+    }
+    return this.next;
+  }
+
   private startDay(day: number, preClose: number | undefined): void {
     const listing = this.instrument.listingDay;
     if (this.day === -1) this.listingDayIndex = listing !== undefined && day >= listing && day - listing <= LISTING_MATCH_DAYS ? 0 : -1;
     else if (this.listingDayIndex >= 0) this.listingDayIndex++;
     this.day = day;
+    this.nextFrom = NaN;
     const reference = preClose !== undefined && Number.isFinite(preClose) ? preClose : this.previousRawClose;
-    const fraction = dailyLimitFraction(this.instrument, day, this.listingDayIndex >= 0 ? this.listingDayIndex : undefined);
+    this.setLimits(this, day, this.listingDayIndex, reference);
+  }
+
+  private setLimits(target: { up: number; down: number }, day: number, listingDayIndex: number, reference: number): void {
+    const fraction = dailyLimitFraction(this.instrument, day, listingDayIndex >= 0 ? listingDayIndex : undefined);
     if (fraction === undefined || !Number.isFinite(reference)) {
-      this.up = Infinity;
-      this.down = 0;
+      target.up = Infinity;
+      target.down = 0;
       return;
     }
     const limits = priceLimits(this.instrument, reference, fraction);
-    this.up = limits.up;
-    this.down = limits.down;
+    target.up = limits.up;
+    target.down = limits.down;
   }
 }

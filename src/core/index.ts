@@ -1,7 +1,7 @@
 // The domain: instruments and market rules, exact money, orders and their transitions, fills, fees, the ledger.
 export { Account, Position, notionalOf } from './account.ts';
 export type { Trade } from './account.ts';
-export { DailyLimitTracker, dailyLimitFraction, priceLimits } from './ashare-rules.ts';
+export { DailyLimitTracker, dailyLimitFraction, type PriceLimits, priceLimits } from './ashare-rules.ts';
 export type { Bar, BarSeries } from './bar.ts';
 export { midPrice } from './book.ts';
 export type { BookSnapshot } from './book.ts';

@@ -1,4 +1,5 @@
 // Orders: types, statuses and the transition table that is the only way an order changes status.
+import type { Instrument } from './instrument.ts';
 
 export const OrderSide = { Buy: 'BUY', Sell: 'SELL' } as const;
 export type OrderSide = (typeof OrderSide)[keyof typeof OrderSide];
@@ -123,7 +124,7 @@ export interface OrderRequest {
   readonly tag?: string;
 }
 
-/** An order and its fill state. Quantities stay on the instrument lot grid (the kernel re-rounds each sum). */
+/** An order and its fill state. Quantities stay on the instrument lot grid (applyFill re-rounds each sum). */
 export class Order {
   status: OrderStatus = S.Initialized;
   /** Status to return to when a cancel is rejected. */
@@ -168,6 +169,31 @@ export class Order {
 
   get isTerminal(): boolean {
     return TERMINAL_STATUSES.has(this.status);
+  }
+
+  /** Mark an order of the emergency close (no participation cap), before it is submitted. */
+  markEmergency(): void {
+    if (this.status !== S.Initialized) throw new Error(`order ${this.id}: only a new order can be marked emergency (status ${this.status})`);
+    this.emergency = true;
+  }
+
+  /** A stop's trigger, through the transition table. */
+  trigger(time: number): void {
+    this.apply(E.Triggered, time);
+    this.triggered = true;
+  }
+
+  /**
+   * A fill through the transition table: FILLED once the lot-grid sum reaches the quantity, else
+   * PARTIALLY_FILLED. The filled quantity is re-summed in instrument units, so it stays on the lot grid.
+   */
+  applyFill(fill: { readonly price: number; readonly quantity: number; readonly time: number }, instrument: Instrument): OrderEventKind {
+    const filledUnits = instrument.quantityUnits(this.filledQuantity) + instrument.quantityUnits(fill.quantity);
+    const kind = filledUnits >= instrument.quantityUnits(this.quantity) ? E.Filled : E.PartiallyFilled;
+    this.apply(kind, fill.time);
+    this.filledQuantity = instrument.quantityFromUnits(filledUnits);
+    this.filledNotional += fill.price * fill.quantity;
+    return kind;
   }
 
   /** Apply an event through the transition table; throws IllegalOrderTransition otherwise. */

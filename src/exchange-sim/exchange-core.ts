@@ -3,56 +3,16 @@
 // and fees, and the events streams need.
 import type { Account, Accounts } from './accounts.ts';
 import { Errors } from './errors.ts';
-import { isMarketKind, isOpen, isPendingStop, isStopKind, triggersOnFall, type OrderKind, type Side, type SimOrder, type SimTrade, type TimeInForce } from './orders.ts';
+import type { ExchangeListener, Execution, FeeRates, NewOrder } from './exchange-api.ts';
+import { checkClientOrderId, checkNewOrder } from './order-entry.ts';
+import { isMarketKind, isOpen, isPendingStop, isStopKind, newSimOrder, triggersOnFall, type OrderKind, type Side, type SimOrder, type TimeInForce } from './orders.ts';
 import type { SymbolReplay } from './replay.ts';
-import { SymbolMarket, type DepthDiff, type PublicTrade, type TakerPlan } from './symbol-market.ts';
+import { bookFill } from './settlement.ts';
+import { firstStopReached, stopsReachedByPrices } from './stop-triggers.ts';
+import { SymbolMarket, type TakerPlan } from './symbol-market.ts';
 import { MAX_ALGO_ORDERS, type SymbolSpec } from './symbols.ts';
-import { feeOf, floorTo, mulUnits } from './units.ts';
+import { floorTo, mulUnits } from './units.ts';
 import type { VirtualClock } from './virtual-clock.ts';
-
-export interface NewOrder {
-  symbol: string;
-  side: Side;
-  type: OrderKind;
-  timeInForce?: TimeInForce;
-  quantity?: bigint;
-  quoteOrderQty?: bigint;
-  price?: bigint;
-  /** Trigger price of STOP_LOSS(_LIMIT) and TAKE_PROFIT(_LIMIT) orders. */
-  stopPrice?: bigint;
-  newClientOrderId?: string;
-}
-
-export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED';
-
-export interface Execution {
-  type: ExecutionType;
-  time: number;
-  /** Execution id, unique across the exchange (executionReport `I`). */
-  id: number;
-  /** The fill of a TRADE execution. */
-  trade?: SimTrade;
-  /** CANCELED: the cancel request's client id (the order's own id is reported as the original). */
-  cancelClientId?: string;
-}
-
-/** What the streams and the WebSocket API listen to. */
-export interface ExchangeListener {
-  depth?(market: SymbolMarket, diff: DepthDiff): void;
-  trade?(market: SymbolMarket, trade: PublicTrade): void;
-  /** After every step of a symbol (klines, book tickers). */
-  stepped?(market: SymbolMarket, time: number): void;
-  execution?(account: Account, order: SimOrder, execution: Execution): void;
-  accountPosition?(account: Account, assets: readonly string[], time: number): void;
-}
-
-export interface FeeRates {
-  makerBps: number;
-  takerBps: number;
-}
-
-const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
-
 
 export class ExchangeCore {
   readonly markets = new Map<string, SymbolMarket>();
@@ -180,44 +140,11 @@ export class ExchangeCore {
     const spec = market.spec;
     const now = this.clock.now();
     const clientOrderId = request.newClientOrderId ?? `sim-${account.id}-${this.seq + 1}`;
-    if (!CLIENT_ID_RE.test(clientOrderId)) throw Errors.malformed("Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
+    checkClientOrderId(clientOrderId);
     if (account.byClientId.has(clientOrderId) && !this.acceptReusedClientIds) throw Errors.duplicateOrder();
 
-    const kind = request.type;
-    const stop = isStopKind(kind);
-    const isMarket = isMarketKind(kind);
-    let priceTick = 0;
-    let price = 0n;
-    if (!isMarket) {
-      if (request.price === undefined) throw Errors.mandatory('price');
-      if (request.quantity === undefined) throw Errors.mandatory('quantity');
-      price = request.price;
-      if (price <= 0n || price % spec.tick !== 0n) throw Errors.filter('PRICE_FILTER');
-      priceTick = Number(price / spec.tick);
-    }
-    let stopPrice = 0n;
-    if (stop) {
-      if (request.stopPrice === undefined) throw Errors.mandatoryEither('stopPrice', 'trailingDelta');
-      if (request.quantity === undefined) throw Errors.mandatory('quantity');
-      stopPrice = request.stopPrice;
-      // PRICE_FILTER applies to stopPrice as to price.
-      if (stopPrice <= 0n || stopPrice % spec.tick !== 0n) throw Errors.filter('PRICE_FILTER');
-    }
-    if (request.quantity !== undefined) {
-      const q = request.quantity;
-      if (q < spec.minQty || q > spec.maxQty || q % spec.step !== 0n) throw Errors.filter('LOT_SIZE');
-      // A market-type stop has no price yet: its notional is taken at the stop price.
-      const notionalPrice = isMarket ? stopPrice : price;
-      if (notionalPrice > 0n && mulUnits(notionalPrice, q) < spec.minNotional) throw Errors.filter('NOTIONAL');
-    } else if (request.quoteOrderQty === undefined) {
-      throw Errors.mandatory('quantity');
-    } else if (request.quoteOrderQty < spec.minNotional) {
-      throw Errors.filter('NOTIONAL');
-    }
-
+    const { kind, stop, isMarket, price, priceTick, stopPrice, timeInForce } = checkNewOrder(spec, request);
     const side = request.side;
-    const takesTimeInForce = kind === 'LIMIT' || kind === 'STOP_LOSS_LIMIT' || kind === 'TAKE_PROFIT_LIMIT';
-    const timeInForce: TimeInForce = takesTimeInForce ? (request.timeInForce ?? 'GTC') : 'GTC';
     if (stop) return this.placeStop(market, account, { clientOrderId, side, kind, timeInForce, price, priceTick, stopPrice, quantity: request.quantity!, time: now });
 
     let plan: TakerPlan;
@@ -235,7 +162,7 @@ export class ExchangeCore {
     }
 
     this.seq++;
-    const order: SimOrder = {
+    const order = newSimOrder({
       symbol: spec.id,
       orderId: market.nextOrderId++,
       clientOrderId,
@@ -248,16 +175,11 @@ export class ExchangeCore {
       stopPrice: 0n,
       origQty: request.quantity ?? plan.filled,
       origQuoteOrderQty: request.quoteOrderQty ?? 0n,
-      executedQty: 0n,
-      cummulativeQuoteQty: 0n,
-      status: 'NEW',
       time: now,
-      updateTime: now,
       workingTime: now,
       locked: lock,
       seq: this.seq,
-      fills: [],
-    };
+    });
     account.orders.push(order);
     account.byClientId.set(clientOrderId, order);
     this.report(account, order, { type: 'NEW', time: now });
@@ -270,7 +192,7 @@ export class ExchangeCore {
       else this.finish(account, order, 'EXPIRED', now);
     }
     // The trades just printed are the last price now: stops they reached trigger.
-    if (prices.length > 0 && market.stops.length > 0) this.triggerStops(market, this.stopsReachedByPrices(market, prices), now, touched);
+    if (prices.length > 0 && market.stops.length > 0) this.triggerStops(market, stopsReachedByPrices(market, prices), now, touched);
     for (const touchedAccount of touched) this.emitPositions(touchedAccount, spec, now);
     this.publish(market, now);
     return order;
@@ -295,7 +217,7 @@ export class ExchangeCore {
     if (!account.lock(o.side === 'BUY' ? spec.quote : spec.base, lock)) throw Errors.insufficientBalance();
 
     this.seq++;
-    const order: SimOrder = {
+    const order = newSimOrder({
       symbol: spec.id,
       orderId: market.nextOrderId++,
       clientOrderId: o.clientOrderId,
@@ -308,16 +230,11 @@ export class ExchangeCore {
       stopPrice: o.stopPrice,
       origQty: o.quantity,
       origQuoteOrderQty: 0n,
-      executedQty: 0n,
-      cummulativeQuoteQty: 0n,
-      status: 'NEW',
       time: o.time,
-      updateTime: o.time,
       workingTime: -1,
       locked: lock,
       seq: this.seq,
-      fills: [],
-    };
+    });
     account.orders.push(order);
     account.byClientId.set(o.clientOrderId, order);
     market.stops.push(order);
@@ -326,32 +243,14 @@ export class ExchangeCore {
     return order;
   }
 
-  /** Whether prices spanning [low, high] reach a stop's trigger (within a thousandth of a tick, as resting limits). */
-  private reaches(market: SymbolMarket, order: SimOrder, low: number, high: number): boolean {
-    const stop = Number(order.stopPrice) / 1e8;
-    const eps = Number(market.spec.tick) / 1e8 / 1000;
-    return triggersOnFall(order) ? low <= stop + eps : high >= stop - eps;
-  }
-
   /**
    * Trigger, in time order, the pending stops the replayed path reaches in (from, to], each at the moment
    * it first reaches the stop price (counted from when the stop was placed, never before the last print),
    * against the book of that moment.
    */
   private triggerOnPath(market: SymbolMarket, from: number, to: number): void {
-    const eps = Number(market.spec.tick) / 1e8 / 1000;
     for (;;) {
-      let first: { order: SimOrder; time: number } | undefined;
-      for (const order of market.stops) {
-        const start = Math.max(from, order.time);
-        if (start >= to) continue;
-        const falling = triggersOnFall(order);
-        const level = Number(order.stopPrice) / 1e8 + (falling ? eps : -eps);
-        const reached = market.replay.firstReach(start, to, level, falling);
-        if (reached === undefined) continue;
-        const time = Math.min(to, Math.max(Math.ceil(reached), market.tape[market.tape.length - 1]!.time));
-        if (first === undefined || time < first.time) first = { order, time };
-      }
+      const first = firstStopReached(market, from, to);
       if (first === undefined) return;
       const touched = new Set<Account>();
       market.book.update(first.time);
@@ -360,24 +259,13 @@ export class ExchangeCore {
     }
   }
 
-  /** Pending stops reached by trades just printed at these prices. */
-  private stopsReachedByPrices(market: SymbolMarket, prices: readonly bigint[]): SimOrder[] {
-    let low = prices[0]!;
-    let high = prices[0]!;
-    for (const p of prices) {
-      if (p < low) low = p;
-      if (p > high) high = p;
-    }
-    return market.stops.filter((order) => this.reaches(market, order, Number(low) / 1e8, Number(high) / 1e8));
-  }
-
   /** Trigger stops in arrival order; the trades they print may reach further stops, which trigger in turn. */
   private triggerStops(market: SymbolMarket, due: SimOrder[], time: number, touched: Set<Account>): void {
     let next = [...due].sort((a, b) => a.seq - b.seq);
     while (next.length > 0) {
       const prices: bigint[] = [];
       for (const order of next) if (isPendingStop(order)) prices.push(...this.activate(market, order, time, touched));
-      next = prices.length > 0 && market.stops.length > 0 ? this.stopsReachedByPrices(market, prices) : [];
+      next = prices.length > 0 && market.stops.length > 0 ? stopsReachedByPrices(market, prices) : [];
     }
   }
 
@@ -480,48 +368,10 @@ export class ExchangeCore {
     this.emit('execution', account, order, { ...execution, id: ++this.executionIds });
   }
 
-  /** Book one fill on an order: balances, fee, order progress, the account's trade; removes filled resting orders. */
+  /** Book one fill on an order (balances, fee, progress, the account's trade) and report it; removes a filled resting order. */
   private applyFill(market: SymbolMarket, account: Account, order: SimOrder, price: bigint, qty: bigint, isMaker: boolean, tradeId: number, time: number): void {
-    const { base, quote: quoteAsset } = market.spec;
-    const quote = mulUnits(price, qty);
-    const bps = isMaker ? this.makerBps : this.takerBps;
-    const lastFill = order.executedQty + qty >= order.origQty;
-    let commission: bigint;
-    let commissionAsset: string;
-    if (order.side === 'BUY') {
-      const q = account.balance(quoteAsset);
-      if (isMarketKind(order.type)) {
-        q.free -= quote;
-      } else {
-        const release = lastFill ? order.locked : mulUnits(order.price, qty) < order.locked ? mulUnits(order.price, qty) : order.locked;
-        order.locked -= release;
-        q.locked -= release;
-        q.free += release - quote;
-      }
-      commission = feeOf(qty, bps);
-      commissionAsset = base;
-      account.balance(base).free += qty - commission;
-    } else {
-      const b = account.balance(base);
-      if (isMarketKind(order.type)) {
-        b.free -= qty;
-      } else {
-        order.locked -= qty;
-        b.locked -= qty;
-      }
-      commission = feeOf(quote, bps);
-      commissionAsset = quoteAsset;
-      account.balance(quoteAsset).free += quote - commission;
-    }
-    order.executedQty += qty;
-    order.cummulativeQuoteQty += quote;
-    order.status = order.executedQty >= order.origQty ? 'FILLED' : 'PARTIALLY_FILLED';
-    order.updateTime = time;
-    order.fills.push({ price, qty, commission, commissionAsset, tradeId });
+    const trade = bookFill(market.spec, account, order, price, qty, isMaker ? this.makerBps : this.takerBps, isMaker, tradeId, time);
     if (order.status === 'FILLED') market.removeResting(order);
-    const trade: SimTrade = { id: tradeId, symbol: order.symbol, orderId: order.orderId, price, qty, quoteQty: quote, commission, commissionAsset, time, isBuyer: order.side === 'BUY', isMaker };
-    account.trades.push(trade);
-    account.updateTime = time;
     this.report(account, order, { type: 'TRADE', time, trade });
   }
 

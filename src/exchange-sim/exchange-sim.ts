@@ -1,6 +1,6 @@
 // startExchangeSim: load the data, build the exchange, serve it on 127.0.0.1, step it every 100 ms.
 import type { BarSeries } from '../core/index.ts';
-import { loadBarSeries } from '../engines/index.ts';
+import { loadBarSeries } from '../adapters/files/index.ts';
 import { Accounts, TEST_ACCOUNT, type AccountConfig } from './accounts.ts';
 import { Admin } from './admin.ts';
 import { ExchangeCore } from './exchange-core.ts';

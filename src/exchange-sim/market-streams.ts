@@ -1,7 +1,8 @@
 // Market streams on the stream endpoint: SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS, depth diffs with U/u
 // (100 ms and 1000 ms), partial depth, trades, klines, book tickers and 24h tickers; depth faults and
 // silence (every market message dropped while it is on; replies to the client's own requests still go out).
-import type { ExchangeCore, ExchangeListener } from './exchange-core.ts';
+import type { ExchangeListener } from './exchange-api.ts';
+import type { ExchangeCore } from './exchange-core.ts';
 import type { Faults } from './faults.ts';
 import { aggTradeEvent, bookTickerEvent, klineEventBody, tickerEvent, tradeEvent } from './market-views.ts';
 import { KLINE_INTERVALS, type KlineStats } from './replay.ts';

@@ -87,6 +87,38 @@ export function isPendingStop(order: SimOrder): boolean {
   return isStopKind(order.type) && order.workingTime < 0 && isOpen(order);
 }
 
+/** What the exchange knows of an order when it takes it; the rest starts empty (nothing executed, status NEW). */
+export type OrderEntry = Pick<
+  SimOrder,
+  'symbol' | 'orderId' | 'clientOrderId' | 'accountId' | 'side' | 'type' | 'timeInForce' | 'price' | 'priceTick' | 'stopPrice' | 'origQty' | 'origQuoteOrderQty' | 'time' | 'workingTime' | 'locked' | 'seq'
+>;
+
+export function newSimOrder(o: OrderEntry): SimOrder {
+  return {
+    symbol: o.symbol,
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    accountId: o.accountId,
+    side: o.side,
+    type: o.type,
+    timeInForce: o.timeInForce,
+    price: o.price,
+    priceTick: o.priceTick,
+    stopPrice: o.stopPrice,
+    origQty: o.origQty,
+    origQuoteOrderQty: o.origQuoteOrderQty,
+    executedQty: 0n,
+    cummulativeQuoteQty: 0n,
+    status: 'NEW',
+    time: o.time,
+    updateTime: o.time,
+    workingTime: o.workingTime,
+    locked: o.locked,
+    seq: o.seq,
+    fills: [],
+  };
+}
+
 /** Prices, quantities and state: the part every order response carries. */
 function orderState(o: SimOrder): Record<string, unknown> {
   return {

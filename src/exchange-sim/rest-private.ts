@@ -1,7 +1,8 @@
 // Signed REST endpoints (trading and account), shared with the WebSocket API's order methods.
 import type { Account } from './accounts.ts';
 import { Errors } from './errors.ts';
-import type { ExchangeCore, NewOrder } from './exchange-core.ts';
+import type { NewOrder } from './exchange-api.ts';
+import type { ExchangeCore } from './exchange-core.ts';
 import { cancelJson, isOpen, isStopKind, myTradeJson, newOrderJson, orderJson, type OrderKind, type Side, type TimeInForce } from './orders.ts';
 import { limitParam, optionalInt, optionalUnits, requiredString, type Params } from './params.ts';
 import { fmt } from './units.ts';

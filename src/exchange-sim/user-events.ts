@@ -1,6 +1,6 @@
 // User data events in Binance's shapes: executionReport and outboundAccountPosition.
 import type { Account } from './accounts.ts';
-import type { Execution } from './exchange-core.ts';
+import type { Execution } from './exchange-api.ts';
 import { isOpen, type SimOrder } from './orders.ts';
 import { fmt } from './units.ts';
 

@@ -3,7 +3,8 @@
 // plus ping/time and the signed order and account requests.
 import type { Account } from './accounts.ts';
 import { BinanceError, Errors } from './errors.ts';
-import type { Execution, ExchangeCore, ExchangeListener } from './exchange-core.ts';
+import type { Execution, ExchangeListener } from './exchange-api.ts';
+import type { ExchangeCore } from './exchange-core.ts';
 import type { Faults } from './faults.ts';
 import type { SimOrder } from './orders.ts';
 import type { Params } from './params.ts';

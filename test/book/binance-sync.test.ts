@@ -2,8 +2,9 @@
 // diffs dropped, the first applied diff straddling lastUpdateId+1, continuity U == previous u + 1, and
 // resync requests on a gap or a crossed book.
 import { describe, expect, it } from 'vitest';
-import { ASK, BID, BinanceBookSync, DepthDiffs, DiffOutcome, SyncState } from '../../src/engines/data/book/index.ts';
-import type { DepthSnapshot, ResyncRequest } from '../../src/engines/data/book/index.ts';
+import { BinanceBookSync, DepthDiffs, DiffOutcome, SyncState } from '../../src/adapters/binance/index.ts';
+import type { DepthSnapshot, ResyncRequest } from '../../src/adapters/binance/index.ts';
+import { ASK, BID } from '../../src/engines/data/book/index.ts';
 
 type Row = [side: 'b' | 'a', price: number, qty: number];
 

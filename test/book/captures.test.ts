@@ -5,7 +5,9 @@
 //  - Kraken book-1000 for 10 pairs: all 4,269 CRC32 checksums reproduced.
 import { describe, expect, it } from 'vitest';
 import { eventsBeforeSnapshot, loadBinanceCapture, replayBinanceCapture, replayKraken, replayKrakenText } from '../../src/app/book/replay.ts';
-import { BID, DepthDiffs, KrakenBook, OrderBook, crc32, parseBinanceDiffs, parseKrakenBookMessage } from '../../src/engines/data/book/index.ts';
+import { DepthDiffs, parseBinanceDiffs } from '../../src/adapters/binance/index.ts';
+import { KrakenBook, crc32, parseKrakenBookMessage } from '../../src/adapters/kraken/index.ts';
+import { BID, OrderBook } from '../../src/engines/data/book/index.ts';
 
 const L2 = 'data/l2';
 const FILES = {

@@ -2,7 +2,9 @@
 // duplicate id; fills reported without trades; client order ids.
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { CcxtExecutionClient, clientOrderIdFor, type CcxtOrder, type CcxtTrade, type CcxtTradingApi } from '../../src/adapters/ccxt/ccxt-execution-client.ts';
+import type { CcxtOrder, CcxtTrade, CcxtTradingApi } from '../../src/adapters/ccxt/ccxt-api.ts';
+import { CcxtExecutionClient } from '../../src/adapters/ccxt/ccxt-execution-client.ts';
+import { clientOrderIdFor } from '../../src/adapters/ccxt/venues.ts';
 import { numberToMoney } from '../../src/core/decimal.ts';
 import { Instrument } from '../../src/core/instrument.ts';
 import { Market } from '../../src/core/market.ts';

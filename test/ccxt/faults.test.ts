@@ -2,7 +2,7 @@
 // requests with 5xx, loses 5% of answers after processing them and drops every WebSocket after 1 s;
 // then the exchange's own books are compared with the platform's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientOrderIdFor } from '../../src/adapters/ccxt/ccxt-execution-client.ts';
+import { clientOrderIdFor } from '../../src/adapters/ccxt/venues.ts';
 import { moneyToNumber } from '../../src/core/decimal.ts';
 import { RoundingMode } from '../../src/core/instrument.ts';
 import { type Order, OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';

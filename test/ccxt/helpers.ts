@@ -2,11 +2,13 @@
 // the real ccxt client made by our factory, and a kernel on the CCXT execution client.
 import { BookExecutionClient } from '../../src/adapters/sim/book-execution-client.ts';
 import { CryptoFeeSchedule } from '../../src/core/fees.ts';
-import { CcxtExecutionClient, type CcxtOrder, type CcxtTradingApi, type Discrepancy } from '../../src/adapters/ccxt/ccxt-execution-client.ts';
+import type { CcxtOrder, CcxtTradingApi } from '../../src/adapters/ccxt/ccxt-api.ts';
+import { CcxtExecutionClient } from '../../src/adapters/ccxt/ccxt-execution-client.ts';
+import type { Discrepancy } from '../../src/adapters/ccxt/client-state.ts';
 import { syncVenueClock, type CcxtMarketApi } from '../../src/adapters/ccxt/ccxt-data-client.ts';
 import { createExchange } from '../../src/adapters/ccxt/exchange-factory.ts';
 import { instrumentFromMarket, type CcxtMarket } from '../../src/app/session/instruments-from-exchange.ts';
-import { loadBarSeries } from '../../src/engines/data/index.ts';
+import { loadBarSeries } from '../../src/adapters/files/index.ts';
 import type { BarSeries } from '../../src/core/bar.ts';
 import { numberToMoney } from '../../src/core/decimal.ts';
 import type { Instrument } from '../../src/core/instrument.ts';

@@ -3,7 +3,7 @@
 // reported by the exchange becomes TRIGGERED before any fill, over the order stream or by reconciliation;
 // an exchange without a table entry refuses stops; and ccxt.pro's own watchOrders sees trigger and fill.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STOP_NOT_MAPPED } from '../../src/adapters/ccxt/stop-orders.ts';
+import { STOP_NOT_MAPPED } from '../../src/adapters/ccxt/venues.ts';
 import { RoundingMode } from '../../src/core/instrument.ts';
 import { type Order, OrderSide, OrderStatus, OrderType } from '../../src/core/order.ts';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';

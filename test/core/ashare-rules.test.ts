@@ -1,9 +1,9 @@
 // China A-share rules: boards by code and daily price limits.
 import { describe, expect, it } from 'vitest';
-import { boardOfCode, CHINEXT_REFORM_DAY, dailyLimitFraction, priceLimits, UNLIMITED_LISTING_DAYS } from '../../src/core/ashare-rules.ts';
+import { boardOfCode, CHINEXT_REFORM_DAY, DailyLimitTracker, dailyLimitFraction, priceLimits, UNLIMITED_LISTING_DAYS } from '../../src/core/ashare-rules.ts';
 import { Board, Instrument } from '../../src/core/instrument.ts';
 import { resolveInstrument } from '../../src/core/instrument-table.ts';
-import { Market, MS_PER_DAY } from '../../src/core/market.ts';
+import { ASHARE_DAILY_CLOSE_OFFSET_MS, Market, MS_PER_DAY } from '../../src/core/market.ts';
 
 const dayOf = (iso: string): number => Math.floor(Date.parse(`${iso}T00:00:00Z`) / MS_PER_DAY);
 
@@ -114,5 +114,41 @@ describe('price limits', () => {
         }
       }
     }
+  });
+});
+
+describe('daily limit tracker', () => {
+  const closeOf = (day: number): number => day * MS_PER_DAY + ASHARE_DAILY_CLOSE_OFFSET_MS;
+  const limitsOf = (tracker: DailyLimitTracker, now: number) => {
+    const limits = tracker.limitsAt(now);
+    return { up: limits.up, down: limits.down };
+  };
+
+  it("takes today's limits from pre_close, else the last close; after 15:00 the next session's from today's close", () => {
+    const tracker = new DailyLimitTracker(share('600519.SH'));
+    const day = dayOf('2024-03-04');
+    tracker.onBar(day, NaN, 10.5);
+    expect(limitsOf(tracker, closeOf(day) - 1)).toEqual({ up: Infinity, down: 0 });
+    expect(limitsOf(tracker, closeOf(day))).toEqual({ up: 11.55, down: 9.45 });
+    tracker.onBar(day + 1, undefined, 11);
+    expect(limitsOf(tracker, closeOf(day + 1) - 1)).toEqual({ up: 11.55, down: 9.45 });
+    tracker.onBar(day + 1, 10, 11.2); // a later bar of the same day does not move today's limits
+    expect({ up: tracker.up, down: tracker.down }).toEqual({ up: 11.55, down: 9.45 });
+    expect(limitsOf(tracker, closeOf(day + 1))).toEqual({ up: 12.32, down: 10.08 });
+    tracker.onBar(day + 2, 10.7, 10.9); // ex-rights: the day's reference price, not the last close
+    expect({ up: tracker.up, down: tracker.down }).toEqual({ up: 11.77, down: 9.63 });
+  });
+
+  it('projects the no-limit days of a new STAR listing, and the first limited day after them', () => {
+    const listing = dayOf('2024-03-04');
+    const tracker = new DailyLimitTracker(share('688001.SH', { listingDate: '2024-03-04' }));
+    for (let index = 0; index < UNLIMITED_LISTING_DAYS; index++) {
+      tracker.onBar(listing + index, 20, 30);
+      expect(tracker.up, `day ${index}`).toBe(Infinity);
+      const next = limitsOf(tracker, closeOf(listing + index));
+      expect(next, `after day ${index}`).toEqual(index + 1 < UNLIMITED_LISTING_DAYS ? { up: Infinity, down: 0 } : { up: 36, down: 24 });
+    }
+    tracker.onBar(listing + UNLIMITED_LISTING_DAYS, NaN, 31);
+    expect({ up: tracker.up, down: tracker.down }).toEqual({ up: 36, down: 24 });
   });
 });

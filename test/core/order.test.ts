@@ -12,6 +12,8 @@ import {
   TERMINAL_STATUSES,
   TimeInForce,
 } from '../../src/core/order.ts';
+import { resolveInstrument } from '../../src/core/instrument-table.ts';
+import { Market } from '../../src/core/market.ts';
 
 const S = OrderStatus;
 const E = OrderEventKind;
@@ -247,5 +249,40 @@ describe('order quantities', () => {
     expect(order.averageFillPrice).toBe(5.5);
     expect(order.tag).toBe('tag');
     expect(order.updatedAt).toBe(order.createdAt);
+  });
+});
+
+describe('fills, triggers and the emergency mark go through the table', () => {
+  const btc = resolveInstrument('BTC/USDT', Market.Crypto);
+
+  it('sums fills on the lot grid and ends FILLED when the sum reaches the quantity', () => {
+    const order = new Order('O-3', 'BTC/USDT', OrderSide.Buy, OrderType.Market, 0.3, undefined, undefined, TimeInForce.GTC, 0, 100);
+    order.apply(E.Submitted, 0);
+    expect(order.applyFill({ price: 100, quantity: 0.1, time: 5 }, btc)).toBe(E.PartiallyFilled);
+    expect(order.applyFill({ price: 103, quantity: 0.2, time: 6 }, btc)).toBe(E.Filled);
+    expect([order.status, order.filledQuantity, order.updatedAt]).toEqual([S.Filled, 0.3, 6]);
+    expect(order.averageFillPrice).toBeCloseTo(102, 10);
+  });
+
+  it('refuses a fill the table does not allow and leaves the fill state as it was', () => {
+    const order = newOrder();
+    expect(() => order.applyFill({ price: 100, quantity: 0.5, time: 5 }, btc)).toThrow(IllegalOrderTransition);
+    expect([order.status, order.filledQuantity, order.filledNotional]).toEqual([S.Initialized, 0, 0]);
+  });
+
+  it('marks a triggered stop, also while its cancel is pending', () => {
+    const order = orderIn(S.PendingCancel);
+    order.trigger(7);
+    expect([order.status, order.triggered]).toEqual([S.PendingCancel, true]);
+    const fresh = newOrder();
+    expect(() => fresh.trigger(7)).toThrow(IllegalOrderTransition);
+    expect(fresh.triggered).toBe(false);
+  });
+
+  it('marks an emergency order only before it is submitted', () => {
+    const order = newOrder();
+    order.markEmergency();
+    expect(order.emergency).toBe(true);
+    expect(() => orderIn(S.Submitted).markEmergency()).toThrow(/only a new order/);
   });
 });

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/core/bar.ts';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Market, TIMEFRAME_MS, barCloseTime, tradingDayOf } from '../../src/core/market.ts';
-import { DataOptionError, aggregateSeries, loadBarSeries, targetTimeframeMs } from '../../src/engines/data/index.ts';
+import { loadBarSeries } from '../../src/adapters/files/index.ts';
+import { DataOptionError, aggregateSeries, targetTimeframeMs } from '../../src/engines/data/index.ts';
 import { BTC_1M, ETH_5M, SSE_1M, fixtureLines, tempDir } from './helpers.ts';
 
 const tmp = tempDir();

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError, loadBarSeries, loadBarSeriesSync, parseBarSeries } from '../../src/engines/data/index.ts';
+import { loadBarSeries, loadBarSeriesSync, parseBarSeries } from '../../src/adapters/files/index.ts';
+import { DataError } from '../../src/engines/data/index.ts';
 import { BTC_1M, BTC_1M_GZ, FIXTURES, MOUTAI_1D, fixtureLines, setField, tempDir, withRow } from './helpers.ts';
 
 const tmp = tempDir();

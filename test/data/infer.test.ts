@@ -2,13 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Market } from '../../src/core/market.ts';
-import {
-  DataOptionError,
-  inferSymbolAndMarket,
-  loadBarSeries,
-  mostCommonGap,
-  timeframeFromFileName,
-} from '../../src/engines/data/index.ts';
+import { inferSymbolAndMarket, loadBarSeries, mostCommonGap, timeframeFromFileName } from '../../src/adapters/files/index.ts';
+import { DataOptionError } from '../../src/engines/data/index.ts';
 import { BTC_1M, ETH_5M, MOUTAI_1D, fixtureLines, tempDir } from './helpers.ts';
 
 const tmp = tempDir();

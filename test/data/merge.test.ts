@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/core/bar.ts';
-import { loadBarSeries, mergeOrder } from '../../src/engines/data/index.ts';
+import { loadBarSeries } from '../../src/adapters/files/index.ts';
+import { mergeOrder } from '../../src/engines/data/index.ts';
 import { BTC_1M, ETH_5M, MOUTAI_1D } from './helpers.ts';
 
 function withCloseTimes(closeTimes: number[]): BarSeries {

@@ -3,10 +3,13 @@ import { SimExecutionClient } from '../../src/adapters/sim/sim-execution-client.
 import { DEFAULT_FILL_MODEL, type FillModelConfig, FillModelName } from '../../src/adapters/sim/fill-model-config.ts';
 import { type ReplayOrder, ReplayDataClient } from '../../src/adapters/sim/replay-data-client.ts';
 import type { Bar, BarSeries } from '../../src/core/bar.ts';
+import { notionalOf } from '../../src/core/account.ts';
 import { numberToMoney } from '../../src/core/decimal.ts';
 import { AShareFeeSchedule, CryptoFeeSchedule, type FeeSchedule } from '../../src/core/fees.ts';
+import { type Fill, fillOf, Liquidity } from '../../src/core/fill.ts';
 import type { Instrument } from '../../src/core/instrument.ts';
 import { barCloseTime, Market } from '../../src/core/market.ts';
+import type { OrderSide } from '../../src/core/order.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import type { OrderEvent } from '../../src/common/events.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
@@ -148,4 +151,17 @@ export function runBacktest(setup: BacktestSetup): { kernel: Kernel; clock: Simu
   replay.start(kernel);
   kernel.stop();
   return { kernel, clock, venue };
+}
+
+/** A taker fill of `quantity` at `price` for `order`, built the way venues build theirs (no fee unless given). */
+export function takerFill(
+  order: { readonly id: string; readonly symbol: string; readonly side: OrderSide; readonly decisionPrice: number },
+  instrument: Instrument,
+  quantity: number,
+  price: number,
+  time: number,
+  fee = 0,
+): Fill {
+  const execution = { id: `${order.id}-F-${time}`, time, price, quantity, notional: notionalOf(instrument, price, quantity), fee: numberToMoney(fee), tax: 0n };
+  return fillOf(order, { ...execution, liquidity: Liquidity.Taker, referencePrice: price });
 }

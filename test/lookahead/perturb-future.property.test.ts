@@ -10,7 +10,7 @@ import { simulate } from '../../src/app/backtest/simulate.ts';
 import type { Bar } from '../../src/core/bar.ts';
 import { resolveInstrument } from '../../src/core/instrument-table.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
-import { parseBarSeries } from '../../src/engines/data/index.ts';
+import { parseBarSeries } from '../../src/adapters/files/index.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
 import type { OrderEvent } from '../../src/common/events.ts';
 import { Strategy } from '../../src/common/strategy.ts';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBarSeries } from '../../src/engines/data/index.ts';
+import { loadBarSeries } from '../../src/adapters/files/index.ts';
 import { SHARED_DATA } from '../data/helpers.ts';
 
 const BTC_1M = join(SHARED_DATA, 'ohlcv/binance_spot/BTCUSDT-1m-2025-05-20_2025-08-18.csv.gz');

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBarSeries } from '../../src/engines/data/index.ts';
+import { loadBarSeries } from '../../src/adapters/files/index.ts';
 import { MOUTAI_1D, SHARED_DATA, fixtureLines, tempDir } from '../data/helpers.ts';
 
 const tmp = tempDir();

@@ -11,7 +11,7 @@ import { defaultConfig } from '../../src/app/config/index.ts';
 import { toRiskConfig } from '../../src/app/config/risk-schema.ts';
 import type { Bar } from '../../src/core/bar.ts';
 import { OrderEventKind, OrderSide, OrderType } from '../../src/core/order.ts';
-import { loadBarSeries } from '../../src/engines/data/index.ts';
+import { loadBarSeries } from '../../src/adapters/files/index.ts';
 import type { BreakerEvent } from '../../src/engines/risk/breaker-ladder.ts';
 import { BreakerCause, BreakerLevel, DenialReason, levelRank } from '../../src/engines/risk/codes.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FILL_MODEL } from '../../src/adapters/sim/fill-model-config.ts';
 import { OrderStatus, OrderType } from '../../src/core/order.ts';
 import { BreakerCause, BreakerLevel, DenialReason, RiskMode } from '../../src/engines/risk/codes.ts';
-import { EMERGENCY_TOPIC, type HeldBack } from '../../src/engines/risk/risk-engine.ts';
+import { EMERGENCY_TOPIC, type HeldBack } from '../../src/engines/risk/emergency-close.ts';
 import { ashareInstrument, cryptoInstrument } from '../sim/helpers.ts';
 import { DAY, Harness, HOUR, MINUTE, T0 } from './helpers.ts';
 

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config/index.ts';
+import type { InputError } from '../../src/app/errors/index.ts';
 import { runReplaySession, type ReplaySessionRequest } from '../../src/app/session/replay-session.ts';
+import { flagOf } from '../../src/cli/errors.ts';
 import { mulberry32 } from '../support/random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'traider-replay-resume-'));
@@ -84,7 +86,10 @@ describe('traider replay --resume', () => {
   it('refuses other parameters, other data, a finished run, and a journal that no longer matches', async () => {
     const db = join(dir, 'refusals.db');
     await runUntil(request(db, 'r'), 900);
-    await expect(runReplaySession(request(db, 'r', { resume: true, params: { fast: 6, slow: 20 } }))).rejects.toThrow(/--resume: run r was started with --params \{"fast":5,"slow":20\}, not \{"fast":6,"slow":20\}/);
+    // The use-case names fields of its request; the CLI spells them as its flags.
+    const refusal = await runReplaySession(request(db, 'r', { resume: true, params: { fast: 6, slow: 20 } })).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ name: 'InputError', field: 'resume' });
+    expect((refusal as InputError).describe(flagOf)).toMatch(/--resume: run r was started with --params \{"fast":5,"slow":20\}, not \{"fast":6,"slow":20\}/);
     const other = join(dir, 'BTCUSDT-1m-other.csv');
     copyFileSync(DATA, other);
     await expect(runReplaySession(request(db, 'r', { resume: true, dataFiles: [other] }))).rejects.toThrow(/did not replay .*other\.csv/);

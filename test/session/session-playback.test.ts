@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SimExecutionClient } from '../../src/adapters/sim/sim-execution-client.ts';
 import { instrumentsFor, loadSeries } from '../../src/app/backtest/run-backtest.ts';
-import { feeScheduleFor } from '../../src/app/backtest/simulate.ts';
+import { feeScheduleFor } from '../../src/app/environment/index.ts';
 import { loadConfig, type TraiderConfig } from '../../src/app/config/index.ts';
 import { toRiskConfig } from '../../src/app/config/risk-schema.ts';
 import { playBack } from '../../src/app/session/session-playback.ts';

@@ -8,7 +8,7 @@ import { moneyToNumber } from '../../src/core/decimal.ts';
 import type { Fill } from '../../src/core/fill.ts';
 import { resolveInstrument } from '../../src/core/instrument-table.ts';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
-import { parseBarSeries } from '../../src/engines/data/index.ts';
+import { parseBarSeries } from '../../src/adapters/files/index.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
 import { Strategy } from '../../src/common/strategy.ts';
 import { ASHARE_FEES, CRYPTO_FEES } from './helpers.ts';

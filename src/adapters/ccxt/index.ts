@@ -2,5 +2,6 @@
 export { CcxtDataClient, syncVenueClock } from './ccxt-data-client.ts';
 export type { CcxtMarketApi } from './ccxt-data-client.ts';
 export { CcxtExecutionClient } from './ccxt-execution-client.ts';
-export type { CcxtTradingApi, Discrepancy } from './ccxt-execution-client.ts';
+export type { CcxtTradingApi } from './ccxt-api.ts';
+export type { Discrepancy } from './client-state.ts';
 export { createExchange } from './exchange-factory.ts';

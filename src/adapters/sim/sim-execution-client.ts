@@ -1,25 +1,18 @@
 // The simulated venue: fills orders against bars with the `realistic` or `next-open` model (docs/fill-model.md).
-import { type Bar, dailyLimitFraction, type FeeSchedule, type Fill, fillOf, type Instrument, Liquidity, Market, notionalOf, type Order, OrderSide, OrderType, priceLimits, RoundingMode, TimeInForce } from '../../core/index.ts';
+import { type Bar, DailyLimitTracker, type FeeSchedule, type Fill, fillOf, type Instrument, Liquidity, Market, notionalOf, type Order, OrderSide, OrderType, type PriceLimits, RoundingMode, TimeInForce } from '../../core/index.ts';
 import type { ExecutionClient, ExecutionContext } from '../../common/index.ts';
 import { DailyStats } from './daily-stats.ts';
 import { type FillModelConfig, FillModelName } from './fill-model-config.ts';
 
 /** A-share limit checks compare with a relative tolerance: limit prices come from float arithmetic. */
 const LIMIT_TOLERANCE = 1e-9;
-/** Days a listing counts as "new" for the no-limit rule when the data starts on the listing date. */
-const LISTING_MATCH_DAYS = 3;
 
 class SymbolState {
   readonly pending: Order[] = [];
   readonly stats: DailyStats;
   readonly halfSpread: number;
-  readonly isAShare: boolean;
-  day = -1;
-  /** Trading days since listing (0 = listing day), or -1 when the data does not start at the listing. */
-  listingDayIndex = -1;
-  previousRawClose = NaN;
-  limitUp = Infinity;
-  limitDown = 0;
+  /** Today's daily limits, for A-shares only: the tracker the risk engine's pre-trade checks use too. */
+  readonly limits: DailyLimitTracker | undefined;
 
   constructor(
     readonly instrument: Instrument,
@@ -27,8 +20,9 @@ class SymbolState {
     config: FillModelConfig,
   ) {
     this.stats = new DailyStats(config.volatilityDays, config.volumeDays);
-    this.isAShare = instrument.market === Market.AShare;
-    const spreadBps = this.isAShare ? config.spreadBps.ashare : config.spreadBps.crypto;
+    const isAShare = instrument.market === Market.AShare;
+    this.limits = isAShare ? new DailyLimitTracker(instrument) : undefined;
+    const spreadBps = isAShare ? config.spreadBps.ashare : config.spreadBps.crypto;
     this.halfSpread = spreadBps / 2 / 10_000;
   }
 }
@@ -110,39 +104,20 @@ export class SimExecutionClient implements ExecutionClient {
     this.context.events.orderCanceled(order, this.context.clock.now());
   }
 
+  /** Today's limit prices this venue fills an A-share within; undefined for other markets and before the symbol's first bar. */
+  dailyLimits(symbol: string): PriceLimits | undefined {
+    return this.states[this.context.symbolIndex(symbol)]?.limits;
+  }
+
   /** Market data first reaches the venue: match pending orders against this bar, then learn from it. */
   private onBar(bar: Bar, index: number): void {
     const state = this.state(index, bar.symbol);
     const day = state.instrument.tradingDay(bar.openTime);
-    if (day !== state.day) this.startDay(state, day, bar);
+    state.limits?.onBar(day, bar.preClose, bar.close);
     state.stats.rollTo(day);
     if (state.pending.length > 0) this.match(state, bar);
     // Volatility from adjusted closes, so an ex-rights gap is no price move; volume in raw units, like orders.
     state.stats.add(bar.adjustmentFactor === undefined ? bar.close : bar.close * bar.adjustmentFactor, bar.volume);
-    if (state.isAShare) state.previousRawClose = bar.close;
-  }
-
-  private startDay(state: SymbolState, day: number, bar: Bar): void {
-    const previousDay = state.day;
-    state.day = day;
-    if (!state.isAShare) return;
-    const instrument = state.instrument;
-    if (previousDay === -1) {
-      const listing = instrument.listingDay;
-      state.listingDayIndex = listing !== undefined && day >= listing && day - listing <= LISTING_MATCH_DAYS ? 0 : -1;
-    } else if (state.listingDayIndex >= 0) {
-      state.listingDayIndex++;
-    }
-    const reference = bar.preClose !== undefined && Number.isFinite(bar.preClose) ? bar.preClose : state.previousRawClose;
-    const fraction = dailyLimitFraction(instrument, day, state.listingDayIndex >= 0 ? state.listingDayIndex : undefined);
-    if (fraction === undefined || !Number.isFinite(reference)) {
-      state.limitUp = Infinity;
-      state.limitDown = 0;
-      return;
-    }
-    const limits = priceLimits(instrument, reference, fraction);
-    state.limitUp = limits.up;
-    state.limitDown = limits.down;
   }
 
   private match(state: SymbolState, bar: Bar): void {
@@ -224,7 +199,7 @@ export class SimExecutionClient implements ExecutionClient {
         return 0;
     }
     book.sawEligibleBar = true;
-    if (state.isAShare && this.blockedByLimit(state, buy, bar, reference)) return 0;
+    if (state.limits !== undefined && blockedByLimit(state.limits, buy, bar, reference)) return 0;
 
     // Quantity: what is left, what may be sold (T+1), the participation cap, the lot grid.
     const instrument = state.instrument;
@@ -301,21 +276,12 @@ export class SimExecutionClient implements ExecutionClient {
       ? instrument.roundPrice(reference * (1 + cost), RoundingMode.Up)
       : instrument.roundPrice(reference * (1 - cost), RoundingMode.Down);
     if (price < instrument.tick) price = instrument.tick;
-    if (state.isAShare) {
-      if (buy && price > state.limitUp) price = instrument.roundPrice(state.limitUp, RoundingMode.Down);
-      if (!buy && price < state.limitDown) price = instrument.roundPrice(state.limitDown, RoundingMode.Up);
+    const limits = state.limits;
+    if (limits !== undefined) {
+      if (buy && price > limits.up) price = instrument.roundPrice(limits.up, RoundingMode.Down);
+      if (!buy && price < limits.down) price = instrument.roundPrice(limits.down, RoundingMode.Up);
     }
     return price;
-  }
-
-  /** No buy while the bar is sealed at (or opens at) limit-up; no sell at limit-down. */
-  private blockedByLimit(state: SymbolState, buy: boolean, bar: Bar, reference: number): boolean {
-    if (buy) {
-      const up = state.limitUp * (1 - LIMIT_TOLERANCE);
-      return bar.low >= up || reference >= up;
-    }
-    const down = state.limitDown * (1 + LIMIT_TOLERANCE);
-    return bar.high <= down || reference <= down;
   }
 
   describe(): string[] {
@@ -339,4 +305,14 @@ export class SimExecutionClient implements ExecutionClient {
       'Emergency (flatten) orders ignore the participation cap but not market rules.',
     ];
   }
+}
+
+/** No buy while the bar is sealed at (or opens at) limit-up; no sell at limit-down. */
+function blockedByLimit(limits: PriceLimits, buy: boolean, bar: Bar, reference: number): boolean {
+  if (buy) {
+    const up = limits.up * (1 - LIMIT_TOLERANCE);
+    return bar.low >= up || reference >= up;
+  }
+  const down = limits.down * (1 + LIMIT_TOLERANCE);
+  return bar.high <= down || reference <= down;
 }

@@ -1,7 +1,6 @@
 // Backtest use-case: run a strategy over a data file and write its outputs (summary, CSVs, report, journal).
-export { jsonSafe } from './journal-run.ts';
 export { instrumentsFor, loadSeries } from './run-backtest.ts';
 export type { BacktestSummary } from './run-backtest.ts';
-export { accountCurrency, feeScheduleFor, simulate, strategySeesAdjustedPrices } from './simulate.ts';
+export { simulate, strategySeesAdjustedPrices } from './simulate.ts';
 export { runBacktest } from './run-backtest.ts';
 export { writeOutputs } from './write-outputs.ts';

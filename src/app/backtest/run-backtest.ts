@@ -2,14 +2,17 @@
 import type { FillModelConfig } from '../../adapters/sim/index.ts';
 import { computeMetrics, type PerformanceMetrics, periodsPerYear } from '../../analytics/index.ts';
 import { type BarSeries, type Fill, type Instrument, type Market, moneyToNumber, type Order, resolveInstrument, type Trade } from '../../core/index.ts';
-import { type BreakerEvent, type DataError, loadBarSeries, RiskEngine, RiskMode } from '../../engines/index.ts';
+import { loadBarSeries } from '../../adapters/files/index.ts';
+import { type BreakerEvent, type DataError, RiskMode } from '../../engines/index.ts';
 import { BuyAndHold, resolveStrategy } from '../../strategies/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/index.ts';
 import { simulate, type SimulationResult } from './simulate.ts';
 import { openJournal } from '../store/index.ts';
 import { type JsonValue, LiveClock, RunKind } from '../../common/index.ts';
-import { dailyEquity, journalKernel, jsonSafe } from './journal-run.ts';
+import { dailyEquity } from './daily-equity.ts';
+import { jsonSafe } from '../environment/index.ts';
+import { fieldMention, InputError, inputText } from '../errors/index.ts';
 
 export interface BacktestRequest {
   readonly dataFiles: readonly string[];
@@ -91,10 +94,13 @@ export interface BacktestOutcome {
 }
 
 export async function loadSeries(request: Pick<BacktestRequest, 'dataFiles' | 'symbol' | 'market' | 'timeframe' | 'config'>) {
-  if (request.dataFiles.length === 0) throw new RangeError('--data: give at least one CSV file');
-  if (request.symbol && request.dataFiles.length > 1) throw new RangeError('--symbol: only with a single --data file (names give each file its symbol)');
+  const { dataFiles } = request;
+  if (dataFiles.length === 0) throw new InputError('dataFiles', 'give at least one CSV file', { value: dataFiles });
+  if (request.symbol && dataFiles.length > 1) {
+    throw new InputError('symbol', inputText`${fieldMention('symbol')}: only with a single ${fieldMention('dataFiles')} file (names give each file its symbol)`, { value: request.symbol });
+  }
   const results = [];
-  for (const file of request.dataFiles) {
+  for (const file of dataFiles) {
     results.push(
       await loadBarSeries(file, {
         symbol: request.symbol,
@@ -108,9 +114,12 @@ export async function loadSeries(request: Pick<BacktestRequest, 'dataFiles' | 's
   const series = results.map((r) => r.series);
   const symbols = series.map((s) => s.symbol);
   const duplicate = symbols.find((s, i) => symbols.indexOf(s) !== i);
-  if (duplicate) throw new RangeError(`--data: two files are both ${duplicate}`);
+  if (duplicate) throw new InputError('dataFiles', `two files are both ${duplicate}`, { value: dataFiles });
   const timeframes = [...new Set(series.map((s) => s.timeframe))];
-  if (timeframes.length > 1) throw new RangeError(`--data: files have different timeframes (${timeframes.join(', ')}); give --timeframe to align them`);
+  if (timeframes.length > 1) {
+    const rule = inputText`${fieldMention('dataFiles')}: files have different timeframes (${timeframes.join(', ')}); give ${fieldMention('timeframe')} to align them`;
+    throw new InputError('dataFiles', rule, { value: dataFiles });
+  }
   return { series, results };
 }
 
@@ -146,13 +155,12 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     request.onRunId?.(runId);
   }
   const mode = request.riskMode ?? RiskMode.Backtest;
-  const risk = new RiskEngine({ config: toRiskConfig(config.risk), mode, scaledStep: (request.riskStep ?? 1) - 1, backtest: true });
   const simulation = simulate({
     ...base,
     strategy,
-    risk,
+    risk: { config: toRiskConfig(config.risk), mode, scaledStep: (request.riskStep ?? 1) - 1, backtest: true },
     progress: request.progress,
-    onKernel: journaled && runId ? (kernel) => journalKernel(journaled.journal, runId!, kernel) : undefined,
+    journal: journaled && runId ? { journal: journaled.journal, runId } : undefined,
   });
   let benchmark: BacktestOutcome['benchmark'];
   if (request.benchmark !== false) {

@@ -1,9 +1,10 @@
 // One backtest simulation: series in memory -> kernel on a simulated clock with the simulated venue.
-import { type FillModelConfig, ReplayDataClient, type ReplayHooks, SimExecutionClient } from '../../adapters/sim/index.ts';
-import { type AShareFeeConfig, AShareFeeSchedule, type BarSeries, type CryptoFeeConfig, CryptoFeeSchedule, type FeeSchedule, type Instrument, Market, numberToMoney } from '../../core/index.ts';
+import { type FillModelConfig, ReplayDataClient, type ReplayHooks } from '../../adapters/sim/index.ts';
+import type { BarSeries, Instrument } from '../../core/index.ts';
 import { mergeOrder } from '../../engines/index.ts';
 import { type RiskGate, SimulatedClock, type Strategy } from '../../common/index.ts';
-import { Kernel } from '../../kernel/index.ts';
+import type { Kernel } from '../../kernel/index.ts';
+import { buildKernel, feeScheduleFor, type Fees, type JournalTarget, type RiskSettings } from '../environment/index.ts';
 
 export interface SimulationRequest {
   readonly series: readonly BarSeries[];
@@ -13,11 +14,12 @@ export interface SimulationRequest {
   /** Account currency amount. */
   readonly capital: number;
   readonly fill: FillModelConfig;
-  readonly fees: { readonly crypto: CryptoFeeConfig; readonly ashare: AShareFeeConfig };
-  readonly risk?: RiskGate;
+  readonly fees: Fees;
+  /** The risk engine's settings, a gate of the caller's own, or none (no pre-trade checks). */
+  readonly risk?: RiskSettings | RiskGate;
   readonly progress?: (done: number, total: number) => void;
-  /** Called with the kernel before it starts (journaling subscribes here). */
-  readonly onKernel?: (kernel: Kernel) => void;
+  /** Journal the run's order events, fills, denials and breaker changes. */
+  readonly journal?: JournalTarget;
 }
 
 export interface SimulationResult {
@@ -32,19 +34,6 @@ export interface SimulationResult {
   /** Bar events replayed (all symbols). */
   readonly bars: number;
   readonly assumptions: string[];
-}
-
-export function accountCurrency(instruments: readonly Instrument[]): string {
-  const currencies = [...new Set(instruments.map((i) => i.quote))];
-  if (currencies.length !== 1) {
-    throw new RangeError(`all symbols of one run share one account, so they need one quote currency (got ${currencies.join(', ')})`);
-  }
-  return currencies[0]!;
-}
-
-export function feeScheduleFor(fees: SimulationRequest['fees']): (instrument: Instrument) => FeeSchedule {
-  return (instrument) =>
-    instrument.market === Market.AShare ? new AShareFeeSchedule(fees.ashare) : new CryptoFeeSchedule(fees.crypto, instrument.quote);
 }
 
 /** One point of the equity curve per distinct bar close time (the replay's afterTime hook). */
@@ -85,25 +74,22 @@ export function simulate(request: SimulationRequest): SimulationResult {
   series.forEach((s, i) => {
     if (instruments[i]?.symbol !== s.symbol) throw new RangeError(`instrument ${i} is ${instruments[i]?.symbol}, series is ${s.symbol}`);
   });
-  const currency = accountCurrency(instruments);
   // One series replays in its own order; several are merged by close time.
   const order = series.length === 1 ? undefined : mergeOrder(series);
   const total = series.reduce((n, s) => n + s.length, 0);
   const clock = new SimulatedClock(series.reduce((t, s) => Math.min(t, s.openTime[0] ?? Infinity), Infinity));
-  const venue = new SimExecutionClient(request.fill, feeScheduleFor(request.fees));
-  const kernel = new Kernel({
+  const { kernel, currency, execution: venue } = buildKernel({
     clock,
-    execution: venue,
+    venue: { kind: 'bars', fill: request.fill, fees: request.fees },
     instruments,
-    currency,
-    initialCapital: numberToMoney(request.capital),
+    capital: request.capital,
     strategy: request.strategy,
     risk: request.risk,
     adjustedPrices: strategySeesAdjustedPrices(series),
+    journal: request.journal,
   });
   const curve = new CurveRecorder(kernel, total, request.progress);
   const replay = new ReplayDataClient(series, order, clock, curve);
-  request.onKernel?.(kernel);
   kernel.start();
   replay.start(kernel);
   kernel.stop();

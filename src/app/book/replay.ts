@@ -8,7 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { BinanceBookSync, type BinanceDiffCapture, type BinanceSnapshotCapture, type BookTickerCapture, DataError, KrakenBook, OrderBook, parseBinanceDiffs, parseBinanceSnapshot, parseBookTicker, parseKrakenBookMessage, type ResyncRequest, type TopOfBook } from '../../engines/index.ts';
+import { BinanceBookSync, type BinanceDiffCapture, type BinanceSnapshotCapture, type BookTickerCapture, parseBinanceDiffs, parseBinanceSnapshot, parseBookTicker, type ResyncRequest } from '../../adapters/binance/index.ts';
+import { KrakenBook, parseKrakenBookMessage } from '../../adapters/kraken/index.ts';
+import { DataError, OrderBook, type TopOfBook } from '../../engines/index.ts';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -312,3 +312,19 @@ export class SessionDataQuality {
     this.options.onEvent?.(event);
   }
 }
+
+/**
+ * The data-quality limits on the venue clock: a local exchange replaying at `rate`x ages `rate` times
+ * faster in venue time, so the time limits scale with it (1 for a real exchange: the defaults).
+ */
+export function qualityConfigFor(rate: number, intervalMs: number): DataQualityConfigInput | undefined {
+  if (rate === 1) return undefined;
+  const d = DEFAULT_DATA_QUALITY_CONFIG;
+  return {
+    quoteStaleMs: d.quoteStaleMs * rate,
+    barStaleMs: d.barStaleMs * rate + intervalMs,
+    consensusWindowMs: d.consensusWindowMs * rate,
+    latency: { excellentMs: d.latency.excellentMs * rate, goodMs: d.latency.goodMs * rate, fairMs: d.latency.fairMs * rate },
+    failover: { noDataTimeoutMs: d.failover.noDataTimeoutMs * rate },
+  };
+}

@@ -1,5 +1,6 @@
 // Instruments of a live session come from the exchange's own market filters (tick, step, minimum).
 import { Instrument, Market, toPlainDecimal } from '../../core/index.ts';
+import { InputError } from '../errors/index.ts';
 
 /** The fields of a ccxt market we read (precision in TICK_SIZE mode: the tick itself). */
 export interface CcxtMarket {
@@ -25,4 +26,15 @@ export function instrumentFromMarket(market: CcxtMarket, precisionIsTickSize: bo
     lotSize: step(market.precision.amount, 'amount'),
     minNotional: market.limits?.cost?.min ?? 0,
   });
+}
+
+/** The session's symbols as instruments of the exchange's markets: all traded there, all quoted in one currency (one account). */
+export function sessionInstruments(markets: Readonly<Record<string, CcxtMarket>>, precisionIsTickSize: boolean, symbols: readonly string[], exchange: string): Instrument[] {
+  const instruments = symbols.map((symbol) => {
+    const market = markets[symbol];
+    if (!market) throw new InputError('symbols', `${symbol} is not traded on ${exchange}`, { value: symbols });
+    return instrumentFromMarket(market, precisionIsTickSize);
+  });
+  if (instruments.some((i) => i.quote !== instruments[0]!.quote)) throw new InputError('symbols', 'all symbols of one session need the same quote currency', { value: symbols });
+  return instruments;
 }

@@ -4,16 +4,17 @@
 // against the journal (ResumeCheck), and carries on from the first bar the journal does not have: the
 // resumed run is the uninterrupted one.
 import { createHash } from 'node:crypto';
-import { ReplayDataClient, SimExecutionClient } from '../../adapters/sim/index.ts';
-import { barRecord, breakerRecord, canonicalJson, denialRecord, fillRecord, orderEventRecord, type Journal } from '../../audit/index.ts';
-import { type Bar, type BarSeries, type Fill, formatMoney, moneyToNumber, numberToMoney, OrderEventKind } from '../../core/index.ts';
-import { type BreakerEvent, mergeOrder, RiskEngine, RiskMode } from '../../engines/index.ts';
-import { type JsonValue, LiveClock, type OrderEvent, type RunJournal, RunKind, type RunRecord, RunStatus, SimulatedClock, Topic } from '../../common/index.ts';
-import { Kernel } from '../../kernel/index.ts';
+import { ReplayDataClient } from '../../adapters/sim/index.ts';
+import { canonicalJson } from '../../audit/index.ts';
+import { type Bar, type BarSeries, type Fill, formatMoney, moneyToNumber } from '../../core/index.ts';
+import { type BreakerEvent, mergeOrder, RiskMode } from '../../engines/index.ts';
+import { type JsonValue, LiveClock, type RunJournal, RunKind, type RunRecord, RunStatus, SimulatedClock } from '../../common/index.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
-import { accountCurrency, feeScheduleFor, instrumentsFor, jsonSafe, loadSeries, strategySeesAdjustedPrices } from '../backtest/index.ts';
+import { instrumentsFor, loadSeries, strategySeesAdjustedPrices } from '../backtest/index.ts';
 import type { TraiderConfig } from '../config/index.ts';
 import { toRiskConfig } from '../config/index.ts';
+import { buildKernel, jsonSafe } from '../environment/index.ts';
+import { fieldMention, InputError, inputText } from '../errors/index.ts';
 import { openJournal } from '../store/index.ts';
 import { ResumeCheck, ResumeDivergence } from './resume-check.ts';
 import { type DataQualitySummary, SessionDataQuality } from './data-quality.ts';
@@ -52,34 +53,6 @@ export interface ReplaySessionResult {
   readonly breakerEvents: ReadonlyArray<{ time: number; level: string; previousLevel: string; cause: string; value: number; threshold: number }>;
 }
 
-/**
- * Journal every record the kernel hands to write-ahead, unless the resumed run's journal has it already
- * (then it must be equal: ResumeCheck). New fills wait in `newFills` for their acknowledgement.
- */
-function writeAhead(journal: Journal, runId: string, check: ResumeCheck, newFills: Fill[]) {
-  return ({ topic, message }: { topic: string; message: unknown }): void => {
-    if (topic === Topic.OrderEvent) {
-      const event = message as OrderEvent;
-      const record = orderEventRecord(runId, event);
-      if (check.orderEvent(record)) return;
-      void journal.appendOrderEvents([record]).catch(() => undefined);
-      if (event.kind === OrderEventKind.Denied) {
-        void journal.appendDenials([denialRecord(runId, event.time, { reason: event.reason ?? 'UNKNOWN', detail: event.detail ?? '' }, event.order)]).catch(() => undefined);
-      }
-    } else if (topic === Topic.Fill) {
-      const fill = message as Fill;
-      const record = fillRecord(runId, fill);
-      if (check.fill(record)) return;
-      newFills.push(fill);
-      void journal.appendFills([record]).catch(() => undefined);
-    } else if (topic === Topic.Breaker) {
-      const record = breakerRecord(runId, message as BreakerEvent);
-      if (check.breaker(record)) return;
-      void journal.appendBreakerEvents([record]).catch(() => undefined);
-    }
-  };
-}
-
 /** What must be the same for a run to be continued: strategy, parameters, data and configuration. */
 function runIdentity(strategy: string, params: unknown, config: TraiderConfig): { strategy: string; params: string; configHash: string } {
   return {
@@ -92,17 +65,20 @@ function runIdentity(strategy: string, params: unknown, config: TraiderConfig): 
 /** A resumed run must be the journaled one: the same strategy, parameters, data files and configuration. */
 function checkSameRun(run: RunRecord, identity: ReturnType<typeof runIdentity>, series: readonly BarSeries[]): void {
   const id = run.id;
-  if (run.strategy !== identity.strategy) throw new RangeError(`--resume: run ${id} ran strategy ${run.strategy}, not ${identity.strategy}`);
+  const refuse = (rule: string): InputError => new InputError('resume', rule, { value: id });
+  if (run.strategy !== identity.strategy) throw refuse(`run ${id} ran strategy ${run.strategy}, not ${identity.strategy}`);
   const stored = run.parameters as { params?: JsonValue; configHash?: string };
   const params = canonicalJson(stored.params ?? null);
-  if (params !== identity.params) throw new RangeError(`--resume: run ${id} was started with --params ${params}, not ${identity.params}`);
+  if (params !== identity.params) {
+    throw new InputError('resume', inputText`${fieldMention('resume')}: run ${id} was started with ${fieldMention('params')} ${params}, not ${identity.params}`, { value: id });
+  }
   if (stored.configHash !== undefined && stored.configHash !== identity.configHash) {
-    throw new RangeError(`--resume: the configuration differs from the one run ${id} started with (fill model, fees, risk limits or capital changed)`);
+    throw refuse(`the configuration differs from the one run ${id} started with (fill model, fees, risk limits or capital changed)`);
   }
   for (const s of series) {
     const hash = run.dataHashes[s.source.file];
-    if (hash === undefined) throw new RangeError(`--resume: run ${id} did not replay ${s.source.file} (it replayed ${Object.keys(run.dataHashes).join(', ')})`);
-    if (hash !== s.source.sha256) throw new RangeError(`--resume: ${s.source.file} changed since run ${id} started (SHA-256 ${s.source.sha256.slice(0, 12)}, journaled ${hash.slice(0, 12)})`);
+    if (hash === undefined) throw refuse(`run ${id} did not replay ${s.source.file} (it replayed ${Object.keys(run.dataHashes).join(', ')})`);
+    if (hash !== s.source.sha256) throw refuse(`${s.source.file} changed since run ${id} started (SHA-256 ${s.source.sha256.slice(0, 12)}, journaled ${hash.slice(0, 12)})`);
   }
 }
 
@@ -119,8 +95,8 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     let journaled: RunJournal | undefined;
     if (request.resume) {
       const run = await store.getRun(request.runId);
-      if (!run) throw new RangeError(`--resume: no run ${request.runId} in ${store.location}`);
-      if (run.status !== RunStatus.Running) throw new RangeError(`--resume: run ${request.runId} is ${run.status}, nothing to resume`);
+      if (!run) throw new InputError('resume', `no run ${request.runId} in ${store.location}`, { value: request.runId });
+      if (run.status !== RunStatus.Running) throw new InputError('resume', `run ${request.runId} is ${run.status}, nothing to resume`, { value: request.runId });
       checkSameRun(run, identity, series);
       journaled = await store.readRunJournal(request.runId);
     } else {
@@ -144,23 +120,24 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     }
 
     const clock = new SimulatedClock(Math.min(...series.map((s) => s.openTime[0]!)));
-    const venue = new SimExecutionClient(config.fill, feeScheduleFor(config.fees));
-    const risk = new RiskEngine({ config: toRiskConfig(config.risk), mode: RiskMode.Paper, backtest: true });
-    const kernel = new Kernel({
-      clock,
-      execution: venue,
-      instruments,
-      currency: accountCurrency(instruments),
-      initialCapital: numberToMoney(config.backtest.capital),
-      strategy: strategyFactory.create(request.params),
-      risk,
-      adjustedPrices: strategySeesAdjustedPrices(series),
-    });
+    // New fills wait here for their acknowledgement (once the bar's commit is durable).
     const newFills: Fill[] = [];
-    kernel.setWriteAhead(writeAhead(journal, request.runId, check, newFills));
+    const built = buildKernel({
+      clock,
+      venue: { kind: 'bars', fill: config.fill, fees: config.fees },
+      instruments,
+      capital: config.backtest.capital,
+      strategy: strategyFactory.create(request.params),
+      risk: { config: toRiskConfig(config.risk), mode: RiskMode.Paper, backtest: true },
+      adjustedPrices: strategySeesAdjustedPrices(series),
+      // Records the resumed run's journal has already are checked against it, not written twice.
+      journal: { journal, runId: request.runId, journaled: check, onNewFill: (fill) => newFills.push(fill) },
+    });
+    const { kernel } = built;
+    const recorder = built.journal!;
     for (const s of series) kernel.barInterval(s.symbol, s.intervalMs);
     // No history before the first replayed bar: VaR and correlation speak once two daily returns exist.
-    risk.useShortHistory();
+    built.risk!.useShortHistory();
     kernel.start();
 
     // Every bar passes the data-quality layer: a bad bar is withheld (not journaled, not acted on),
@@ -185,9 +162,7 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       if (!accepted) continue;
       // 1. The venue matches; the bar, its fills and order changes are journaled and committed before anyone sees them.
       kernel.hold();
-      const record = barRecord(request.runId, bar);
-      const barIsNew = !check.bar(record);
-      if (barIsNew) void journal.appendBars([record]).catch(() => undefined);
+      const barIsNew = recorder.bar(bar);
       kernel.ingestBar(bar, index);
       if (barIsNew || newFills.length > 0) await journal.flush();
       for (const fill of newFills.splice(0)) request.onAck?.(fill);
@@ -227,7 +202,10 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     await journal.finishRun(request.runId, { summary: jsonSafe({ ...result, cashNumber: moneyToNumber(account.cash) }) });
     return result;
   } catch (error) {
-    if (error instanceof ResumeDivergence) throw new RangeError(`--resume: run ${request.runId} no longer matches its journal (data, parameters, configuration or traider version changed); it stopped before trading on: ${error.message}`);
+    if (error instanceof ResumeDivergence) {
+      const rule = `run ${request.runId} no longer matches its journal (data, parameters, configuration or traider version changed); it stopped before trading on: ${error.message}`;
+      throw new InputError('resume', rule, { value: request.runId, cause: error });
+    }
     throw error;
   } finally {
     await opened.close();

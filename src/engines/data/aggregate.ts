@@ -1,7 +1,6 @@
 // Timeframe aggregation of a bar series (1m -> 5m, 1h -> 1d, ...), without look-ahead.
-import { barCloseTime, type BarSeries, type Market, MS_PER_DAY, TIMEFRAME_MS, tradingDayOf } from '../../core/index.ts';
+import { barCloseTime, type BarSeries, type Market, MS_PER_DAY, TIMEFRAME_MS, timeframeOfMs, tradingDayOf } from '../../core/index.ts';
 import { DataOptionError } from './errors.ts';
-import { formatDuration } from './infer.ts';
 
 /** Length of a target timeframe, checked against the data's interval. */
 export function targetTimeframeMs(timeframe: string, dataIntervalMs: number): number {
@@ -119,4 +118,15 @@ export function aggregateSeries(series: BarSeries, timeframe: string): BarSeries
     ...(series.adjust !== undefined ? { adjust: series.adjust } : {}),
     source: series.source,
   };
+}
+
+/** Human spelling of a duration for messages: `5m`, `1h`, `3d`, else milliseconds. */
+export function formatDuration(ms: number): string {
+  const name = timeframeOfMs(ms);
+  if (name) return name;
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }

@@ -1,4 +1,4 @@
-// Errors raised by the data loader.
+// Errors in data files (a located row problem) and in how a file is to be loaded: raised by the file loader and capture parsers.
 
 /**
  * A problem in a data file, located at a line. The message is always `FILE:LINE: RULE (VALUE)`:

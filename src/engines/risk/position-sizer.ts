@@ -1,5 +1,7 @@
 // Position sizing under a mode's limits: risk per trade over the stop distance (or a multiple of
 // ATR), capped by the exposure headroom, and scaled down when volatility runs above its norm.
+import { OrderSide } from '../../core/index.ts';
+import type { RiskContext } from '../../common/index.ts';
 import type { ModeLimits } from './config.ts';
 
 export interface SizingInput {
@@ -49,4 +51,12 @@ export function sizeWithinLimits(requested: number, limits: ModeLimits, input: S
     boundBy = 'exposure';
   }
   return { quantity: Math.max(0, quantity), boundBy, volatilityScale: scale };
+}
+
+/** Value already committed: every position at its last price plus open buy orders at their limit (else last) price. */
+export function committedExposure(context: RiskContext): number {
+  let exposure = 0;
+  for (let i = 0; i < context.instruments.length; i++) exposure += Math.abs(context.heldQuantity(i)) * context.lastPrice(i);
+  for (const order of context.openOrders()) if (order.side === OrderSide.Buy) exposure += order.remainingQuantity * (order.price ?? context.lastPrice(context.symbolIndex(order.symbol)));
+  return exposure;
 }

@@ -2,7 +2,9 @@
 // consensus and jump checks and a quality level. Usable updates count as successes of the source's
 // ProviderHealth, STALE and INVALID ones as failures. Time always comes in with the update.
 import { type DataQualityConfig, type DataQualityConfigInput, resolveDataQualityConfig } from './config.ts';
+import { checkConsensus } from './consensus.ts';
 import { ProviderHealth } from './provider-health.ts';
+import { finitePositive, newSourceState, priceJump, type SourceState, THRESHOLD_EPSILON } from './source-state.ts';
 import {
   type BarUpdate,
   invalidates,
@@ -14,34 +16,6 @@ import {
   type QuoteUpdate,
   type UpdateKind,
 } from './types.ts';
-
-/** Floating-point slack for "at least the threshold" (0.9 / 1 - 1 is 0.09999999999999998). */
-const THRESHOLD_EPSILON = 1e-12;
-
-/** What the monitor remembers about one source of one symbol. */
-interface SourceState {
-  readonly source: string;
-  kind: UpdateKind;
-  /** Latest finite positive price (NaN before the first). */
-  price: number;
-  dataTime: number;
-  receivedTime: number;
-  level: QualityLevel | undefined;
-  ageLimitMs: number;
-  /** The latest update was not INVALID and no other source has since found this one the outlier. */
-  trusted: boolean;
-  /** Price of the latest update that was not INVALID: the reference for jumps. */
-  lastGood: number;
-  /**
-   * The latest price other sources agreed with (NaN before any agreement): this source's own history
-   * when two sources disagree and one must be blamed.
-   */
-  agreed: number;
-  /** An uncorroborated jump waiting for confirmation by further updates at the new level. */
-  pendingJump: { price: number; count: number } | undefined;
-  /** Open time of the latest bar (gap check). */
-  lastBarOpen: number;
-}
 
 /** A read-only view of a source's latest state. */
 export interface SourceSnapshot {
@@ -58,25 +32,6 @@ export interface SourceSnapshot {
   readonly agreedPrice: number;
 }
 
-interface ConsensusResult {
-  /** At least one other source was compared and agreed with this update. */
-  readonly corroborated: boolean;
-  readonly issue?: QualityIssue;
-  /** Two-source rule: the other source is the outlier. */
-  readonly blamed?: SourceState;
-  /** Two-source rule: the other source agreed, which confirms its latest price too. */
-  readonly confirmed?: SourceState;
-}
-
-const finitePositive = (x: number): boolean => Number.isFinite(x) && x > 0;
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 function notFinite(field: string, value: number, price: boolean): QualityIssue {
   return { code: IssueCode.NotFinite, detail: `${field} ${value} is not ${price ? 'a finite positive price' : 'a finite number'}`, value, limit: 0 };
 }
@@ -85,6 +40,7 @@ export class DataQualityMonitor {
   readonly config: DataQualityConfig;
   private readonly states = new Map<string, Map<string, SourceState>>();
   private readonly healths = new Map<string, ProviderHealth>();
+  private readonly healthOf = (source: string): ProviderHealth => this.health(source);
 
   constructor(config: DataQualityConfigInput = {}) {
     this.config = resolveDataQualityConfig(config);
@@ -133,20 +89,7 @@ export class DataQualityMonitor {
     }
     let state = bySource.get(source);
     if (state === undefined) {
-      state = {
-        source,
-        kind: 'quote',
-        price: NaN,
-        dataTime: NaN,
-        receivedTime: NaN,
-        level: undefined,
-        ageLimitMs: this.config.quoteStaleMs,
-        trusted: false,
-        lastGood: NaN,
-        agreed: NaN,
-        pendingJump: undefined,
-        lastBarOpen: -Infinity,
-      };
+      state = newSourceState(source, this.config.quoteStaleMs);
       bySource.set(source, state);
     }
     return state;
@@ -276,9 +219,9 @@ export class DataQualityMonitor {
     }
     const ageMs = Math.max(0, receivedTime - dataTime);
     if (ageMs > ageLimitMs) issues.push(this.staleIssue(kind, ageMs, ageLimitMs));
-    const consensus = this.consensus(symbol, state, price, dataTime);
+    const consensus = checkConsensus(this.states.get(symbol)!.values(), state, price, dataTime, this.config, this.healthOf);
     if (consensus.issue) issues.push(consensus.issue);
-    const jump = this.jump(state, price, consensus.corroborated || legalMove);
+    const jump = priceJump(state, price, consensus.corroborated || legalMove, this.config);
     if (jump) issues.push(jump);
     const level = this.levelOf(issues, ageMs);
 
@@ -323,93 +266,5 @@ export class DataQualityMonitor {
     if (latencyMs < goodMs) return QualityLevel.Good;
     if (latencyMs < fairMs) return QualityLevel.Fair;
     return QualityLevel.Poor;
-  }
-
-  /**
-   * Consensus against the other sources of the symbol whose latest price is within the window.
-   * Two or more trusted others: the median of their prices. Otherwise one counterpart (the trusted
-   * one, else the most recent other) and the two-source rule: the source that moved further from its
-   * own history (its latest agreed price, else its last good price) is the outlier; a tie goes to
-   * provider health (lower success rate, then more consecutive failures); a full tie blames the update
-   * being checked (it is uncorroborated).
-   */
-  private consensus(symbol: string, self: SourceState, price: number, dataTime: number): ConsensusResult {
-    const { consensusThreshold: threshold, consensusWindowMs: window } = this.config;
-    const others: SourceState[] = [];
-    for (const other of this.states.get(symbol)!.values()) {
-      if (other !== self && finitePositive(other.price) && Math.abs(other.dataTime - dataTime) <= window) others.push(other);
-    }
-    if (others.length === 0) return { corroborated: false };
-    const voters = others.filter((o) => o.trusted);
-    if (voters.length >= 2) {
-      const reference = median(voters.map((o) => o.price));
-      const deviation = Math.abs(price / reference - 1);
-      if (deviation <= threshold) return { corroborated: true };
-      const names = voters.map((o) => o.source).join(', ');
-      return {
-        corroborated: false,
-        issue: { code: IssueCode.Consensus, detail: `${pct(deviation)} from the median ${reference} of ${voters.length} other sources (${names})`, value: deviation, limit: threshold },
-      };
-    }
-    const other = voters[0] ?? others.reduce((a, b) => (b.dataTime > a.dataTime ? b : a));
-    const deviation = Math.abs(price / other.price - 1);
-    if (deviation <= threshold) return { corroborated: true, confirmed: other };
-
-    const history = (s: SourceState): number => (s.agreed > 0 ? s.agreed : s.lastGood);
-    const selfMove = history(self) > 0 ? Math.abs(price / history(self) - 1) : NaN;
-    const otherMove = history(other) > 0 ? Math.abs(other.price / history(other) - 1) : NaN;
-    let blameSelf: boolean;
-    let why: string;
-    if (selfMove === selfMove && otherMove === otherMove && selfMove !== otherMove) {
-      blameSelf = selfMove > otherMove;
-      why = `${self.source} moved ${pct(selfMove)} from its own history, ${other.source} ${pct(otherMove)}`;
-    } else {
-      const mine = this.health(self.source);
-      const theirs = this.health(other.source);
-      const rate = (h: ProviderHealth): number => (h.samples === 0 ? 1 : h.successRate);
-      if (rate(mine) !== rate(theirs)) {
-        blameSelf = rate(mine) < rate(theirs);
-        why = `history ties; success rate ${pct(rate(mine))} vs ${pct(rate(theirs))}`;
-      } else if (mine.consecutiveFailures !== theirs.consecutiveFailures) {
-        blameSelf = mine.consecutiveFailures > theirs.consecutiveFailures;
-        why = `history ties; ${mine.consecutiveFailures} vs ${theirs.consecutiveFailures} consecutive failures`;
-      } else {
-        blameSelf = true;
-        why = 'history and health tie: the uncorroborated update is not trusted';
-      }
-    }
-    if (!blameSelf) return { corroborated: false, blamed: other };
-    return {
-      corroborated: false,
-      issue: { code: IssueCode.Consensus, detail: `${pct(deviation)} from ${other.source} ${other.price} (the only other source); ${why}`, value: deviation, limit: threshold },
-    };
-  }
-
-  /**
-   * PRICE_JUMP: a move of at least the threshold from the source's last good price, unless other
-   * sources corroborate the new price, or the source confirms it with `jumpConfirmUpdates` consecutive
-   * updates within the consensus threshold of the first jumped price (then the last is accepted).
-   */
-  private jump(state: SourceState, price: number, corroborated: boolean): QualityIssue | undefined {
-    const threshold = this.config.priceJumpThreshold;
-    if (!(state.lastGood > 0)) return undefined;
-    const move = Math.abs(price / state.lastGood - 1);
-    if (move < threshold - THRESHOLD_EPSILON || corroborated) {
-      state.pendingJump = undefined;
-      return undefined;
-    }
-    const pending = state.pendingJump;
-    if (pending !== undefined && Math.abs(price / pending.price - 1) <= this.config.consensusThreshold) pending.count++;
-    else state.pendingJump = { price, count: 1 };
-    if (state.pendingJump!.count >= this.config.jumpConfirmUpdates) {
-      state.pendingJump = undefined;
-      return undefined;
-    }
-    return {
-      code: IssueCode.PriceJump,
-      detail: `${pct(move)} from the previous good price ${state.lastGood}`,
-      value: move,
-      limit: threshold,
-    };
   }
 }

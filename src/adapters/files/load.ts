@@ -5,13 +5,21 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
 import { barCloseTime, type BarSeries, Market, MS_PER_DAY, TIMEFRAME_MS } from '../../core/index.ts';
-import { ADJUST_BACKWARD_REFUSAL, ADJUST_MODES, computeAShareAdjustment } from './adjust.ts';
-import type { AdjustMode } from './adjust.ts';
-import { aggregateSeries, bucketCloseOf, targetTimeframeMs } from './aggregate.ts';
+import {
+  ADJUST_BACKWARD_REFUSAL,
+  ADJUST_MODES,
+  type AdjustMode,
+  aggregateSeries,
+  bucketCloseOf,
+  computeAShareAdjustment,
+  DataError,
+  DataOptionError,
+  formatDuration,
+  targetTimeframeMs,
+} from '../../engines/index.ts';
 import { RowProblems, parseOhlcvCsv } from './csv.ts';
 import type { BadRowMode, ParsedCsv } from './csv.ts';
-import { DataError, DataOptionError } from './errors.ts';
-import { formatDuration, inferSymbolAndMarket, timeframeFromFileName, timeframeFromGaps, mostCommonGap } from './infer.ts';
+import { inferSymbolAndMarket, timeframeFromFileName, timeframeFromGaps, mostCommonGap } from './infer.ts';
 
 const gunzipAsync = promisify(gunzip);
 

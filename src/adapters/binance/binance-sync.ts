@@ -13,8 +13,8 @@
 // A gap, or a book left crossed (best bid >= best ask) after an event, sends the sync back to step 1:
 // `onResync` is called (asking the owner for a new snapshot) and the events that follow are buffered
 // until `onSnapshot` delivers one. The events applied are counted; nothing is allocated per level.
+import { BID, OrderBook } from '../../engines/index.ts';
 import { DepthDiffs } from './depth-diffs.ts';
-import { BID, OrderBook } from './order-book.ts';
 
 export const SyncState = { AwaitingSnapshot: 0, AwaitingFirstEvent: 1, Synced: 2 } as const;
 export type SyncState = (typeof SyncState)[keyof typeof SyncState];

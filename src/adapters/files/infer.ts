@@ -111,14 +111,3 @@ export function timeframeFromGaps(openTime: ArrayLike<number>, length = openTime
   const gap = mostCommonGap(openTime, length);
   return gap === undefined ? undefined : timeframeOfMs(gap);
 }
-
-/** Human spelling of a duration for messages: `5m`, `1h`, `3d`, else milliseconds. */
-export function formatDuration(ms: number): string {
-  const name = timeframeOfMs(ms);
-  if (name) return name;
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}

@@ -1,5 +1,5 @@
 // OHLCV CSV parsing and per-row validation into columns.
-import { DataError } from './errors.ts';
+import { DataError } from '../../engines/index.ts';
 
 /** The columns every OHLCV file starts with, in this order. */
 export const REQUIRED_COLUMNS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;

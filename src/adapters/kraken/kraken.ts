@@ -5,9 +5,8 @@
 //   checksum = CRC32 of that string as an unsigned decimal.
 // Kraken prints every price (and every quantity) of a pair with a fixed number of decimals, so the book
 // keeps numbers and re-prints them with toFixed(decimals of the pair, read from the snapshot).
+import { type Ladder, OrderBook } from '../../engines/index.ts';
 import { crc32 } from './crc32.ts';
-import { OrderBook } from './order-book.ts';
-import type { Ladder } from './ladder.ts';
 
 /** [price, volume, timestamp, ("r" = republish)] as Kraken sends them. */
 export type KrakenLevel = readonly [price: string, volume: string, ...rest: unknown[]];

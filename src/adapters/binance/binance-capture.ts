@@ -2,8 +2,7 @@
 // (one row per level of each depthUpdate) and bookTicker. Everything is parsed once into typed arrays;
 // prices and quantities with Number(), the same way for every file, so equal decimal strings give equal
 // doubles and top-of-book comparisons can be exact (===). local_ts_ns exceeds 2^53 and stays a string.
-import { DataError } from '../errors.ts';
-import { ASK, BID } from './order-book.ts';
+import { ASK, BID, DataError } from '../../engines/index.ts';
 import { DepthDiffs } from './depth-diffs.ts';
 import type { DepthSnapshot } from './binance-sync.ts';
 

@@ -1,0 +1,91 @@
+// What a paper or live session is asked to do (the request) and what it reports when it finishes (the summary).
+import type { TraiderConfig } from '../config/index.ts';
+import type { DataQualitySummary } from './data-quality.ts';
+import type { OpenPositionSummary } from './shutdown.ts';
+
+export interface SessionRequest {
+  readonly mode: 'paper' | 'live';
+  readonly exchange: string;
+  readonly url?: string;
+  readonly symbols: readonly string[];
+  readonly strategy: string;
+  readonly params?: unknown;
+  readonly timeframe: string;
+  readonly config: TraiderConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Paper: starting cash in the quote currency. Live uses the exchange balance. */
+  readonly capital?: number;
+  /** Stop after this many wall-clock milliseconds (default: until stopped). */
+  readonly durationMs?: number;
+  readonly warmupBars?: number;
+  readonly signal?: AbortSignal;
+  readonly log: (line: string) => void;
+  /** Identifies the session in client order ids (so retries and restarts stay idempotent). */
+  readonly sessionId: string;
+  /** Journal database (path or postgres:// URL); undefined: nothing is journaled. */
+  readonly db?: string;
+  /**
+   * Live: holdings the exchange has that the platform did not book are taken into the books at the
+   * start (a person's decision, named by `actor`). Without it, such a symbol is halted.
+   */
+  readonly adoptPositions?: boolean;
+  /** Who runs the session (audit log). */
+  readonly actor?: string;
+  /** Paper: continue the ledger, positions and open orders of this earlier run (from the journal). */
+  readonly resume?: string;
+  /** On stop: close every open position with market orders (through the kernel) before finishing. */
+  readonly flattenOnExit?: boolean;
+  /** On stop: how long to wait for the venue to confirm cancels, and (flatten) for the closing fills; default 10 s each. */
+  readonly shutdownTimeoutMs?: number;
+  /** Other sources of the same market data (same exchange API, no credentials): consensus and failover. */
+  readonly referenceUrls?: readonly string[];
+}
+
+/** An order still open when the session finished: the venue did not confirm its cancel. */
+export interface UnCanceledOrderSummary {
+  id: string;
+  symbol: string;
+  side: string;
+  type: string;
+  quantity: number;
+  filledQuantity: number;
+  status: string;
+  reason: string;
+}
+
+/** A breaker level change, as a backtest's summary lists it. */
+export interface BreakerEventSummary {
+  time: number;
+  level: string;
+  previousLevel: string;
+  cause: string;
+  value: number;
+  threshold: number;
+}
+
+export interface SessionSummary {
+  mode: string;
+  exchange: string;
+  symbols: string[];
+  clockRate: number;
+  bars: number;
+  books: number;
+  orders: number;
+  fills: number;
+  trades: number;
+  denials: Record<string, number>;
+  /** Every breaker level change of this session (a resumed run's played-back ones are not repeated). */
+  breakerEvents: BreakerEventSummary[];
+  initialCapital: number;
+  finalEquity: number;
+  feesPaid: number;
+  reconnects: number;
+  longestBookGapMs: number;
+  discrepancies: number;
+  /** Quality level per source (venue, ref1, ...), events, withheld bars, outliers, failovers. */
+  dataQuality: DataQualitySummary;
+  /** Positions held at the end (after --flatten-on-exit, if given). */
+  openPositions: OpenPositionSummary[];
+  /** Orders the venue would not cancel (or did not confirm in time) at shutdown. */
+  unCanceledOrders: UnCanceledOrderSummary[];
+}
