@@ -101,16 +101,7 @@ export async function loadBarSeries(file: string, options: LoadOptions = {}): Pr
 /** Synchronous variant of loadBarSeries. */
 export function loadBarSeriesSync(file: string, options: LoadOptions = {}): LoadResult {
   checkOptions(file, options);
-  const bytes = readFileSync(file);
-  let text: Buffer = bytes;
-  if (isGzip(bytes)) {
-    try {
-      text = gunzipSync(bytes);
-    } catch (error) {
-      throw decompressError(file, error);
-    }
-  }
-  return buildSeries(file, bytes, text, options);
+  return parseBarSeries(file, readFileSync(file), options);
 }
 
 /** Parse file bytes already in memory (`file` names it in messages and drives the inference). */

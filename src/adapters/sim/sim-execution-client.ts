@@ -162,10 +162,7 @@ export class SimExecutionClient implements ExecutionClient {
         reference = bar.open;
         break;
       case OrderType.Limit:
-        if (buy ? !(bar.low < order.price!) : !(bar.high > order.price!)) {
-          book.sawEligibleBar = true;
-          return 0;
-        }
+        if (!limitTraded(order, bar, buy, book)) return 0;
         reference = order.price!;
         liquidity = Liquidity.Maker;
         withCosts = false;
@@ -187,10 +184,7 @@ export class SimExecutionClient implements ExecutionClient {
           return 0;
         }
         if (bar.openTime < book.limitActiveFrom) return 0;
-        if (buy ? !(bar.low < order.price!) : !(bar.high > order.price!)) {
-          book.sawEligibleBar = true;
-          return 0;
-        }
+        if (!limitTraded(order, bar, buy, book)) return 0;
         reference = order.price!;
         liquidity = Liquidity.Maker;
         withCosts = false;
@@ -315,4 +309,11 @@ function blockedByLimit(limits: PriceLimits, buy: boolean, bar: Bar, reference: 
   }
   const down = limits.down * (1 + LIMIT_TOLERANCE);
   return bar.high <= down || reference <= down;
+}
+
+/** Whether the bar traded through a resting limit's price; a bar that did not still counts as one the order could have used. */
+function limitTraded(order: Order, bar: Bar, buy: boolean, book: { sawEligibleBar: boolean }): boolean {
+  if (buy ? bar.low < order.price! : bar.high > order.price!) return true;
+  book.sawEligibleBar = true;
+  return false;
 }
