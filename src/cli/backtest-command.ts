@@ -4,7 +4,7 @@ import type { DeepPartial, TraiderConfig } from '../app/config/index.ts';
 import type { BacktestSummary } from '../app/backtest/index.ts';
 import type { Market } from '../core/index.ts';
 import { UsageError } from './errors.ts';
-import { RiskMode } from '../engines/index.ts';
+import { RiskMode } from '../core/index.ts';
 
 interface BacktestFlags {
   data: string;

@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import type { RunDetail } from '../app/store/index.ts';
 // Light (core/decimal.ts only); the store modules behind app/store/index.ts load when a command runs.
-import { moneyReplacer } from '../app/store/index.ts';
 import type { RunKind, RunRecord, Store } from '../common/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -58,7 +57,7 @@ function section<T>(title: string, rows: readonly T[], limit: number, line: (row
   return ['', head, ...shown.map((r) => `  ${line(r)}`)];
 }
 
-export function formatRunDetail({ run, journal }: RunDetail, limit: number): string {
+export function formatRunDetail({ run, journal }: RunDetail, limit: number, moneyReplacer: (key: string, value: unknown) => unknown): string {
   const lines = [
     `run ${run.id}`,
     `  ${run.kind} ${run.status}, strategy ${run.strategy} on ${run.symbols.join(', ')}${run.market ? ` (${run.market}${run.timeframe ? `, ${run.timeframe}` : ''})` : ''}, mode ${run.mode ?? '-'}, by ${run.actor}`,
@@ -112,11 +111,11 @@ export function runsCommand(io: Io): Command {
     .option('--limit <n>', 'rows per section in the text output, the last ones (default 10)')
     .option('--json', 'print one JSON object: {run, journal}; money in ledger fields as exact decimal strings')
     .action(async (id: string, flags: { db?: string; limit?: string; json?: boolean }) => {
-      const { showRun } = await import('../app/store/index.ts');
+      const { moneyReplacer, showRun } = await import('../app/store/index.ts');
       const limit = parseCount('limit', flags.limit, 10);
       await withStore(flags.db, async (store) => {
         const detail = await showRun(store, id);
-        io.out(flags.json ? `${JSON.stringify(detail, moneyReplacer)}\n` : formatRunDetail(detail, limit));
+        io.out(flags.json ? `${JSON.stringify(detail, moneyReplacer)}\n` : formatRunDetail(detail, limit, moneyReplacer));
       });
     });
   // Missing or bad options become CommanderErrors that main() turns into the usage exit code.

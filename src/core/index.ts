@@ -16,3 +16,4 @@ export { ASHARE_DAILY_CLOSE_OFFSET_MS, MS_PER_DAY, MS_PER_MINUTE, Market, SHANGH
 export { ORDER_TRANSITIONS, Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from './order.ts';
 export type { OrderRequest } from './order.ts';
 export { isMarketOpen } from './sessions.ts';
+export { RiskMode } from './risk-mode.ts';

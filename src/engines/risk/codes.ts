@@ -69,11 +69,4 @@ export const BreakerCause = {
 } as const;
 export type BreakerCause = (typeof BreakerCause)[keyof typeof BreakerCause];
 
-/** Risk modes; a backtest without --risk-mode uses BACKTEST (the paper breaker profile, no mode limits). */
-export const RiskMode = {
-  Backtest: 'BACKTEST',
-  Paper: 'PAPER',
-  LiveMinimal: 'LIVE_MINIMAL',
-  LiveScaled: 'LIVE_SCALED',
-} as const;
-export type RiskMode = (typeof RiskMode)[keyof typeof RiskMode];
+export { RiskMode } from '../../core/index.ts';
