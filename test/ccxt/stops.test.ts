@@ -179,6 +179,9 @@ describe('CCXT venue: stop orders on the local exchange', () => {
       }
     })();
     try {
+      // The user-data stream must be connected before the buy, or its execution report goes to nobody.
+      const streams = exchange.clients as Record<string, { isConnected?: boolean }>;
+      await waitUntil(() => Object.values(streams).some((client) => client.isConnected === true), 'the user-data stream of watchOrders to connect');
       const buy = await exchange.createOrder(SYMBOL, 'market', 'buy', 0.002);
       await waitUntil(() => updates.some((u) => u.id === buy.id), 'watchOrders to deliver the market buy (the subscription is live)');
 
