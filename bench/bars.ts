@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { type BarSeries, Market } from '../src/core/index.ts';
+import { type BarSeries, barSeriesOf, Market } from '../src/core/index.ts';
 import { loadBarSeriesSync } from '../src/adapters/files/index.ts';
 
 const MINUTE = 60_000;
@@ -16,7 +16,6 @@ export function benchSeries(length = 1_000_000): { series: BarSeries; source: st
   const close = new Float64Array(length);
   const volume = new Float64Array(length);
   const openTime = new Float64Array(length);
-  const closeTime = new Float64Array(length);
   const start = Date.UTC(2020, 0, 1);
   let source: string;
   if (existsSync(REAL_1M)) {
@@ -55,24 +54,7 @@ export function benchSeries(length = 1_000_000): { series: BarSeries; source: st
       price = next;
     }
   }
-  for (let i = 0; i < length; i++) {
-    openTime[i] = start + i * MINUTE;
-    closeTime[i] = openTime[i]! + MINUTE;
-  }
-  const series: BarSeries = {
-    symbol: 'BTC/USDT',
-    market: Market.Crypto,
-    timeframe: '1m',
-    intervalMs: MINUTE,
-    length,
-    openTime,
-    closeTime,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    source: { file: source, sha256: '', rows: length, skipped: 0 },
-  };
+  for (let i = 0; i < length; i++) openTime[i] = start + i * MINUTE;
+  const series = barSeriesOf({ symbol: 'BTC/USDT', market: Market.Crypto, timeframe: '1m', intervalMs: MINUTE, openTime, open, high, low, close, volume, source: { file: source, sha256: '', rows: length, skipped: 0 } });
   return { series, source };
 }

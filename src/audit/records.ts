@@ -93,19 +93,7 @@ export function breakerRecord(runId: string, event: BreakerChange): BreakerRecor
 
 /** A bar as journaled: an unknown factor or pre-close is null. */
 export function barRecord(runId: string, bar: Bar): BarRecord {
-  return {
-    runId,
-    symbol: bar.symbol,
-    openTime: bar.openTime,
-    closeTime: bar.closeTime,
-    open: bar.open,
-    high: bar.high,
-    low: bar.low,
-    close: bar.close,
-    volume: bar.volume,
-    adjustmentFactor: finiteOrNull(bar.adjustmentFactor),
-    preClose: finiteOrNull(bar.preClose),
-  };
+  return { ...bar, runId, adjustmentFactor: finiteOrNull(bar.adjustmentFactor), preClose: finiteOrNull(bar.preClose) };
 }
 
 function finiteOrNull(value: number | undefined): number | null {

@@ -1,5 +1,5 @@
 // The Store port: the durable journal of runs and the audit log. SQLite and PostgreSQL implement it alike.
-import type { Fill, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../core/index.ts';
+import type { Bar, Fill, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from '../core/index.ts';
 
 export const RunKind = { Backtest: 'BACKTEST', Paper: 'PAPER', Live: 'LIVE' } as const;
 export type RunKind = (typeof RunKind)[keyof typeof RunKind];
@@ -122,21 +122,10 @@ export interface EquityRecord extends RunScoped {
 }
 
 /** A market bar a run acted on, as journaled so a resumed run can replay it; (runId, symbol, openTime) is unique. */
-export interface BarRecord {
+/** A bar as journaled: the strategy's bar with the A-share fields stored as null when the data has none. */
+export interface BarRecord extends Omit<Bar, 'adjustmentFactor' | 'preClose'> {
   readonly runId: string;
-  readonly symbol: string;
-  /** UTC ms: the data's own timestamp. */
-  readonly openTime: number;
-  /** UTC ms: when the bar became visible. */
-  readonly closeTime: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  /** A-shares: the bar's point-in-time corporate-action factor; null when the data has none. */
   readonly adjustmentFactor: number | null;
-  /** A-shares: the previous close the daily limits are computed from; null when unknown. */
   readonly preClose: number | null;
 }
 

@@ -1,5 +1,5 @@
 // Bars: one event type for strategies (Bar) and a columnar series for loading and replay (BarSeries).
-import type { Market } from './market.ts';
+import { barCloseTime, type Market } from './market.ts';
 
 /** One OHLCV bar as a strategy sees it, at its close. Times are UTC milliseconds. */
 export interface Bar {
@@ -66,4 +66,29 @@ export interface BarSeries {
   /** A-shares: what strategies see, 'pit' adjusted (default) or 'none' raw prices. */
   readonly adjust?: 'pit' | 'none';
   readonly source: BarSource;
+}
+
+/** What a series is built from: its columns, all of one length. */
+export interface BarColumns extends Omit<BarSeries, 'length' | 'closeTime' | 'source'> {
+  /** Default: each bar's close on the market's calendar (`barCloseTime`). */
+  readonly closeTime?: Float64Array;
+  /** Default: an in-memory source of `length` rows. */
+  readonly source?: BarSource;
+}
+
+/** The one way to assemble a BarSeries from columns; throws a RangeError naming a column of another length. */
+export function barSeriesOf(columns: BarColumns): BarSeries {
+  const { market, intervalMs, openTime } = columns;
+  const length = openTime.length;
+  let closeTime = columns.closeTime;
+  if (closeTime === undefined) {
+    closeTime = new Float64Array(length);
+    for (let i = 0; i < length; i++) closeTime[i] = barCloseTime(market, intervalMs, openTime[i]!);
+  }
+  const series: BarSeries = { ...columns, length, closeTime, source: columns.source ?? { file: 'in-memory', sha256: '', rows: length, skipped: 0 } };
+  for (const name of ['closeTime', 'open', 'high', 'low', 'close', 'volume', 'preClose', 'adjustmentFactor'] as const) {
+    const column = series[name];
+    if (column !== undefined && column.length !== length) throw new RangeError(`${columns.symbol}: column ${name} has ${column.length} values, openTime ${length}`);
+  }
+  return series;
 }

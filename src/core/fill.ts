@@ -38,20 +38,8 @@ export function slippageBps(side: OrderSide, price: number, decisionPrice: numbe
   return ((side === 'BUY' ? 1 : -1) * (price - decisionPrice) * 10_000) / decisionPrice;
 }
 
-/** What a venue executed of one order: the fill without the order's identity and the derived slippage. */
-export interface Execution {
-  readonly id: string;
-  readonly time: number;
-  readonly price: number;
-  readonly quantity: number;
-  readonly notional: bigint;
-  readonly fee: bigint;
-  readonly tax: bigint;
-  readonly liquidity: Liquidity;
-  readonly referencePrice: number;
-  readonly impactBps?: number;
-  readonly reducedForCash?: boolean;
-}
+/** What a venue executed of one order: the fill without the order's identity and the derived slippage (impact and the cash cut default to none). */
+export type Execution = Omit<Fill, 'orderId' | 'symbol' | 'side' | 'slippageBps' | 'impactBps' | 'reducedForCash'> & Partial<Pick<Fill, 'impactBps' | 'reducedForCash'>>;
 
 /** The one way to build a fill: an execution of `order`, with its slippage against the order's decision price. */
 export function fillOf(order: { readonly id: string; readonly symbol: string; readonly side: OrderSide; readonly decisionPrice: number }, execution: Execution): Fill {

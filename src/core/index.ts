@@ -2,7 +2,8 @@
 export { Account, Position, notionalOf } from './account.ts';
 export type { Trade } from './account.ts';
 export { DailyLimitTracker, dailyLimitFraction, type PriceLimits, priceLimits } from './ashare-rules.ts';
-export type { Bar, BarSeries } from './bar.ts';
+export type { Bar, BarColumns, BarSeries } from './bar.ts';
+export { barSeriesOf } from './bar.ts';
 export { midPrice } from './book.ts';
 export type { BookSnapshot } from './book.ts';
 export { formatMoney, moneyToNumber, numberToMoney, toPlainDecimal } from './decimal.ts';

@@ -177,6 +177,20 @@ export class Order {
     this.emergency = true;
   }
 
+  /**
+   * Crash recovery and resume: a new order takes the state its journal recorded (status, filled
+   * quantity, last change). The journal keeps the status, not the trigger flag: a stop that is
+   * TRIGGERED, or has filled at all, was triggered.
+   */
+  restoreState(status: OrderStatus, filledQuantity: number, updatedAt: number): void {
+    if (this.status !== S.Initialized) throw new Error(`order ${this.id}: only a new order can take a journaled state (status ${this.status})`);
+    this.status = status;
+    this.filledQuantity = filledQuantity;
+    this.updatedAt = updatedAt;
+    const stop = this.type === OrderType.Stop || this.type === OrderType.StopLimit;
+    if (stop && (status === S.Triggered || filledQuantity > 0)) this.triggered = true;
+  }
+
   /** A stop's trigger, through the transition table. */
   trigger(time: number): void {
     this.apply(E.Triggered, time);

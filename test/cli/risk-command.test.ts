@@ -1,11 +1,12 @@
 // `traider risk` as a user runs it: the JSON shape, the figures against an independent computation,
 // stress coverage, the readable table, and clear errors with a non-zero exit.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRisk } from '../../src/app/risk/run-risk.ts';
-import { dayLoss, historical, parametric, portfolio, readCloses } from '../app/risk/reference.ts';
+import { dayLoss, portfolio, readCloses } from '../app/risk/reference.ts';
+import { expectMatchesReference } from '../app/risk/expect-reference.ts';
 import { ROOT, runCli } from './run-cli.ts';
 
 const AAA = 'test/fixtures/risk/AAAUSDT-1h-x.csv';
@@ -13,24 +14,9 @@ const BBB = 'test/fixtures/risk/BBBUSDT-1h-x.csv';
 const PAIR = ['--data', `${AAA},${BBB}`, '--weights', '{"AAA/USDT":0.6,"BBB/USDT":0.4}'];
 const BTC_1H = 'data/BTCUSDT-1h-2017-08-17_2024-04-21.csv.gz';
 const BTC_1M = 'data/BTCUSDT-1m-2021-02-19_2021-02-25.csv';
-const SHARED = join(ROOT, '../shared/data/ohlcv/binance_spot/');
-const BTC_PAIR = join(SHARED, 'BTCUSDT-1h-2020-12-01_2021-07-17.csv');
-const ETH_PAIR = join(SHARED, 'ETHUSDT-1h-2020-12-01_2021-07-17.csv');
 const METHODS = ['historical', 'parametric', 'cornishFisher', 'monteCarlo'];
 
 type Json = Record<string, any>;
-
-function expectReferenceFigures(report: Json, returns: number[], horizon = 1): void {
-  for (const c of [0.95, 0.99]) {
-    const key = String(c * 100);
-    const h = historical(returns, c, horizon);
-    const p = parametric(returns, c, horizon);
-    expect(Math.abs(report.var.historical[key] - h.var), `historical VaR ${key}`).toBeLessThan(1e-9);
-    expect(Math.abs(report.es.historical[key] - h.es), `historical ES ${key}`).toBeLessThan(1e-9);
-    expect(Math.abs(report.var.parametric[key] - p.var), `parametric VaR ${key}`).toBeLessThan(1e-9);
-    expect(Math.abs(report.es.parametric[key] - p.es), `parametric ES ${key}`).toBeLessThan(1e-9);
-  }
-}
 
 describe('traider risk --json on the two-asset fixture', () => {
   const first = runCli(['risk', ...PAIR, '--json']);
@@ -63,7 +49,7 @@ describe('traider risk --json on the two-asset fixture', () => {
   });
 
   it('matches the independent historical and parametric computation to 1e-9', () => {
-    expectReferenceFigures(report, portfolio([readCloses(join(ROOT, AAA)), readCloses(join(ROOT, BBB))], [0.6, 0.4]));
+    expectMatchesReference(report, portfolio([readCloses(join(ROOT, AAA)), readCloses(join(ROOT, BBB))], [0.6, 0.4]));
   });
 
   it('writes uncovered stress windows as covered: false with null losses, then the shocks', () => {
@@ -118,7 +104,7 @@ describe('traider risk on the bundled BTC/USDT files', () => {
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as Json;
     const closes = readCloses(join(ROOT, BTC_1H));
-    expectReferenceFigures(report, portfolio([closes], [1]));
+    expectMatchesReference(report, portfolio([closes], [1]));
     const march = report.stress.find((s: Json) => s.name === '2020-03-12');
     expect(march.covered).toBe(true);
     expect(Math.abs(march.loss - dayLoss([closes], [1], '2020-03-12'))).toBeLessThan(1e-12);
@@ -128,7 +114,7 @@ describe('traider risk on the bundled BTC/USDT files', () => {
   it('minute bars: matches the reference', () => {
     const result = runCli(['risk', '--data', BTC_1M, '--weights', '{"BTC/USDT":1}', '--paths', '10000', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    expectReferenceFigures(JSON.parse(result.stdout) as Json, portfolio([readCloses(join(ROOT, BTC_1M))], [1]));
+    expectMatchesReference(JSON.parse(result.stdout) as Json, portfolio([readCloses(join(ROOT, BTC_1M))], [1]));
   });
 });
 

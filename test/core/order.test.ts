@@ -285,4 +285,22 @@ describe('fills, triggers and the emergency mark go through the table', () => {
     expect(order.emergency).toBe(true);
     expect(() => orderIn(S.Submitted).markEmergency()).toThrow(/only a new order/);
   });
+
+  it('takes a journaled state only when new, and marks a stop that was TRIGGERED or has filled as triggered', () => {
+    const stop = (): Order => new Order('O-2', 'BTC/USDT', OrderSide.Sell, OrderType.Stop, 2, undefined, 90, TimeInForce.GTC, 1_000, 100);
+    const triggered = stop();
+    triggered.restoreState(S.Triggered, 0, 5_000);
+    expect([triggered.status, triggered.filledQuantity, triggered.updatedAt, triggered.triggered]).toEqual([S.Triggered, 0, 5_000, true]);
+    const partlyFilled = stop();
+    partlyFilled.restoreState(S.PartiallyFilled, 1, 6_000);
+    expect(partlyFilled.triggered, 'a stop fills only after its trigger').toBe(true);
+    const resting = stop();
+    resting.restoreState(S.Accepted, 0, 6_000);
+    expect(resting.triggered, 'an accepted stop has not triggered').toBe(false);
+    const market = newOrder();
+    market.restoreState(S.PartiallyFilled, 0.5, 7_000);
+    expect(market.triggered, 'only stops trigger').toBe(false);
+    expect(market.remainingQuantity).toBe(0.5);
+    expect(() => orderIn(S.Accepted).restoreState(S.Filled, 1, 8_000)).toThrow(/only a new order/);
+  });
 });

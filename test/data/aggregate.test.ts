@@ -1,7 +1,7 @@
 // Timeframe aggregation: hand-checked buckets, A-share sessions, errors, and no-look-ahead properties.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BarSeries } from '../../src/core/bar.ts';
+import { type BarSeries, barSeriesOf } from '../../src/core/bar.ts';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Market, TIMEFRAME_MS, barCloseTime, tradingDayOf } from '../../src/core/market.ts';
 import { loadBarSeries } from '../../src/adapters/files/index.ts';
 import { DataOptionError, aggregateSeries, targetTimeframeMs } from '../../src/engines/data/index.ts';
@@ -124,14 +124,12 @@ interface RawBar { t: number; o: number; h: number; l: number; c: number; v: num
 
 function seriesOf(market: Market, intervalMs: number, bars: RawBar[]): BarSeries {
   const col = (f: (b: RawBar) => number): Float64Array => Float64Array.from(bars, f);
-  return {
+  return barSeriesOf({
     symbol: 'TEST',
     market,
     timeframe: Object.keys(TIMEFRAME_MS).find((k) => TIMEFRAME_MS[k] === intervalMs)!,
     intervalMs,
-    length: bars.length,
     openTime: col((b) => b.t),
-    closeTime: col((b) => barCloseTime(market, intervalMs, b.t)),
     open: col((b) => b.o),
     high: col((b) => b.h),
     low: col((b) => b.l),
@@ -141,7 +139,7 @@ function seriesOf(market: Market, intervalMs: number, bars: RawBar[]): BarSeries
       ? { preClose: new Float64Array(bars.length).fill(NaN), adjustmentFactor: new Float64Array(bars.length).fill(1) }
       : {}),
     source: { file: 'prop', sha256: '', rows: bars.length, skipped: 0 },
-  };
+  });
 }
 
 const priceBar = fc

@@ -1,9 +1,7 @@
 // A-share reference prices and point-in-time adjustment factors (fixture with two ex-days, plus the real 600519 file).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBarSeries } from '../../src/adapters/files/index.ts';
-import { MOUTAI_1D, SHARED_DATA, fixtureLines, tempDir } from './helpers.ts';
+import { MOUTAI_1D, fixtureLines, tempDir } from './helpers.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { mulberry32 } from '../support/random.ts';
-import { syntheticAShare } from '../support/synthetic-ashare.ts';
+import { EX_RIGHTS_YEAR, syntheticAShare } from '../support/synthetic-ashare.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,7 +47,6 @@ export interface GoldenConfiguration {
 const BTC_SLICE_START = Date.UTC(2023, 0, 1);
 const BTC_SLICE_BARS = 3000;
 const ETH_SEED = 20230101;
-const ASHARE_SEED = 600519;
 
 const SMA_1H = JSON.stringify({ fast: 10, slow: 30, fraction: 0.95 });
 
@@ -160,18 +159,7 @@ export function prepareInputs(dir: string): GoldenInputs {
   writeFileSync(eth1hSynthetic, `${[header, ...eth].join('\n')}\n`);
 
   // A-share daily with ex-rights days: the shared synthetic generator (pre_close column carries the actions).
-  const ashare = syntheticAShare({
-    days: 250,
-    seed: ASHARE_SEED,
-    maxMove: 0.04,
-    firstClose: 30,
-    actions: [
-      { day: 40, dividend: 0.8 },
-      { day: 95, bonus: 0.5 },
-      { day: 150, dividend: 0.45 },
-      { day: 205, bonus: 1 },
-    ],
-  });
+  const ashare = syntheticAShare(EX_RIGHTS_YEAR);
   const ashareSyntheticExRights = join(dir, '600519.SH-1d-synthetic-exrights.csv');
   writeFileSync(ashareSyntheticExRights, ashare.csv);
 

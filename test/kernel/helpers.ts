@@ -2,13 +2,13 @@
 import { SimExecutionClient } from '../../src/adapters/sim/sim-execution-client.ts';
 import { DEFAULT_FILL_MODEL, type FillModelConfig, FillModelName } from '../../src/adapters/sim/fill-model-config.ts';
 import { type ReplayOrder, ReplayDataClient } from '../../src/adapters/sim/replay-data-client.ts';
-import type { Bar, BarSeries } from '../../src/core/bar.ts';
+import { type Bar, type BarSeries, barSeriesOf } from '../../src/core/bar.ts';
 import { notionalOf } from '../../src/core/account.ts';
 import { numberToMoney } from '../../src/core/decimal.ts';
 import { AShareFeeSchedule, CryptoFeeSchedule, type FeeSchedule } from '../../src/core/fees.ts';
 import { type Fill, fillOf, Liquidity } from '../../src/core/fill.ts';
 import type { Instrument } from '../../src/core/instrument.ts';
-import { barCloseTime, Market } from '../../src/core/market.ts';
+import { Market } from '../../src/core/market.ts';
 import type { OrderSide } from '../../src/core/order.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
 import type { OrderEvent } from '../../src/common/events.ts';
@@ -31,22 +31,19 @@ export interface Row {
 export function series(symbol: string, market: Market, intervalMs: number, start: number, rows: readonly Row[]): BarSeries {
   const n = rows.length;
   const column = (pick: (row: Row, i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => pick(rows[i]!, i));
-  const openTime = column((_, i) => start + i * intervalMs);
-  return {
+  return barSeriesOf({
     symbol,
     market,
     timeframe: intervalMs === MINUTE ? '1m' : intervalMs === 86_400_000 ? '1d' : 'custom',
     intervalMs,
-    length: n,
-    openTime,
-    closeTime: openTime.map((t) => barCloseTime(market, intervalMs, t)),
+    openTime: column((_, i) => start + i * intervalMs),
     open: column((r) => r.open),
     high: column((r) => r.high),
     low: column((r) => r.low),
     close: column((r) => r.close),
     volume: column((r) => r.volume),
     source: { file: `memory:${symbol}`, sha256: '', rows: n, skipped: 0 },
-  };
+  });
 }
 
 /** The i-th bar of a series as the kernel delivers it. */

@@ -1,5 +1,4 @@
 // Cross-checks against the real data in ../shared (skipped when ../shared is absent).
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBarSeries } from '../../src/adapters/files/index.ts';

@@ -1,16 +1,11 @@
 // A-share reference prices and point-in-time adjustment factors (fixture with two ex-days, plus the real 600519 file).
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBarSeries } from '../../src/adapters/files/index.ts';
-import { MOUTAI_1D, SHARED_DATA, fixtureLines, tempDir } from '../data/helpers.ts';
+import { SHARED_DATA, tempDir } from '../data/helpers.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-const rawRows = fixtureLines(MOUTAI_1D).slice(1).map((l) => l.split(',').map(Number));
-const rawClose = rawRows.map((r) => r[4]!);
-const rawPre = rawRows.map((r) => r[7]!);
 
 const MOUTAI_REAL = join(SHARED_DATA, 'ashare/daily/600519.SH-1d-2001-08-27_2022-01-14.csv');
 

@@ -14,7 +14,7 @@ import { ASHARE_DAILY_CLOSE_OFFSET_MS, Market, MS_PER_DAY, SHANGHAI_OFFSET_MS, t
 import { OrderStatus, OrderType } from '../../src/core/order.ts';
 import { DenialReason } from '../../src/engines/risk/codes.ts';
 import { DAY, Harness, MINUTE } from '../risk/helpers.ts';
-import { syntheticAShare, type SyntheticAShareOptions } from '../support/synthetic-ashare.ts';
+import { EX_RIGHTS_YEAR, syntheticAShare, type SyntheticAShareOptions } from '../support/synthetic-ashare.ts';
 import { ashareInstrument } from './helpers.ts';
 
 interface Row {
@@ -156,18 +156,6 @@ const INDEX_DAILY = 'data/000001.SH-1d-2006-11-06_2020-07-16.csv';
 const INDEX_MINUTES = 'data/000001.SH-1m-2015-01-05_2015-02-28.csv';
 const INDEX = ashareInstrument({ symbol: '000001.SH', base: '000001.SH' });
 const MOUTAI = ashareInstrument({ symbol: '600519.SH', base: '600519.SH' });
-const EX_RIGHTS: SyntheticAShareOptions = {
-  days: 250,
-  seed: 600519,
-  maxMove: 0.04,
-  firstClose: 30,
-  actions: [
-    { day: 40, dividend: 0.8 },
-    { day: 95, bonus: 0.5 },
-    { day: 150, dividend: 0.45 },
-    { day: 205, bonus: 1 },
-  ],
-};
 
 describe('the risk engine and the bar venue apply the same A-share daily limits', () => {
   it('on the bundled 000001.SH daily bars (2006-2020)', () => {
@@ -185,13 +173,13 @@ describe('the risk engine and the bar venue apply the same A-share daily limits'
   });
 
   it('on synthetic daily bars with four ex-rights days (two cash dividends, two bonus issues)', () => {
-    const result = replay(MOUTAI, synthetic(EX_RIGHTS), DAY);
+    const result = replay(MOUTAI, synthetic(EX_RIGHTS_YEAR), DAY);
     expect(result).toMatchObject({ exRights: 4, unlimited: 0 });
     expect(result.nextDay).toBe(249 - 4);
   });
 
   it('on the same days as minute bars, where the ex-rights reference price is known all day', () => {
-    const result = replay(MOUTAI, intraday(synthetic(EX_RIGHTS)), MINUTE);
+    const result = replay(MOUTAI, intraday(synthetic(EX_RIGHTS_YEAR)), MINUTE);
     expect(result).toMatchObject({ sameDay: 250 * 3, exRights: 4, nextDay: 249 - 4, unlimited: 0 });
   });
 

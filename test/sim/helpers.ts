@@ -1,11 +1,11 @@
 // Test helpers for the simulated venue: bar series from arrays, instruments, a scripted strategy, a runner.
 import { DEFAULT_FILL_MODEL, type FillModelConfig } from '../../src/adapters/sim/fill-model-config.ts';
 import { simulate, type SimulationResult } from '../../src/app/backtest/simulate.ts';
-import type { Bar, BarSeries } from '../../src/core/bar.ts';
+import { type Bar, type BarSeries, barSeriesOf } from '../../src/core/bar.ts';
 import type { AShareFeeConfig, CryptoFeeConfig } from '../../src/core/fees.ts';
 import type { Fill } from '../../src/core/fill.ts';
 import { Instrument, type InstrumentDefinition } from '../../src/core/instrument.ts';
-import { barCloseTime, Market, MS_PER_DAY, MS_PER_HOUR } from '../../src/core/market.ts';
+import { Market, MS_PER_DAY, MS_PER_HOUR } from '../../src/core/market.ts';
 import type { Order, OrderRequest } from '../../src/core/order.ts';
 import type { OrderEvent } from '../../src/common/events.ts';
 import { Strategy, type StrategyContext } from '../../src/common/strategy.ts';
@@ -54,7 +54,6 @@ export function makeSeries(columns: SeriesColumns, options: SeriesOptions = {}):
   const low = column(columns.low, (i) => Math.min(open[i]!, close[i]!));
   const volume = column(columns.volume, () => 1e9);
   const openTime = column(columns.openTime, (i) => start + i * intervalMs);
-  const closeTime = Float64Array.from(openTime, (t) => barCloseTime(market, intervalMs, t));
   const ashare =
     market === Market.AShare
       ? {
@@ -62,22 +61,8 @@ export function makeSeries(columns: SeriesColumns, options: SeriesOptions = {}):
           adjustmentFactor: new Float64Array(n).fill(1),
         }
       : {};
-  return {
-    symbol,
-    market,
-    timeframe: intervalMs === MS_PER_DAY ? '1d' : intervalMs === MS_PER_HOUR ? '1h' : 'custom',
-    intervalMs,
-    length: n,
-    openTime,
-    closeTime,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    ...ashare,
-    source: { file: 'in-memory', sha256: '', rows: n, skipped: 0 },
-  };
+  const timeframe = intervalMs === MS_PER_DAY ? '1d' : intervalMs === MS_PER_HOUR ? '1h' : 'custom';
+  return barSeriesOf({ symbol, market, timeframe, intervalMs, openTime, open, high, low, close, volume, ...ashare });
 }
 
 /** A crypto pair with a 0.01 tick and a 0.001 lot (quote USDT: fees round to 1e-8). */

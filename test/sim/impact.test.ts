@@ -1,7 +1,7 @@
 // Square-root impact: 0.15 x sigma_daily x sqrt(Q / V_daily), from completed days before the fill only.
 import { describe, expect, it } from 'vitest';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
-import { MS_PER_DAY, MS_PER_HOUR, T0, makeSeries, roundToCent, run, sampleSd } from './helpers.ts';
+import { MS_PER_HOUR, T0, makeSeries, roundToCent, run, sampleSd } from './helpers.ts';
 
 const buy = (quantity: number) => ({ symbol: 'TEST/USDT', side: OrderSide.Buy, type: OrderType.Market, quantity });
 const sell = (quantity: number) => ({ symbol: 'TEST/USDT', side: OrderSide.Sell, type: OrderType.Market, quantity });

@@ -21,6 +21,20 @@ export interface SyntheticAShare {
   readonly rows: number[][];
 }
 
+/** A year of a 30-yuan stock with four ex-rights days (two cash dividends, two bonus issues): the golden backtest's and the daily-limit agreement's data. */
+export const EX_RIGHTS_YEAR: SyntheticAShareOptions = {
+  days: 250,
+  seed: 600519,
+  maxMove: 0.04,
+  firstClose: 30,
+  actions: [
+    { day: 40, dividend: 0.8 },
+    { day: 95, bonus: 0.5 },
+    { day: 150, dividend: 0.45 },
+    { day: 205, bonus: 1 },
+  ],
+};
+
 const cents = (x: number): number => Math.round(x * 100) / 100;
 
 /** Weekdays from `start` (a Monday 00:00 UTC by default), one bar each. */

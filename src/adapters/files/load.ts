@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
-import { barCloseTime, type BarSeries, Market, MS_PER_DAY, TIMEFRAME_MS } from '../../core/index.ts';
+import { barCloseTime, type BarSeries, barSeriesOf, Market, MS_PER_DAY, TIMEFRAME_MS } from '../../core/index.ts';
 import {
   ADJUST_BACKWARD_REFUSAL,
   ADJUST_MODES,
@@ -182,9 +182,6 @@ function buildSeries(file: string, bytes: Uint8Array, textBytes: Uint8Array, opt
   const low = trim(parsed.low);
   const close = trim(parsed.close);
   const volume = trim(parsed.volume);
-  const closeTime = new Float64Array(n);
-  for (let i = 0; i < n; i++) closeTime[i] = barCloseTime(market, intervalMs, openTime[i]!);
-
   let ashare: Pick<BarSeries, 'preClose' | 'adjustmentFactor' | 'adjust'> | undefined;
   let exRightsDates: string[] = [];
   if (market === Market.AShare) {
@@ -193,14 +190,12 @@ function buildSeries(file: string, bytes: Uint8Array, textBytes: Uint8Array, opt
     exRightsDates = adj.exRightsDates;
   }
 
-  let series: BarSeries = {
+  let series = barSeriesOf({
     symbol,
     market,
     timeframe: dataTimeframe,
     intervalMs,
-    length: n,
     openTime,
-    closeTime,
     open,
     high,
     low,
@@ -208,7 +203,7 @@ function buildSeries(file: string, bytes: Uint8Array, textBytes: Uint8Array, opt
     volume,
     ...ashare,
     source: { file, sha256, rows: parsed.rows, skipped: problems.skipped },
-  };
+  });
   if (options.timeframe !== undefined && targetMs !== intervalMs) series = aggregateSeries(series, options.timeframe);
 
   return {

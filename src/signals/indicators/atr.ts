@@ -9,8 +9,8 @@
 // high >= low.
 import { checkPeriod } from './params.ts';
 
-// Fields are `declare`d and assigned only in the constructor: a class-field definition would first
-// set them to undefined, which makes V8 box every double written in update().
+// Fields are `declare`d and assigned only in the constructor (the state through reset()): a class-field
+// definition would first set them to undefined, which makes V8 box every double written in update().
 export class Atr {
   declare readonly period: number;
   /** Bars needed before `value` is defined. */
@@ -29,13 +29,9 @@ export class Atr {
     checkPeriod('period', period);
     this.period = period;
     this.warmupPeriod = period;
-    this.value = NaN;
-    this.trueRange = NaN;
     this.decay = (period - 1) / period;
     this.invPeriod = 1 / period;
-    this.count = 0;
-    this.prevClose = 0;
-    this.sum = 0;
+    this.reset();
   }
 
   get isReady(): boolean {

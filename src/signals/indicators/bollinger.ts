@@ -16,21 +16,17 @@
 // variance. So the bands match a direct two-pass computation to ~1e-12 relative on BTC prices.
 // M2 is clamped at 0, so upper >= middle >= lower always holds.
 // warmupPeriod = period. Inputs must be finite numbers.
-import { checkNonNegative, checkPeriod } from './params.ts';
+import { checkNonNegative } from './params.ts';
+import { RingWindow } from './ring-window.ts';
 
 /** Recompute exactly when M2 falls below this fraction of its peak since the last recomputation. */
 const COLLAPSE = 1e-4;
 
-// Fields are `declare`d and assigned only in the constructor: a class-field definition would first
-// set them to undefined, which makes V8 box every double written in update().
-export class BollingerBands {
-  declare readonly period: number;
+// Fields are `declare`d and assigned only in the constructor and reset(), as in RingWindow.
+/** Bollinger Bands over the last `period` inputs; `value` equals `middle`. */
+export class BollingerBands extends RingWindow {
   /** Width multiplier applied to the standard deviation. */
   declare readonly k: number;
-  /** Updates needed before the outputs are defined. */
-  declare readonly warmupPeriod: number;
-  /** Same as `middle`. */
-  declare value: number;
   /** SMA of the window; NaN until warmupPeriod. */
   declare middle: number;
   /** middle + k * stdDev; NaN until warmupPeriod. */
@@ -39,10 +35,7 @@ export class BollingerBands {
   declare lower: number;
   /** Population standard deviation of the window; NaN until warmupPeriod. */
   declare stdDev: number;
-  private declare readonly buffer: Float64Array;
   private declare readonly invPeriod: number;
-  private declare index: number;
-  private declare count: number;
   /** Shift applied to the window before the mean and M2 are formed. */
   private declare anchor: number;
   /** Mean of (x - anchor) over the window. */
@@ -51,28 +44,11 @@ export class BollingerBands {
   private declare m2Peak: number;
 
   constructor(period = 20, k = 2) {
-    checkPeriod('period', period);
+    super(period);
     checkNonNegative('k', k);
-    this.period = period;
     this.k = k;
-    this.warmupPeriod = period;
-    this.value = NaN;
-    this.middle = NaN;
-    this.upper = NaN;
-    this.lower = NaN;
-    this.stdDev = NaN;
-    this.buffer = new Float64Array(period);
     this.invPeriod = 1 / period;
-    this.index = 0;
-    this.count = 0;
-    this.anchor = 0;
-    this.meanY = 0;
-    this.m2 = 0;
-    this.m2Peak = 0;
-  }
-
-  get isReady(): boolean {
-    return this.count === this.period;
+    this.reset();
   }
 
   update(x: number): number {
@@ -104,14 +80,7 @@ export class BollingerBands {
       this.index = i;
     } else {
       // Warming up: just store; the first wrap computes mean and M2 from scratch.
-      buf[i] = x;
-      if (++i < n) {
-        this.index = i;
-        this.count = i;
-        return NaN;
-      }
-      this.index = 0;
-      this.count = n;
+      if (!this.warmUp(x)) return NaN;
       this.recompute(x);
     }
     const m2 = this.m2;
@@ -125,15 +94,12 @@ export class BollingerBands {
     return (this.value = middle);
   }
 
-  reset(): void {
-    this.buffer.fill(0);
-    this.index = 0;
-    this.count = 0;
+  override reset(): void {
+    super.reset();
     this.anchor = 0;
     this.meanY = 0;
     this.m2 = 0;
     this.m2Peak = 0;
-    this.value = NaN;
     this.middle = NaN;
     this.upper = NaN;
     this.lower = NaN;

@@ -9,8 +9,8 @@
 // Note: trading-signals 8's EMA seeds with the first value instead (see docs/indicators.md).
 import { checkPeriod } from './params.ts';
 
-// Fields are `declare`d and assigned only in the constructor: a class-field definition would first
-// set them to undefined, which makes V8 box every double written in update().
+// Fields are `declare`d and assigned only in the constructor (the state through reset()): a class-field
+// definition would first set them to undefined, which makes V8 box every double written in update().
 export class Ema {
   declare readonly period: number;
   /** Updates needed before `value` is defined. */
@@ -28,10 +28,8 @@ export class Ema {
     this.period = period;
     this.warmupPeriod = period;
     this.alpha = 2 / (period + 1);
-    this.value = NaN;
     this.beta = 1 - this.alpha;
-    this.count = 0;
-    this.sum = 0;
+    this.reset();
   }
 
   get isReady(): boolean {

@@ -14,8 +14,8 @@
 // Inputs must be finite numbers.
 import { checkPeriod } from './params.ts';
 
-// Fields are `declare`d and assigned only in the constructor: a class-field definition would first
-// set them to undefined, which makes V8 box every double written in update().
+// Fields are `declare`d and assigned only in the constructor (the state through reset()): a class-field
+// definition would first set them to undefined, which makes V8 box every double written in update().
 export class Macd {
   declare readonly fastPeriod: number;
   declare readonly slowPeriod: number;
@@ -54,21 +54,13 @@ export class Macd {
     this.slowPeriod = slowPeriod;
     this.signalPeriod = signalPeriod;
     this.warmupPeriod = slowPeriod + signalPeriod - 1;
-    this.value = NaN;
-    this.macd = NaN;
-    this.signal = NaN;
-    this.histogram = NaN;
     this.fastAlpha = 2 / (fastPeriod + 1);
     this.fastBeta = 1 - this.fastAlpha;
     this.slowAlpha = 2 / (slowPeriod + 1);
     this.slowBeta = 1 - this.slowAlpha;
     this.signalAlpha = 2 / (signalPeriod + 1);
     this.signalBeta = 1 - this.signalAlpha;
-    this.count = 0;
-    // While warming up these hold running sums of the inputs (the SMA seeds).
-    this.fastEma = 0;
-    this.slowEma = 0;
-    this.signalEma = 0;
+    this.reset();
   }
 
   get isReady(): boolean {
@@ -89,6 +81,7 @@ export class Macd {
 
   reset(): void {
     this.count = 0;
+    // While warming up these hold running sums of the inputs (the SMA seeds).
     this.fastEma = 0;
     this.slowEma = 0;
     this.signalEma = 0;

@@ -11,8 +11,8 @@
 // O(1) per update, no allocation. warmupPeriod = period + 1. Inputs must be finite numbers.
 import { checkPeriod } from './params.ts';
 
-// Fields are `declare`d and assigned only in the constructor: a class-field definition would first
-// set them to undefined, which makes V8 box every double written in update().
+// Fields are `declare`d and assigned only in the constructor (the state through reset()): a class-field
+// definition would first set them to undefined, which makes V8 box every double written in update().
 export class Rsi {
   declare readonly period: number;
   /** Updates needed before `value` is defined (period + 1). */
@@ -34,15 +34,9 @@ export class Rsi {
     checkPeriod('period', period);
     this.period = period;
     this.warmupPeriod = period + 1;
-    this.value = NaN;
-    this.avgGain = NaN;
-    this.avgLoss = NaN;
     this.decay = (period - 1) / period;
     this.invPeriod = 1 / period;
-    this.count = 0;
-    this.prev = 0;
-    this.gainSum = 0;
-    this.lossSum = 0;
+    this.reset();
   }
 
   get isReady(): boolean {

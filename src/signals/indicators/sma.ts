@@ -7,34 +7,14 @@
 // rolling sum is kept. Each time the ring wraps (every `period` updates) the sum is recomputed
 // from the buffer, so rounding error never builds up over more than one window.
 // warmupPeriod = period. Inputs must be finite numbers.
-import { checkPeriod } from './params.ts';
+import { RingWindow } from './ring-window.ts';
 
-// Fields are `declare`d and assigned only in the constructor: a class-field definition would first
-// set them to undefined, which makes V8 box every double written in update().
-export class Sma {
-  declare readonly period: number;
-  /** Updates needed before `value` is defined. */
-  declare readonly warmupPeriod: number;
-  /** Latest mean; NaN until `warmupPeriod` updates have been seen. */
-  declare value: number;
-  private declare readonly buffer: Float64Array;
-  private declare index: number;
-  private declare count: number;
+export class Sma extends RingWindow {
   private declare sum: number;
 
   constructor(period: number) {
-    checkPeriod('period', period);
-    this.period = period;
-    this.warmupPeriod = period;
-    this.value = NaN;
-    this.buffer = new Float64Array(period);
-    this.index = 0;
-    this.count = 0;
-    this.sum = 0;
-  }
-
-  get isReady(): boolean {
-    return this.count === this.period;
+    super(period);
+    this.reset();
   }
 
   update(x: number): number {
@@ -52,24 +32,14 @@ export class Sma {
       return (this.value = this.sum / n);
     }
     // Warming up: just store; the first wrap computes the sum from scratch.
-    buf[i] = x;
-    if (++i < n) {
-      this.index = i;
-      this.count = i;
-      return NaN;
-    }
-    this.index = 0;
-    this.count = n;
+    if (!this.warmUp(x)) return NaN;
     this.recompute();
     return (this.value = this.sum / n);
   }
 
-  reset(): void {
-    this.buffer.fill(0);
-    this.index = 0;
-    this.count = 0;
+  override reset(): void {
+    super.reset();
     this.sum = 0;
-    this.value = NaN;
   }
 
   private recompute(): void {

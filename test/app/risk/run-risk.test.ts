@@ -1,35 +1,18 @@
 // runRisk: files + weights -> the risk report, checked against an independent coding of the definitions.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RiskInputError } from '../../../src/analytics/risk/index.ts';
 import { runRisk, STRESS_WINDOWS } from '../../../src/app/risk/run-risk.ts';
-import { assetReturns, dayLoss, historical, parametric, pearson, portfolio, readCloses } from './reference.ts';
+import { assetReturns, dayLoss, pearson, portfolio, readCloses } from './reference.ts';
+import { expectMatchesReference } from './expect-reference.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BTC_1H = `${ROOT}data/BTCUSDT-1h-2017-08-17_2024-04-21.csv.gz`;
 const BTC_1M = `${ROOT}data/BTCUSDT-1m-2021-02-19_2021-02-25.csv`;
 const AAA = `${ROOT}test/fixtures/risk/AAAUSDT-1h-x.csv`;
 const BBB = `${ROOT}test/fixtures/risk/BBBUSDT-1h-x.csv`;
-const SHARED = `${ROOT}../shared/data/ohlcv/binance_spot/`;
-const BTC_PAIR = `${SHARED}BTCUSDT-1h-2020-12-01_2021-07-17.csv`;
-const ETH_PAIR = `${SHARED}ETHUSDT-1h-2020-12-01_2021-07-17.csv`;
-const BTC_AUG_2024 = `${SHARED}BTCUSDT-1m-2024-07-26_2024-08-25.csv.gz`;
 
-const TOLERANCE = 1e-9;
 const FEW_PATHS = 2_000;
-
-function expectMatchesReference(report: Awaited<ReturnType<typeof runRisk>>, returns: number[], horizon: number): void {
-  for (const c of [0.95, 0.99]) {
-    const key = String(c * 100);
-    const h = historical(returns, c, horizon);
-    const p = parametric(returns, c, horizon);
-    expect(Math.abs(report.var.historical[key]! - h.var), `historical VaR ${key}`).toBeLessThan(TOLERANCE);
-    expect(Math.abs(report.es.historical[key]! - h.es), `historical ES ${key}`).toBeLessThan(TOLERANCE);
-    expect(Math.abs(report.var.parametric[key]! - p.var), `parametric VaR ${key}`).toBeLessThan(TOLERANCE);
-    expect(Math.abs(report.es.parametric[key]! - p.es), `parametric ES ${key}`).toBeLessThan(TOLERANCE);
-  }
-}
 
 describe('runRisk on the bundled BTC/USDT hourly bars (2017-2024)', async () => {
   const closes = readCloses(BTC_1H);
