@@ -13,8 +13,9 @@ export interface BrowserChoice {
   readonly source: 'system' | 'npm';
 }
 
+/** TRAIDER_TEST_BROWSER=npm takes the npm package's binary even where a system Chromium is installed (a fresh machine's path, run by test/long). */
 export async function findChromium(): Promise<BrowserChoice> {
-  const system = SYSTEM_CHROMIUM.find((path) => existsSync(path));
+  const system = process.env.TRAIDER_TEST_BROWSER === 'npm' ? undefined : SYSTEM_CHROMIUM.find((path) => existsSync(path));
   if (system !== undefined) return { executablePath: system, args: ['--headless', '--no-sandbox', '--disable-gpu', ...QUIET], source: 'system' };
   // The package's own argument list is tuned for serverless hosts (single process, GL through SwiftShader);
   // with it playwright cannot open a page here, so only the binary is taken.
@@ -24,6 +25,7 @@ export async function findChromium(): Promise<BrowserChoice> {
 
 export async function launchChromium(): Promise<Browser> {
   const choice = await findChromium();
+  if (process.env.TRAIDER_TEST_BROWSER !== undefined) process.stderr.write(`browser: ${choice.source} ${choice.executablePath}\n`);
   // Under LANG=C.UTF-8 the bundled build calls its locale en-US@posix, which Intl refuses: the charts never draw.
   const env: Record<string, string | undefined> = { ...process.env, LANG: 'en_US.UTF-8', LANGUAGE: 'en_US' };
   delete env.LC_ALL;
