@@ -11,6 +11,21 @@ export const MS_PER_YEAR = 365.25 * MS_PER_DAY;
  */
 export const ZERO_DEVIATION = 1e-12;
 
+/**
+ * A run shorter than this many days has its annualised metrics marked as extrapolated: a week's return
+ * compounded over a year, or a week's Sharpe scaled by sqrt(bars per year), says little about a year.
+ */
+export const MIN_ANNUALISING_DAYS = 90;
+
+/** The summary metrics that scale a run's numbers up to a year (calmar through cagr). */
+export const ANNUALISED_METRICS = ['cagr', 'sharpe', 'sortino', 'calmar'] as const;
+export type AnnualisedMetric = (typeof ANNUALISED_METRICS)[number];
+
+/** The annualised metrics a run of `spanMs` (first bar's open to last bar's close) extrapolates: all of them under 90 days, else none. */
+export function extrapolatedMetrics(spanMs: number): AnnualisedMetric[] {
+  return spanMs < MIN_ANNUALISING_DAYS * MS_PER_DAY ? [...ANNUALISED_METRICS] : [];
+}
+
 /** A closed round trip as the metrics need it: its net result after fees and taxes. */
 export interface ClosedTradePnl {
   readonly pnl: number;

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import type { BinanceReplayResult, KrakenReplayResult } from '../app/book/index.ts';
 import { UsageError } from './errors.ts';
+import { requireFile } from './paths.ts';
 
 interface ReplayFlags {
   snapshot?: string;
@@ -74,6 +75,9 @@ export function bookCommand(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .action(async (flags: ReplayFlags) => {
+      for (const [flag, file] of [['--snapshot', flags.snapshot], ['--diffs', flags.diffs], ['--bookticker', flags.bookticker], ['--kraken', flags.kraken]] as const) {
+        if (file !== undefined) requireFile(flag, file);
+      }
       const { replayBinance, replayKraken } = await import('../app/book/index.ts');
       if (flags.kraken !== undefined) {
         if (flags.snapshot !== undefined || flags.diffs !== undefined || flags.bookticker !== undefined) {

@@ -16,6 +16,8 @@ const KNOWN_INPUT_ERRORS = new Set([
   'StrategyParameterError',
   'StrategyLoadError',
   'RangeError',
+  'DataFileNotFoundError',
+  'PathError',
 ]);
 
 /** Request fields whose flag is not the field in kebab case. */
@@ -32,6 +34,11 @@ export function flagOf(field: string): string {
 export function reportError(error: unknown, write: (text: string) => void): number {
   if (error instanceof InputError) {
     write(`error: ${error.describe(flagOf)}\n`);
+    return ExitCode.Failure;
+  }
+  // The loader's "no such file" (commands check their paths first; this is the net): bar files come from --data.
+  if (error instanceof Error && error.name === 'DataFileNotFoundError') {
+    write(`error: --data: ${error.message}\n`);
     return ExitCode.Failure;
   }
   if (error instanceof Error) {

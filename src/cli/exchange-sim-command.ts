@@ -2,6 +2,8 @@
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from './errors.ts';
+import { listOption } from './list-option.ts';
+import { requireFile, requireFiles } from './paths.ts';
 
 interface ExchangeSimFlags {
   port: string;
@@ -21,18 +23,20 @@ function parseNumber(flag: string, value: string, check: (n: number) => boolean,
 export function exchangeSimCommand(io: { out: (s: string) => void; err: (s: string) => void }): Command {
   return new Command('exchange-sim')
     .description('serve a local Binance-compatible spot exchange (REST, streams, WebSocket API) that replays OHLCV data, on 127.0.0.1')
-    .requiredOption('--data <files...>', 'OHLCV files (.csv or .csv.gz), one symbol each, e.g. BTCUSDT-1m-....csv.gz (several: repeat or separate with commas)')
+    .addOption(listOption('--data <files>', 'OHLCV files (.csv or .csv.gz), one symbol each, e.g. BTCUSDT-1m-....csv.gz').makeOptionMandatory())
     .option('--port <port>', 'TCP port on 127.0.0.1 (0 picks a free one)', '8900')
     .option('--speed <x>', 'data time per wall time (60: one minute of data per second; 0 freezes time)', '60')
     .option('--faults <spec>', 'fault injection, e.g. "5xx=0.1,lost=0.05,timeout=0.02,429=0.02,ban=0,drop-ws=30s,dup=0.01,reorder=0.01,gap=0.01,latency=50ms", or "silence=1" to make market data go quiet')
     .option('--seed <n>', 'seed for book sizes and faults', '1')
     .option('--accounts <file>', 'accounts JSON: [{"apiKey","secret","balances":{"USDT":100000}}] (default: test-key / test-secret)')
     .action(async (flags: ExchangeSimFlags) => {
+      requireFiles('--data', flags.data);
+      if (flags.accounts !== undefined) requireFile('--accounts', flags.accounts);
       const { parseFaults, readAccountsFile, startExchangeSim } = await import('../exchange-sim/index.ts');
       const port = parseNumber('port', flags.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port from 0 to 65535');
       const speed = parseNumber('speed', flags.speed, (n) => n >= 0, 'a number >= 0');
       const seed = parseNumber('seed', flags.seed, Number.isSafeInteger, 'an integer');
-      const files = flags.data.flatMap((f) => f.split(',')).filter((f) => f !== '');
+      const files = flags.data;
       let faults: string | undefined;
       if (flags.faults !== undefined) {
         try {

@@ -5,6 +5,7 @@
 // tsx on every start: 1-2.5 s even for `--help`. Keep imports of src/app, adapters, stores and exchange-sim in
 // src/cli lazy (or `import type`); errors thrown by them still reach reportError below through parseAsync.
 // src/app/errors imports nothing and reportError needs its InputError class: the one static import of src/app.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './audit-command.ts';
 import { backtestCommand } from './backtest-command.ts';
@@ -17,6 +18,13 @@ import { ExitCode, reportError } from './errors.ts';
 import { exchangeSimCommand } from './exchange-sim-command.ts';
 import { riskCommand } from './risk-command.ts';
 import { runsCommand } from './runs-command.ts';
+import { newCommand } from './new-command.ts';
+
+/** The version of the running traider: package.json's, read where this file lives (a checkout or node_modules/traider). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
@@ -24,7 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('traider: one trading kernel for backtest, paper and live')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .version(packageVersion(), '-V, --version', 'print the version of traider');
   program.addCommand(backtestCommand(io));
   program.addCommand(bookCommand(io));
   program.addCommand(configCommand(io));
@@ -36,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(liveCommand(io));
   program.addCommand(demoCommand(io));
   program.addCommand(replayCommand(io));
+  program.addCommand(newCommand(io));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -4,12 +4,14 @@ import type { StressResult } from '../analytics/index.ts';
 import type { RiskReport } from '../app/risk/index.ts';
 import type { Market } from '../core/index.ts';
 import { UsageError } from './errors.ts';
+import { listOption } from './list-option.ts';
+import { requireFiles } from './paths.ts';
 
 interface RiskFlags {
-  data: string;
+  data: string[];
   weights: string;
   horizonBars?: string;
-  confidence?: string;
+  confidence?: string[];
   paths?: string;
   seed?: string;
   correlationLimit?: string;
@@ -53,10 +55,12 @@ export function parseWeights(text: string): Record<string, number> {
   return weights;
 }
 
-/** `--confidence 95,99` (percent) -> [0.95, 0.99]. */
-export function parseConfidence(text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const levels = text.split(',').map((part) => {
+/** `--confidence 95,99` or `--confidence 95 --confidence 99` (percent) -> [0.95, 0.99]. */
+export function parseConfidence(given: string | readonly string[] | undefined): number[] | undefined {
+  if (given === undefined) return undefined;
+  const parts = typeof given === 'string' ? given.split(',') : given;
+  const text = parts.join(',');
+  const levels = parts.map((part) => {
     const percent = Number(part);
     if (part.trim() === '' || !Number.isFinite(percent) || percent < 50 || percent >= 100) {
       throw new UsageError(`--confidence: each level is a percentage from 50 to below 100, e.g. 95,99 (got "${part}" in "${text}")`);
@@ -148,10 +152,10 @@ export function formatRiskReport(r: RiskReport): string {
 export function riskCommand(io: { out: (s: string) => void; err: (s: string) => void }): Command {
   return new Command('risk')
     .description('VaR, ES, correlation matrix and stress losses of a constant-weight portfolio over historical bars')
-    .requiredOption('--data <files>', 'CSV file(s), comma-separated (plain or .gz; header timestamp,open,high,low,close,volume)')
+    .addOption(listOption('--data <files>', 'CSV file(s), plain or .gz, header timestamp,open,high,low,close,volume').makeOptionMandatory())
     .requiredOption('--weights <json>', 'weight per symbol as a fraction of portfolio value, e.g. \'{"BTC/USDT":0.6,"ETH/USDT":0.4}\'')
     .option('--horizon-bars <n>', 'horizon in bars of the data interval (default 1)')
-    .option('--confidence <levels>', 'confidence levels in percent, comma-separated (default 95,99)')
+    .addOption(listOption('--confidence <levels>', 'confidence levels in percent (default 95,99)'))
     .option('--paths <n>', 'Monte Carlo paths (default 100000)')
     .option('--seed <n>', 'Monte Carlo seed (default 42)')
     .option('--correlation-limit <x>', 'list pairs whose correlation is above this (default 0.7)')
@@ -160,6 +164,7 @@ export function riskCommand(io: { out: (s: string) => void; err: (s: string) => 
     .option('--timeframe <tf>', 'aggregate bars to a higher timeframe first: 5m, 15m, 1h, 4h, 1d')
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (flags: RiskFlags) => {
+      requireFiles('--data', flags.data);
       const [{ RiskInputError }, { runRisk }] = await Promise.all([import('../analytics/index.ts'), import('../app/risk/index.ts')]);
       const weights = parseWeights(flags.weights);
       const horizonBars = parseInteger('horizon-bars', flags.horizonBars, 1);
@@ -170,7 +175,7 @@ export function riskCommand(io: { out: (s: string) => void; err: (s: string) => 
       let report: RiskReport;
       try {
         report = await runRisk({
-          dataFiles: flags.data.split(',').map((f) => f.trim()).filter(Boolean),
+          dataFiles: flags.data,
           weights,
           horizonBars,
           confidence,

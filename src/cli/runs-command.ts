@@ -1,9 +1,10 @@
 // `traider runs list|show`: read back the journaled backtests, paper and live sessions.
 import { Command, Option } from 'commander';
-import type { RunDetail } from '../app/store/index.ts';
+import type { RunDetail, RunListing } from '../app/store/index.ts';
 // Light (core/decimal.ts only); the store modules behind app/store/index.ts load when a command runs.
 import type { RunKind, RunRecord, Store } from '../common/index.ts';
 import { UsageError } from './errors.ts';
+import { requireExistingDb } from './paths.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
@@ -19,7 +20,9 @@ function parseCount(flag: string, text: string | undefined, fallback: number): n
 /** Opens the store for reading, runs `work`, always closes it. */
 export async function withStore<T>(db: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
   const { openStore, resolveStoreTarget } = await import('../app/store/index.ts');
-  const store = await openStore(resolveStoreTarget(db, process.env), { create: false });
+  const target = resolveStoreTarget(db, process.env);
+  requireExistingDb(db === undefined && process.env.TRAIDER_DB ? 'TRAIDER_DB' : '--db', target);
+  const store = await openStore(target, { create: false });
   try {
     return await work(store);
   } finally {
@@ -31,11 +34,21 @@ function utc(time: number | null): string {
   return time === null ? '-' : new Date(time).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/**
+ * A float from the journal as a person reads it: at most 8 decimals, without float noise or an exponent (an
+ * average price, a breaker's measured value). Local rather than from analytics: this command loads light.
+ */
+function readable(x: number): string {
+  return Number.isFinite(x) ? (Math.round(x * 1e8) / 1e8).toFixed(8).replace(/\.?0+$/, '') : String(x);
+}
+
 function totalReturn(run: RunRecord): string {
   const summary = run.summary;
   if (summary === null || typeof summary !== 'object' || Array.isArray(summary)) return '-';
-  const value = summary.totalReturn;
-  return typeof value === 'number' ? `${(value * 100).toFixed(2)}%` : '-';
+  // A backtest's summary has totalReturn; a session's has its initial capital and final equity.
+  const { initialCapital, finalEquity } = summary;
+  const value = typeof summary.totalReturn === 'number' ? summary.totalReturn : typeof initialCapital === 'number' && typeof finalEquity === 'number' && initialCapital > 0 ? finalEquity / initialCapital - 1 : undefined;
+  return value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -44,10 +57,26 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function formatRunList(runs: readonly RunRecord[], location: string): string {
+/** ISO-8601 UTC to the second: 2025-03-01T14:05:09Z. */
+function iso(time: number): string {
+  return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The data's time range: "2021-02-21 00:00 -> 2021-02-21 05:00" (minutes: bars are minutes or longer). */
+function dataRange(run: RunListing): string {
+  if (run.dataStart === null || run.dataEnd === null) return '-';
+  const minute = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+  return `${minute(run.dataStart)} -> ${minute(run.dataEnd)}`;
+}
+
+/**
+ * STARTED is when the run was started on this computer's clock (ISO-8601 UTC), whatever clock the run traded on;
+ * DATA is the time range of the bars it acted on (for a session on the local exchange, a replayed past).
+ */
+export function formatRunList(runs: readonly RunListing[], location: string): string {
   if (runs.length === 0) return `no runs in ${location}\n`;
-  const rows = runs.map((r) => [r.id.slice(0, 8), r.kind, r.status, r.strategy, r.symbols.join(','), r.mode ?? '-', utc(r.startedAt), utc(r.finishedAt), totalReturn(r)]);
-  return `${table(['ID', 'KIND', 'STATUS', 'STRATEGY', 'SYMBOLS', 'MODE', 'STARTED (UTC)', 'FINISHED (UTC)', 'RETURN'], rows)}\n`;
+  const rows = runs.map((r) => [r.id.slice(0, 8), r.kind, r.status, r.strategy, r.symbols.join(','), r.mode ?? '-', iso(r.startedAt), dataRange(r), totalReturn(r)]);
+  return `${table(['ID', 'KIND', 'STATUS', 'STRATEGY', 'SYMBOLS', 'MODE', 'STARTED (UTC, wall clock)', 'DATA (UTC)', 'RETURN'], rows)}\n`;
 }
 
 function section<T>(title: string, rows: readonly T[], limit: number, line: (row: T) => string): string[] {
@@ -74,10 +103,10 @@ export function formatRunDetail({ run, journal }: RunDetail, limit: number, mone
   lines.push(...section('orders', j.orders, limit, (o) => `${o.orderId} ${o.side} ${o.type} ${o.quantity} ${o.symbol}${o.price === null ? '' : ` @ ${o.price}`} ${o.status} filled ${o.filledQuantity} (${utc(o.createdAt)} -> ${utc(o.updatedAt)})`));
   lines.push(...section('fills', j.fills, limit, (f) => `${utc(f.time)} ${f.fillId} ${f.orderId} ${f.side} ${f.quantity} ${f.symbol} @ ${f.price} fee ${moneyReplacer('', f.fee)} tax ${moneyReplacer('', f.tax)} ${f.liquidity} slippage ${f.slippageBps.toFixed(2)} bps`));
   lines.push(...section('equity', j.equity, limit, (e) => `${utc(e.time)} equity ${e.equity.toFixed(2)} cash ${e.cash.toFixed(2)}`));
-  lines.push(...section('positions', j.positions, limit, (p) => `${utc(p.time)} ${p.symbol} ${p.quantity}${p.averagePrice === null ? '' : ` @ ${p.averagePrice}`} realized ${moneyReplacer('', p.realizedPnl)}`));
+  lines.push(...section('positions', j.positions, limit, (p) => `${utc(p.time)} ${p.symbol} ${p.quantity}${p.averagePrice === null ? '' : ` @ ${readable(p.averagePrice)}`} realized ${moneyReplacer('', p.realizedPnl)}`));
   lines.push(...section('balances', j.balances, limit, (b) => `${utc(b.time)} ${b.currency} total ${moneyReplacer('', b.total)} free ${moneyReplacer('', b.free)}`));
-  lines.push(...section('risk denials', j.denials, limit, (d) => `${utc(d.time)} ${d.reason}${d.orderId ? ` ${d.orderId}` : ''}${d.symbol ? ` ${d.symbol}` : ''}: ${d.detail}`));
-  lines.push(...section('breaker changes', j.breakerEvents, limit, (b) => `${utc(b.time)} ${b.previousLevel} -> ${b.level} (${b.cause} ${b.value} vs ${b.threshold})${b.actor ? ` by ${b.actor}` : ''}`));
+  lines.push(...section('risk denials', j.denials, limit, (d) => `${utc(d.time)} ${d.reason}${d.orderId ? ` ${d.orderId}` : ''}${d.symbol ? ` ${d.symbol}` : ''}: ${d.detail}${d.value === null && d.limit === null ? '' : ` (value ${d.value === null ? '-' : readable(d.value)}, limit ${d.limit === null ? '-' : readable(d.limit)})`}`));
+  lines.push(...section('breaker changes', j.breakerEvents, limit, (b) => `${utc(b.time)} ${b.previousLevel} -> ${b.level} (${b.cause} ${readable(b.value)} vs ${readable(b.threshold)})${b.actor ? ` by ${b.actor}` : ''}`));
   lines.push(...section('mode changes', j.modeChanges, limit, (m) => `${utc(m.time)} ${m.fromMode} -> ${m.toMode} by ${m.actor}${m.reason ? `: ${m.reason}` : ''}`));
   lines.push(
     ...section('bars', j.bars, limit, (b) => `${utc(b.openTime)} ${b.symbol} O ${b.open} H ${b.high} L ${b.low} C ${b.close} V ${b.volume}${b.adjustmentFactor === null ? '' : ` factor ${b.adjustmentFactor}`}${b.preClose === null ? '' : ` pre-close ${b.preClose}`}`),

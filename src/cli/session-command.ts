@@ -2,33 +2,28 @@
 // live book, or real orders through the CCXT venue with --confirm-live).
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
-import type { SessionSummary } from '../app/session/index.ts';
+import { addRunFlags, loadRunConfig, type RunFlags, statusEveryMs } from './common-flags.ts';
 import { UsageError } from './errors.ts';
+import { listOption } from './list-option.ts';
+import { requireStrategyFile, requireWritableDb } from './paths.ts';
+import { formatSessionSummary } from './session-summary.ts';
 
-interface SessionFlags {
+interface SessionFlags extends RunFlags {
   exchange: string;
   url?: string;
-  symbols: string;
+  symbols: string[];
   strategy: string;
   params?: string;
   timeframe: string;
-  capital?: string;
-  config?: string;
   duration?: string;
   confirmLive?: boolean;
-  json?: boolean;
   db?: string;
   adoptPositions?: boolean;
   actor?: string;
   resume?: string;
   flattenOnExit?: boolean;
   shutdownTimeout?: string;
-  referenceUrl: string[];
-}
-
-/** A repeatable flag: each use adds a value. */
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  referenceUrl?: string[];
 }
 
 function parseJson(flag: string, text: string | undefined): unknown {
@@ -57,38 +52,20 @@ function parsePositive(flag: string, text: string | undefined): number | undefin
   return value;
 }
 
-export function formatSessionSummary(s: SessionSummary): string {
-  return [
-    `${s.mode} session on ${s.exchange} (${s.symbols.join(', ')}), venue clock ${s.clockRate === 1 ? 'real time' : `${s.clockRate.toFixed(1)}x`}`,
-    `data       ${s.bars} bars, ${s.books} book updates, ${s.reconnects} reconnects, longest book gap ${s.longestBookGapMs} ms`,
-    `trading    ${s.orders} orders, ${s.fills} fills, ${s.trades} round trips, denials ${JSON.stringify(s.denials)}, ${s.breakerEvents.length} breaker changes`,
-    ...s.breakerEvents.map((e) => `  breaker ${new Date(e.time).toISOString()} ${e.previousLevel} -> ${e.level} (${e.cause} ${e.value} vs ${e.threshold})`),
-    `quality    ${s.dataQuality.levels ? Object.entries(s.dataQuality.levels).map(([source, level]) => `${source} ${level}`).join(', ') || 'no data' : ''}; ${s.dataQuality.withheld} bars withheld, ${s.dataQuality.outliers} outliers, ${s.dataQuality.failovers} failovers`,
-    `account    ${s.initialCapital.toFixed(2)} -> ${s.finalEquity.toFixed(2)} (fees ${s.feesPaid.toFixed(4)}), ${s.discrepancies} reconciliation differences`,
-    s.openPositions.length === 0 ? 'positions  none open' : `positions  ${s.openPositions.length} open:`,
-    ...s.openPositions.map((p) => `  ${p.symbol} ${p.quantity} (value ${p.value.toFixed(2)} at the last price)`),
-    s.unCanceledOrders.length === 0 ? 'orders     none left open' : `orders     ${s.unCanceledOrders.length} the venue did not cancel:`,
-    ...s.unCanceledOrders.map((o) => `  ${o.id} ${o.side} ${o.type} ${o.quantity} ${o.symbol} (${o.status}): ${o.reason}`),
-    '',
-  ].join('\n');
-}
-
 function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; err: (s: string) => void }): Command {
   const command = new Command(mode)
     .description(mode === 'paper' ? 'trade a strategy on live exchange data with simulated fills on the live order book' : 'trade a strategy with real orders through the exchange (needs credentials and --confirm-live)')
     .option('--exchange <id>', 'ccxt exchange id', 'binance')
     .option('--url <url>', 'base URL of the exchange API (e.g. the local exchange http://127.0.0.1:8900)')
-    .requiredOption('--symbols <list>', 'symbols, comma-separated, e.g. BTC/USDT,ETH/USDT')
+    .addOption(listOption('--symbols <symbols>', "the exchange's symbols to trade, e.g. BTC/USDT,ETH/USDT").makeOptionMandatory())
     .requiredOption('--strategy <name|path>', 'built-in strategy or a .ts file exporting a Strategy class')
     .option('--params <json>', 'strategy parameters as JSON')
     .option('--timeframe <tf>', 'bar timeframe', '1m')
-    .option('--config <file>', 'configuration file (JSON or YAML)')
     .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
     .option('--db <url|path>', 'journal database (default: TRAIDER_DB, else ./traider-data/traider.db)')
-    .option('--json', 'print the final summary as one JSON object on the last stdout line (with openPositions and unCanceledOrders)')
     .option('--flatten-on-exit', 'on stop (Ctrl-C, SIGTERM, end of --duration): close every open position with market orders first')
     .option('--shutdown-timeout <seconds>', 'on stop: how long to wait for cancel confirmations and closing fills', '10')
-    .option('--reference-url <url>', 'another source of the same market data (same exchange API), for consensus and failover; repeatable', collect, [])
+    .addOption(listOption('--reference-url <urls>', 'other sources of the same market data (same exchange API), for consensus and failover'))
     .addHelpText(
       'after',
       [
@@ -96,13 +73,16 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
         'Stopping (Ctrl-C / SIGINT, SIGTERM, or the end of --duration): the strategy takes no more decisions,',
         'every open order is canceled through the venue (waiting for its confirmation, up to --shutdown-timeout),',
         'with --flatten-on-exit every position is closed with market orders (fills awaited, same bound), the',
-        'journal is flushed, and the summary lists the positions still open (quantity, value at the last price)',
-        'and any order the venue would not cancel (id and why); exit code 0. A second signal exits at once',
-        'with code 130, without cleaning up.',
+        'journal is flushed, and the summary lists the positions still open (quantity, average and last price,',
+        'value), the orders open at the stop (id, side, quantity, price, what became of them) and any order the',
+        'venue would not cancel (id and why); exit code 0. A second signal exits at once with code 130, without',
+        'cleaning up. While it runs, a status line on stderr every --status-every seconds (default 10).',
       ].join('\n'),
     );
+  // Live trades the exchange account: its balance is the capital and the exchange charges its own fees.
+  // --symbol and --market do not apply to sessions: the exchange's markets are given by --symbols.
+  addRunFlags(command, mode === 'paper' ? ['capital', 'feeBps', 'config', 'json', 'progress', 'statusEvery'] : ['config', 'json', 'progress', 'statusEvery']);
   if (mode === 'paper') {
-    command.option('--capital <amount>', 'paper cash in the quote currency (default 10000)');
     command.option('--resume <run-id>', 'continue the ledger, positions and open orders of an earlier paper run');
   }
   if (mode === 'live') {
@@ -111,13 +91,13 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     command.option('--actor <name>', 'who runs the session, for the audit log (default: $USER)');
   }
   return command.action(async (flags: SessionFlags) => {
-    const [{ loadConfig }, { runSession }, { resolveStoreTarget }] = await Promise.all([
-      import('../app/config/index.ts'),
-      import('../app/session/index.ts'),
-      import('../app/store/index.ts'),
-    ]);
     if (mode === 'live' && !flags.confirmLive) throw new UsageError('live trading places real orders: add --confirm-live to go ahead');
-    const config = loadConfig({ file: flags.config, env: process.env });
+    // Paths first: a misspelt file is "no such file" before any connection to the exchange.
+    requireStrategyFile('--strategy', flags.strategy);
+    requireWritableDb(flags.db !== undefined ? '--db' : 'TRAIDER_DB', flags.db ?? (process.env.TRAIDER_DB || undefined));
+    const statusEvery = statusEveryMs(flags);
+    const config = await loadRunConfig(flags);
+    const [{ runSession }, { resolveStoreTarget }] = await Promise.all([import('../app/session/index.ts'), import('../app/store/index.ts')]);
     const durationSeconds = parsePositive('duration', flags.duration);
     const shutdownTimeoutSeconds = parsePositive('shutdown-timeout', flags.shutdownTimeout) ?? 10;
     const controller = new AbortController();
@@ -139,13 +119,12 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       mode,
       exchange: flags.exchange,
       url: flags.url,
-      symbols: flags.symbols.split(',').map((s) => s.trim()).filter(Boolean),
+      symbols: flags.symbols,
       strategy: flags.strategy,
       params: parseJson('params', flags.params),
       timeframe: flags.timeframe,
       config,
       env: process.env,
-      capital: parsePositive('capital', flags.capital),
       durationMs: durationSeconds === undefined ? undefined : durationSeconds * 1000,
       signal: controller.signal,
       log: (line) => io.err(`${line}\n`),
@@ -156,7 +135,8 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       actor: flags.actor ?? process.env.USER ?? 'operator',
       flattenOnExit: flags.flattenOnExit,
       shutdownTimeoutMs: shutdownTimeoutSeconds * 1000,
-      referenceUrls: flags.referenceUrl.map((url) => parseUrl('reference-url', url)),
+      referenceUrls: (flags.referenceUrl ?? []).map((url) => parseUrl('reference-url', url)),
+      statusEveryMs: statusEvery,
     });
     for (const listener of [stop, force]) {
       process.removeListener('SIGINT', listener);

@@ -11,7 +11,16 @@ export interface StrategyContextSources {
   readonly portfolio: Portfolio;
   readonly strategy: Strategy;
   readonly feed: StrategyFeed;
-  readonly log: (message: string) => void;
+  /** Where the strategy's log lines go, each already formatted by `strategyLogLine`. */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * One line of a strategy's log, the same in every environment: `<clock time, ISO-8601 UTC> [<strategy name>] <message>`.
+ * The clock's time is the bar being processed in a backtest or replay, and the wall time in a session.
+ */
+export function strategyLogLine(time: number, strategyName: string, message: string): string {
+  return `${new Date(time).toISOString()} [${strategyName}] ${message}`;
 }
 
 export function strategyContext(sources: StrategyContextSources): StrategyContext {
@@ -57,7 +66,8 @@ export function strategyContext(sources: StrategyContextSources): StrategyContex
     setTimer: (name, time) => clock.setTimer(name, time, (n, t) => strategy.onTimer(n, t)),
     setInterval: (name, start, intervalMs) => clock.setInterval(name, start, intervalMs, (n, t) => strategy.onTimer(n, t)),
     cancelTimer: (name) => clock.cancelTimer(name),
-    log: (message) => log(message),
+    // A JavaScript strategy may have no name: its class name says who spoke.
+    log: (message) => log(strategyLogLine(clock.now(), strategy.name ?? strategy.constructor.name, String(message))),
     riskLimits: () => execution.risk.modeLimits?.(),
   };
 }

@@ -1,12 +1,13 @@
 // bollinger-reversion: buy when the close falls below the lower band, sell when it gets back above the middle.
-import { z } from 'zod';
-import { type Bar, BollingerBands, OrderSide, OrderType, Strategy } from '../index.ts';
+import { type Bar, BollingerBands, OrderSide, OrderType, Strategy, z } from '../index.ts';
 import { fraction, parseParameters, period } from './params.ts';
 
 const Params = z.strictObject({ period: period.default(20), k: z.number().gt(0).default(2), fraction: fraction.default(0.95) });
 export type BollingerReversionParams = z.infer<typeof Params>;
 
 export class BollingerReversion extends Strategy {
+  /** The parameter schema: the loader validates --params with it, and so does the constructor when called directly. */
+  static readonly params = Params;
   readonly name = 'bollinger-reversion';
   readonly params: BollingerReversionParams;
   private readonly bands = new Map<string, BollingerBands>();

@@ -1,11 +1,12 @@
 // buy-and-hold: invest a fraction of equity (split evenly across symbols) at the first bar and keep it.
-import { z } from 'zod';
-import { type Bar, OrderSide, OrderType, Strategy } from '../index.ts';
+import { type Bar, OrderSide, OrderType, Strategy, z } from '../index.ts';
 import { fraction, parseParameters } from './params.ts';
 
 const Params = z.strictObject({ fraction: fraction.default(1) });
 
 export class BuyAndHold extends Strategy {
+  /** The parameter schema: the loader validates --params with it, and so does the constructor when called directly. */
+  static readonly params = Params;
   readonly name = 'buy-and-hold';
   readonly params: z.infer<typeof Params>;
   private readonly bought = new Set<string>();

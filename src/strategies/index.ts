@@ -7,11 +7,10 @@ import { Strategy } from '../common/index.ts';
 import { BollingerReversion } from './bollinger-reversion.ts';
 import { BuyAndHold } from './buy-and-hold.ts';
 import { SmaCross } from './sma-cross.ts';
+import { instantiate, type StrategyClass } from './instantiate.ts';
 
 export { BollingerReversion, BuyAndHold, SmaCross };
 export { StrategyParameterError } from './params.ts';
-
-type StrategyClass = new (params?: unknown) => Strategy;
 
 export const BUILT_IN_STRATEGIES: Readonly<Record<string, StrategyClass>> = {
   'sma-cross': SmaCross,
@@ -62,15 +61,22 @@ function describeLoadFailure(error: unknown, file: string, spec: string): string
   return message;
 }
 
+export interface ResolveStrategyOptions {
+  /** Where warnings about parameters go, one line each; default: stderr. */
+  readonly warn?: (line: string) => void;
+}
+
 /**
  * A built-in name, or a path to a .ts/.mts/.js/.mjs file exporting a class that extends Strategy (default
  * export or the only exported one). The file may live in any folder: bin/module-hooks.js makes it an ES module
  * and resolves its `import ... from 'traider'` to this package. Returns a factory so every run gets a fresh
- * instance.
+ * instance; the factory validates the parameters against the class's `static params` schema (instantiate.ts).
  */
-export async function resolveStrategy(spec: string): Promise<{ name: string; create: (params?: unknown) => Strategy }> {
+export async function resolveStrategy(spec: string, options: ResolveStrategyOptions = {}): Promise<{ name: string; create: (params?: unknown) => Strategy }> {
+  // Warnings are for the person at the terminal; stdout stays the command's output (one JSON object with --json).
+  const warn = options.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const builtIn = BUILT_IN_STRATEGIES[spec];
-  if (builtIn) return { name: spec, create: (params) => new builtIn(params) };
+  if (builtIn) return { name: spec, create: (params) => instantiate(builtIn, params, { label: spec, warn, userFile: false }) };
   if (!looksLikePath(spec)) {
     throw new StrategyLoadError(`unknown strategy "${spec}": use one of ${Object.keys(BUILT_IN_STRATEGIES).join(', ')} or a path to a .ts/.js file`);
   }
@@ -87,7 +93,7 @@ export async function resolveStrategy(spec: string): Promise<{ name: string; cre
   const chosen = isStrategyClass(module.default) ? module.default : candidates.length === 1 ? candidates[0]![1] : undefined;
   if (isStrategyClass(chosen)) {
     const cls = chosen;
-    return { name: spec, create: (params) => new cls(params) };
+    return { name: spec, create: (params) => instantiate(cls, params, { label: spec, warn, userFile: true }) };
   }
   if (candidates.length > 1) {
     const names = candidates.map(([name]) => name).join(', ');

@@ -1,6 +1,5 @@
 // sma-cross: long when the fast SMA crosses above the slow one, flat when it crosses below.
-import { z } from 'zod';
-import { type Bar, OrderSide, OrderType, Sma, Strategy } from '../index.ts';
+import { type Bar, OrderSide, OrderType, Sma, Strategy, z } from '../index.ts';
 import { fraction, parseParameters, period } from './params.ts';
 
 const Params = z
@@ -9,6 +8,8 @@ const Params = z
 export type SmaCrossParams = z.infer<typeof Params>;
 
 export class SmaCross extends Strategy {
+  /** The parameter schema: the loader validates --params with it, and so does the constructor when called directly. */
+  static readonly params = Params;
   readonly name = 'sma-cross';
   readonly params: SmaCrossParams;
   private readonly fast: Sma[] = [];

@@ -52,7 +52,7 @@ describe('traider book replay', () => {
     const r = runCli(['book', 'replay', '--snapshot', 'data/l2/no-such-snapshot.csv', '--diffs', DIFFS, '--json']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('data/l2/no-such-snapshot.csv: cannot read the file: no such file');
+    expect(r.stderr).toContain('--snapshot: no such file: data/l2/no-such-snapshot.csv');
   });
 
   it('a file of the wrong kind or a bad row: exit 1 with file and line', () => {

@@ -74,7 +74,7 @@ const BAD: Array<[string, RegExp]> = [
   ['syntax.ts', /cannot load strategy file .*syntax\.ts: .*syntax\.ts:\d+:\d+: Expected/],
   ['syntax.mjs', /cannot load strategy file .*syntax\.mjs: SyntaxError at .*syntax\.mjs:\d+: /],
   ['throws.ts', /cannot load strategy file .*throws\.ts: configuration missing/],
-  ['absent.ts', /strategy file not found: .*absent\.ts/],
+  ['absent.ts', /--strategy: no such file: .*absent\.ts/],
 ];
 
 // Each run is mostly the CLI's start-up: all are queued now, as many at a time as there are cores (at least two);

@@ -56,10 +56,10 @@ describe('symbol and market when loading', () => {
     expect((await loadBarSeries(path, { market: Market.Crypto, symbol: 'X/Y' })).series.symbol).toBe('X/Y');
   });
 
-  it('checks the options before reading the file', async () => {
-    await expect(loadBarSeries('/nonexistent/SPY-1d.csv')).rejects.toThrow('give --market');
-    await expect(loadBarSeries('/nonexistent/BTCUSDT-1m.csv', { timeframe: '2d' })).rejects.toThrow('unknown timeframe "2d"');
-    await expect(loadBarSeries('/nonexistent/BTCUSDT-1m.csv')).rejects.toThrow('ENOENT');
+  it('says a missing file is missing before inferring anything from its name, and checks the options before reading', async () => {
+    await expect(loadBarSeries('/nonexistent/SPY-1d.csv')).rejects.toThrow('no such file: /nonexistent/SPY-1d.csv');
+    await expect(loadBarSeries('/nonexistent/BTCUSDT-1m.csv', { timeframe: '2d' })).rejects.toThrow('no such file: /nonexistent/BTCUSDT-1m.csv');
+    await expect(loadBarSeries(BTC_1M, { timeframe: '2d' })).rejects.toThrow('unknown timeframe "2d"');
   });
 
   it('rejects an unknown market', async () => {

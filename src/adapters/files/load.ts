@@ -1,6 +1,6 @@
 // The OHLCV loader: file (.csv or .csv.gz) -> validated, optionally aggregated BarSeries of raw prices.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
@@ -57,6 +57,21 @@ export interface LoadResult {
 
 const KNOWN_MARKETS: readonly string[] = Object.values(Market);
 
+/** A data file that is not there (or is a directory): said before anything is inferred from its name. */
+export class DataFileNotFoundError extends Error {
+  override readonly name = 'DataFileNotFoundError';
+
+  constructor(readonly file: string, readonly reason: 'no such file' | 'is a directory' = 'no such file') {
+    super(reason === 'no such file' ? `no such file: ${file}` : `${file} is a directory, not a data file`);
+  }
+}
+
+/** The file must exist before its name says anything: a misspelt name is "no such file", not "cannot infer the market". */
+function checkExists(file: string): void {
+  if (!existsSync(file)) throw new DataFileNotFoundError(file);
+  if (statSync(file).isDirectory()) throw new DataFileNotFoundError(file, 'is a directory');
+}
+
 /** Symbol and market for a file: options first, then the file name; throws naming the flag to give. */
 export function resolveSymbolAndMarket(file: string, options: Pick<LoadOptions, 'symbol' | 'market'>): { symbol: string; market: Market } {
   if (options.market !== undefined && !KNOWN_MARKETS.includes(options.market)) {
@@ -85,6 +100,7 @@ function decompressError(file: string, error: unknown): Error {
 
 /** Load an OHLCV CSV (.csv or .csv.gz). The file is read and decompressed asynchronously; parsing is synchronous. */
 export async function loadBarSeries(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  checkExists(file);
   checkOptions(file, options);
   const bytes = await readFile(file);
   let text: Buffer = bytes;
@@ -100,6 +116,7 @@ export async function loadBarSeries(file: string, options: LoadOptions = {}): Pr
 
 /** Synchronous variant of loadBarSeries. */
 export function loadBarSeriesSync(file: string, options: LoadOptions = {}): LoadResult {
+  checkExists(file);
   checkOptions(file, options);
   return parseBarSeries(file, readFileSync(file), options);
 }

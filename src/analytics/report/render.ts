@@ -1,8 +1,11 @@
 // The backtest report: one self-contained HTML file (inline CSS, inline chart library, inline data and page script).
-import { buildChartData, DEFAULT_EVENT_COLOR } from './chart-data.ts';
-import { escapeHtml, formatDate, formatNumber, formatTime, jsonForScript, safeColor } from './format.ts';
+import { buildChartData, DEFAULT_EVENT_COLOR, reportEpisodes } from './chart-data.ts';
+import { eventsSection } from './event-table.ts';
+import { escapeHtml, formatDate, formatNumber, jsonForScript } from './format.ts';
+import { tradeReturnsSection } from './histogram.ts';
+import { monthlyReturns, monthlySection } from './monthly.ts';
 import { chartLibrarySource, reportPageScript, reportStylesheet } from './page-assets.ts';
-import { formatSummaryValue, labelOf } from './summary-format.ts';
+import { extrapolationNote, formatSummaryValue, labelOf } from './summary-format.ts';
 import { kvTable, parameterRows, tradeRow } from './tables.ts';
 import type { ReportInput } from './types.ts';
 
@@ -11,7 +14,8 @@ export const DEFAULT_MAX_CHART_POINTS = 5000;
 /** Renders the whole report as one HTML document that needs no network. */
 export function renderReportHtml(input: ReportInput): string {
   const maxPoints = input.maxChartPoints ?? DEFAULT_MAX_CHART_POINTS;
-  const { data, shown, total } = buildChartData(input, maxPoints);
+  const episodes = reportEpisodes(input);
+  const { data, shown, total } = buildChartData(input, maxPoints, episodes);
   const time = input.equity.time;
   const start = input.period?.start ?? time[0] ?? Number.NaN;
   const end = input.period?.end ?? time[time.length - 1] ?? Number.NaN;
@@ -27,10 +31,14 @@ export function renderReportHtml(input: ReportInput): string {
     const last = b.equity[b.equity.length - 1];
     if (first !== undefined && last !== undefined && first !== 0) summary.benchmarkReturn = last / first - 1;
   }
+  // Annualised metrics of a short run say so next to their value.
+  const extrapolated = new Set(input.extrapolated?.metrics ?? []);
+  const note = input.extrapolated !== undefined && extrapolated.size > 0 ? extrapolationNote(input.extrapolated.metrics, input.extrapolated.spanMs) : undefined;
+  const marked = (key: string, text: string): string => (extrapolated.has(key) ? `${text} (extrapolated)` : text);
   const metricRows = Object.entries(summary).map(([key, value]) => {
     const f = formatSummaryValue(key, value, cur);
     const label = key === 'benchmarkReturn' && b !== undefined ? `Benchmark return (${b.label})` : labelOf(key);
-    return { key: label, value: f.text, cls: f.cls, title: value === null ? undefined : `${key} = ${String(value)}` };
+    return { key: marked(key, label), value: f.text, cls: f.cls, title: value === null ? undefined : `${key} = ${String(value)}` };
   });
 
   const cardKeys = ['totalReturn', 'cagr', 'sharpe', 'maxDrawdown', 'winRate', 'trades', 'benchmarkReturn'];
@@ -40,7 +48,8 @@ export function renderReportHtml(input: ReportInput): string {
       const value = summary[k];
       if (value === undefined) throw new Error(`summary value is missing for ${k}`);
       const f = formatSummaryValue(k, value, cur);
-      return `<div class="card"><div class="k">${escapeHtml(labelOf(k))}</div><div class="v ${f.cls}">${escapeHtml(f.text)}</div></div>`;
+      const flag = extrapolated.has(k) ? ' extrapolated' : '';
+      return `<div class="card${flag}"><div class="k">${escapeHtml(marked(k, labelOf(k)))}</div><div class="v ${f.cls}">${escapeHtml(f.text)}</div></div>`;
     })
     .join('\n');
 
@@ -56,19 +65,9 @@ export function renderReportHtml(input: ReportInput): string {
       ? '<p class="empty">None given.</p>'
       : `<ul class="assumptions">\n${input.assumptions.map((a) => `<li>${escapeHtml(a)}</li>`).join('\n')}\n</ul>`;
 
-  const eventsHtml =
-    input.events.length === 0
-      ? ''
-      : `<section class="panel"><h2>Events <span class="count">(${input.events.length})</span></h2>
-<div class="table-wrap"><table class="list"><thead><tr><th>Time (UTC)</th><th>Event</th></tr></thead><tbody>
-${[...input.events]
-  .sort((x, y) => x.time - y.time)
-  .map(
-    (e) =>
-      `<tr><td>${escapeHtml(formatTime(e.time))}</td><td><span class="swatch" style="background:${escapeHtml(safeColor(e.color, DEFAULT_EVENT_COLOR))}"></span>${escapeHtml(e.text)}</td></tr>`,
-  )
-  .join('\n')}
-</tbody></table></div></section>`;
+  const eventsHtml = eventsSection(episodes, input.denials ?? [], input.maxDenialRows);
+  const monthlyHtml = monthlySection(monthlyReturns(time, input.equity.equity, input.initialCapital));
+  const returnsHtml = tradeReturnsSection(input.trades.map((t) => t.returnFraction));
 
   const tradeRows = input.trades.map((t, i) => tradeRow(t, i + 1, cur));
   const tradesHtml =
@@ -107,9 +106,10 @@ ${reportStylesheet()}</style>
 <div class="meta"><span>Symbols <b>${escapeHtml(symbols)}</b></span><span>Period <b>${escapeHtml(period)}</b></span><span>Currency <b>${escapeHtml(cur)}</b></span></div>
 </header>
 ${cards === '' ? '' : `<section class="cards">\n${cards}\n</section>`}
+${note === undefined ? '' : `<p class="warning" id="extrapolated">${escapeHtml(note)}</p>`}
 <section class="panel">
 <div class="chart-head"><h2>Equity</h2><div class="legend">${legend}</div></div>
-<div id="equity-chart" class="chart"></div>
+<div id="equity-chart" class="chart"><div id="episode-tip" class="tip" hidden></div></div>
 <div class="chart-head"><h2 style="margin-top:14px">Drawdown</h2></div>
 <div id="drawdown-chart" class="chart"></div>
 <p class="note">${escapeHtml(sampling)}</p>
@@ -125,6 +125,8 @@ ${paramsHtml}
 ${assumptionsHtml}
 </section>
 </div>
+${monthlyHtml}
+${returnsHtml}
 ${eventsHtml}
 <section class="panel"><h2>Trades <span class="count">(${formatNumber(input.trades.length, 0)})</span></h2>
 ${tradesHtml}

@@ -83,3 +83,19 @@ export function formatSummaryValue(key: string, value: number | string | null, c
   if (known?.adverse === true && value > 0) cls = 'neg';
   return { text, cls };
 }
+
+/** A run's length in words: whole days from one day up, else hours ("7 days", "5 hours"). */
+export function runLengthText(spanMs: number): string {
+  const days = spanMs / 86_400_000;
+  if (days >= 1) {
+    const whole = Math.round(days);
+    return `${whole} day${whole === 1 ? '' : 's'}`;
+  }
+  const hours = Math.max(1, Math.round(days * 24));
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
+/** Why some metrics are marked: "This run covers 7 days: CAGR, Sharpe ratio ... annualise it (extrapolated ...)". */
+export function extrapolationNote(metrics: readonly string[], spanMs: number): string {
+  return `This run covers ${runLengthText(spanMs)}: ${metrics.map(labelOf).join(', ')} scale it up to a year, so they are extrapolated, not measured (a run of 90 days or more is not marked).`;
+}

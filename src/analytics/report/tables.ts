@@ -1,4 +1,5 @@
 // HTML tables of the report: key/value tables (metrics, run parameters, flattened) and trade rows.
+import { AVERAGE_EXTRA_DECIMALS, decimalText } from '../decimal-text.ts';
 import { escapeHtml, formatNumber, formatPercent, formatPrice, formatTime } from './format.ts';
 import type { ReportTrade } from './types.ts';
 
@@ -37,13 +38,28 @@ function signClass(x: number): string {
   return x > 0 ? 'pos' : x < 0 ? 'neg' : '';
 }
 
+/**
+ * A trade's (average) price: with the tick's decimals known, rounded to them + AVERAGE_EXTRA_DECIMALS, trailing
+ * zeros dropped down to the tick's ("4,167.27", "4,109.2310" -> "4,109.231"); else by its magnitude.
+ */
+export function tradePriceText(price: number, priceDecimals: number | undefined): string {
+  if (priceDecimals === undefined || !Number.isFinite(price)) return formatPrice(price);
+  const text = formatNumber(price, priceDecimals + AVERAGE_EXTRA_DECIMALS);
+  const dot = text.indexOf('.');
+  if (dot < 0) return text;
+  let end = text.length;
+  while (end > dot + 1 + priceDecimals && text[end - 1] === '0') end--;
+  return text.slice(0, end === dot + 1 ? dot : end);
+}
+
 export function tradeRow(t: ReportTrade, n: number, currency: string): string {
+  const pnl = Number.isFinite(t.pnl) ? decimalText(t.pnl, 8) : String(t.pnl);
   return (
     `<tr><td class="num muted">${n}</td><td>${escapeHtml(t.symbol)}</td>` +
     `<td>${escapeHtml(formatTime(t.entryTime))}</td><td>${escapeHtml(formatTime(t.exitTime))}</td>` +
     `<td class="num">${escapeHtml(t.quantity)}</td>` +
-    `<td class="num">${escapeHtml(formatPrice(t.entryPrice))}</td><td class="num">${escapeHtml(formatPrice(t.exitPrice))}</td>` +
-    `<td class="num ${signClass(t.pnl)}" title="${escapeHtml(`${t.pnl} ${currency}`)}">${escapeHtml(formatNumber(t.pnl, 2))}</td>` +
+    `<td class="num">${escapeHtml(tradePriceText(t.entryPrice, t.priceDecimals))}</td><td class="num">${escapeHtml(tradePriceText(t.exitPrice, t.priceDecimals))}</td>` +
+    `<td class="num ${signClass(t.pnl)}" title="${escapeHtml(`${pnl} ${currency}`)}">${escapeHtml(formatNumber(t.pnl, 2))}</td>` +
     `<td class="num ${signClass(t.returnFraction)}">${escapeHtml(formatPercent(t.returnFraction))}</td></tr>`
   );
 }

@@ -13,6 +13,8 @@ export interface ReportTrade {
   readonly pnl: number;
   /** pnl relative to the entry notional, as a fraction. */
   readonly returnFraction: number;
+  /** Decimals of the instrument's tick: average prices then show the tick's decimals + 4 at most. */
+  readonly priceDecimals?: number;
 }
 
 /** Something worth marking on the equity chart (a risk breaker tripping, a halt...). */
@@ -21,6 +23,25 @@ export interface ReportEvent {
   readonly text: string;
   /** CSS colour (#hex, a colour name or rgb()/rgba()); anything else falls back to the default. */
   readonly color?: string;
+  /** How grave it is (higher is worse): an episode of dense events takes the colour of its gravest. Default 0. */
+  readonly severity?: number;
+}
+
+/** An order the risk checks refused, as the event table lists it. */
+export interface ReportDenial {
+  readonly time: number;
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: string;
+  /** As the instrument prints it (on the lot). */
+  readonly quantity: string;
+  /** The order's limit or stop price as printed; null for a market order. */
+  readonly price: string | null;
+  readonly reason: string;
+  readonly detail: string;
+  /** The number that failed and the limit it broke, when the check reports them. */
+  readonly value: number | null;
+  readonly limit: number | null;
 }
 
 /** A series sampled at bar closes. */
@@ -59,4 +80,10 @@ export interface ReportInput {
   readonly period?: { readonly start: number; readonly end: number };
   /** Most points per chart series (default 5000); longer series are downsampled keeping extremes. */
   readonly maxChartPoints?: number;
+  /** Refused orders, listed in the event table (the first `maxDenialRows`, then a count of the rest). */
+  readonly denials?: readonly ReportDenial[];
+  /** Most denial rows in the event table (default 500). */
+  readonly maxDenialRows?: number;
+  /** Summary keys annualised from a run too short for it, and the run's length (first open to last close, ms). */
+  readonly extrapolated?: { readonly metrics: readonly string[]; readonly spanMs: number };
 }

@@ -1,6 +1,6 @@
 // The backtest use-case shared by the CLI (and later the server): files + strategy + config -> results.
 import type { FillModelConfig } from '../../adapters/sim/index.ts';
-import { computeMetrics, type PerformanceMetrics, periodsPerYear } from '../../analytics/index.ts';
+import { computeMetrics, extrapolatedMetrics, type PerformanceMetrics, periodsPerYear } from '../../analytics/index.ts';
 import { type BarSeries, type Fill, type Instrument, type Market, moneyToNumber, type Order, resolveInstrument, type Trade } from '../../core/index.ts';
 import { loadBarSeries } from '../../adapters/files/index.ts';
 import { type BreakerEvent, type DataError, RiskMode } from '../../engines/index.ts';
@@ -11,6 +11,7 @@ import { simulate, type SimulationResult } from './simulate.ts';
 import { openJournal } from '../store/index.ts';
 import { type JsonValue, LiveClock, RunKind } from '../../common/index.ts';
 import { dailyEquity } from './daily-equity.ts';
+import { type BacktestDenial, type DenialExample, denialExamples } from './denials.ts';
 import { jsonSafe } from '../environment/index.ts';
 import { fieldMention, InputError, inputText } from '../errors/index.ts';
 
@@ -36,6 +37,11 @@ export interface BacktestRequest {
   /** Also run buy-and-hold on the same data as the benchmark line (default true). */
   readonly benchmark?: boolean;
   readonly progress?: (done: number, total: number) => void;
+  /**
+   * Each line the strategy logs (`ctx.log`), as `<bar time, ISO-8601 UTC> [<strategy name>] <message>`, as it
+   * happens (the CLI prints them on stderr); the outcome keeps them all for log.txt.
+   */
+  readonly onLog?: (line: string) => void;
 }
 
 /** The JSON a backtest prints: deterministic (no run ids, no wall time). Fractions, not percents. */
@@ -71,10 +77,17 @@ export interface BacktestSummary {
   reducedFills: number;
   /** Orders refused before reaching the venue, by reason. */
   denials: Record<string, number>;
+  /** The first refusal of each reason, most frequent reason first (every refusal: denials.csv with --out). */
+  denialExamples: Record<string, DenialExample>;
   /** Breaker level changes: when, to which level, why, and the numbers behind it. */
   breakerEvents: Array<{ time: number; level: string; previousLevel: string; cause: string; value: number; threshold: number }>;
   riskMode: string;
   benchmarkReturn: number | null;
+  /**
+   * The annualised metrics (of cagr, sharpe, sortino, calmar, those with a value) that were extrapolated from a run
+   * shorter than MIN_ANNUALISING_DAYS (90 days); empty for a longer run.
+   */
+  extrapolated: string[];
 }
 
 export interface BacktestOutcome {
@@ -91,6 +104,10 @@ export interface BacktestOutcome {
   readonly skippedRows: number;
   readonly problems: readonly DataError[];
   readonly drawdown: Float64Array;
+  /** Every refused order, in the order of refusal. */
+  readonly denials: readonly BacktestDenial[];
+  /** The strategy's log lines (see BacktestRequest.onLog). */
+  readonly log: readonly string[];
 }
 
 export async function loadSeries(request: Pick<BacktestRequest, 'dataFiles' | 'symbol' | 'market' | 'timeframe' | 'config'>) {
@@ -155,12 +172,17 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     request.onRunId?.(runId);
   }
   const mode = request.riskMode ?? RiskMode.Backtest;
+  const log: string[] = [];
   const simulation = simulate({
     ...base,
     strategy,
     risk: { config: toRiskConfig(config.risk), mode, scaledStep: (request.riskStep ?? 1) - 1, backtest: true },
     progress: request.progress,
     journal: journaled && runId ? { journal: journaled.journal, runId } : undefined,
+    log: (line) => {
+      log.push(line);
+      request.onLog?.(line);
+    },
   });
   let benchmark: BacktestOutcome['benchmark'];
   if (request.benchmark !== false) {
@@ -188,15 +210,17 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   const finalEquity = account.cash + marked;
   const unrealized = marked - account.totalCost;
   const orders = [...kernel.cache.orders.values()];
+  const start = Math.min(...series.map((s) => s.openTime[0]!));
+  const end = Math.max(...series.map((s) => s.closeTime[s.length - 1]!));
   const summary: BacktestSummary = {
-    strategy: strategyFactory.name,
+    strategy: strategy.name,
     symbols: series.map((s) => s.symbol),
     market,
     timeframe: series[0]!.timeframe,
     fillModel: fill.model,
     currency: simulation.currency,
-    start: Math.min(...series.map((s) => s.openTime[0]!)),
-    end: Math.max(...series.map((s) => s.closeTime[s.length - 1]!)),
+    start,
+    end,
     bars: simulation.bars,
     orders: orders.length,
     fills: kernel.fills.length,
@@ -218,9 +242,11 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     taxesPaid: moneyToNumber(account.taxesPaid),
     reducedFills: kernel.fills.filter((f) => f.reducedForCash).length,
     denials: Object.fromEntries([...kernel.deniedCounts.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    denialExamples: denialExamples(simulation.denials),
     breakerEvents: (kernel.breakerEvents as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, previousLevel: e.previousLevel, cause: e.cause, value: e.value, threshold: e.threshold })),
     riskMode: mode,
     benchmarkReturn: benchmark && benchmark.equity.length > 0 ? benchmark.equity[benchmark.equity.length - 1]! / config.backtest.capital - 1 : null,
+    extrapolated: extrapolatedMetrics(end - start).filter((key) => metrics[key] !== null),
   };
   if (journaled && runId) {
     try {
@@ -244,5 +270,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     skippedRows: results.reduce((n, r) => n + r.series.source.skipped, 0),
     problems: results.flatMap((r) => r.problems),
     drawdown,
+    denials: simulation.denials,
+    log,
   };
 }

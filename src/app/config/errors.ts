@@ -6,7 +6,7 @@ export interface ConfigIssue {
   path: string;
   /** What is wrong, including the value where there is one. */
   message: string;
-  /** Where the value came from: the config file, an environment variable name, or "flags". */
+  /** Where the value came from: the config file, an environment variable name, a flag ("--capital") or FLAGS_SOURCE. */
   source?: string;
 }
 
@@ -21,13 +21,27 @@ export class ConfigError extends Error {
 }
 
 function formatIssues(issues: readonly ConfigIssue[]): string {
-  const n = issues.length;
-  const lines = issues.map((issue) => {
-    if (issue.path === '') return `  ${issue.message}`;
-    const from = issue.source === undefined ? '' : ` [from ${issue.source}]`;
-    return `  ${issue.path}: ${issue.message}${from}`;
-  });
-  return [`invalid configuration (${n} problem${n === 1 ? '' : 's'}):`, ...lines].join('\n');
+  // Each line is a text, or (for a value a named command-line flag set) the keys that flag's problem concerns.
+  const lines: Array<string | { problem: string; paths: string[] }> = [];
+  const byFlag = new Map<string, { problem: string; paths: string[] }>();
+  for (const issue of issues) {
+    if (issue.path === '') lines.push(`  ${issue.message}`);
+    else if (issue.source?.startsWith('--')) {
+      // The flag first, as the user typed it; one flag setting several keys (--fee-bps: the maker and the taker
+      // fee) with the same problem is one line naming them all.
+      const problem = `${issue.source}: ${issue.message}`;
+      const known = byFlag.get(problem);
+      if (known) known.paths.push(issue.path);
+      else {
+        const line = { problem, paths: [issue.path] };
+        byFlag.set(problem, line);
+        lines.push(line);
+      }
+    } else lines.push(`  ${issue.path}: ${issue.message}${issue.source === undefined ? '' : ` [from ${issue.source}]`}`);
+  }
+  const n = lines.length;
+  const text = lines.map((line) => (typeof line === 'string' ? line : `  ${line.problem} (sets ${line.paths.join(', ')})`));
+  return [`invalid configuration (${n} problem${n === 1 ? '' : 's'}):`, ...text].join('\n');
 }
 
 const IDENTIFIER_RE = /^[A-Za-z_$][\w$]*$/;

@@ -19,6 +19,11 @@ export interface LoadConfigOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Values from command-line flags, already structured like the config; `undefined` leaves a value alone. */
   flags?: DeepPartial<TraiderConfig>;
+  /**
+   * The flag that set a value, by dotted path ({'backtest.capital': '--capital'}): a problem with that value
+   * names the flag, as the user typed it. Values of unnamed flags come from FLAGS_SOURCE.
+   */
+  flagNames?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedConfig {
@@ -39,7 +44,14 @@ export function resolveConfig(options: LoadConfigOptions): ResolvedConfig {
   issues.push(...env.issues);
   for (const v of env.variables) mergeInto(merged, objectAt(v.path, v.value), v.name, sources);
 
-  if (options.flags !== undefined) mergeInto(merged, options.flags as PlainObject, FLAGS_SOURCE, sources);
+  if (options.flags !== undefined) {
+    mergeInto(merged, options.flags as PlainObject, FLAGS_SOURCE, sources);
+    for (const [path, flag] of Object.entries(options.flagNames ?? {})) {
+      const segments = path.split('.');
+      const value = objectAtPath(options.flags as PlainObject, segments);
+      if (value !== undefined) sources.set(segments, flag, value);
+    }
+  }
 
   const result = configSchema.safeParse(merged, { reportInput: true });
   if (!result.success) {
@@ -50,6 +62,12 @@ export function resolveConfig(options: LoadConfigOptions): ResolvedConfig {
     config: result.data,
     sourceOf: (path) => sources.lookup(typeof path === 'string' ? path.split('.') : path),
   };
+}
+
+function objectAtPath(root: PlainObject, segments: readonly string[]): unknown {
+  let value: unknown = root;
+  for (const segment of segments) value = value !== null && typeof value === 'object' ? (value as PlainObject)[segment] : undefined;
+  return value;
 }
 
 /** The effective configuration. Throws ConfigError listing every problem at once. */

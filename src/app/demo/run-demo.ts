@@ -16,6 +16,8 @@ export interface DemoRequest {
   readonly signal?: AbortSignal;
   /** Journal database; undefined: the session journals nothing. */
   readonly db?: string;
+  /** A status line every this many wall milliseconds (0 or undefined: none). */
+  readonly statusEveryMs?: number;
 }
 
 /** The demo strategy: a fast moving-average cross, so a one-minute demo sees several trades. */
@@ -38,14 +40,20 @@ export async function runDemo(request: DemoRequest): Promise<SessionSummary> {
       timeframe: '1m',
       config: request.config,
       env: {},
-      capital: 10_000,
+      // The configuration's capital (--capital; default 10,000 USDT).
+      capital: request.config.backtest.capital,
       durationMs: request.durationMs,
       warmupBars: 60,
       signal: request.signal,
       log: request.log,
       sessionId: 'demo',
       db: request.db,
+      statusEveryMs: request.statusEveryMs,
     });
+    // The demo stops after --duration whatever the strategy holds: say so, with what it holds.
+    for (const p of summary.openPositions) {
+      request.log(`the demo ended holding ${p.quantity} ${p.symbol} (average price ${p.averagePrice}, worth ${p.value.toFixed(2)} at the last price ${p.lastPrice}); its final equity counts it at that price`);
+    }
     return summary;
   } finally {
     await exchange.close();

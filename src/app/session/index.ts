@@ -2,5 +2,6 @@
 export { instrumentFromMarket } from './instruments-from-exchange.ts';
 export type { CcxtMarket } from './instruments-from-exchange.ts';
 export { runReplaySession } from './replay-session.ts';
+export type { ReplaySessionResult } from './replay-session.ts';
 export { runSession } from './run-session.ts';
 export type { SessionSummary } from './session-types.ts';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ReplayDataClient } from '../../adapters/sim/index.ts';
 import { canonicalJson } from '../../audit/index.ts';
-import { type Bar, type BarSeries, type Fill, formatMoney, moneyToNumber } from '../../core/index.ts';
+import { type Bar, type BarSeries, type Fill, formatMoney, type Market, moneyToNumber } from '../../core/index.ts';
 import { type BreakerEvent, mergeOrder, RiskMode } from '../../engines/index.ts';
 import { type JsonValue, LiveClock, type RunJournal, RunKind, type RunRecord, RunStatus, SimulatedClock } from '../../common/index.ts';
 import { resolveStrategy } from '../../strategies/index.ts';
@@ -19,9 +19,16 @@ import { openJournal } from '../store/index.ts';
 import { ResumeCheck, ResumeDivergence } from './resume-check.ts';
 import { type DataQualitySummary, SessionDataQuality } from './data-quality.ts';
 import { legalBandOf } from './legal-band.ts';
+import { formatStatus, type OpenOrderSummary, openOrdersAtStop, type OpenPositionSummary, openPositionsOf, readStatus } from './session-status.ts';
+
+/** How often a replay reports progress: every 64 bars (a replay commits each bar: a few hundred bars a second). */
+export const REPLAY_PROGRESS_EVERY_BARS = 64;
 
 export interface ReplaySessionRequest {
   readonly dataFiles: readonly string[];
+  /** Symbol and market of the data, when the file name does not say (as a backtest's). */
+  readonly symbol?: string;
+  readonly market?: Market;
   readonly strategy: string;
   readonly params?: unknown;
   readonly config: TraiderConfig;
@@ -37,6 +44,10 @@ export interface ReplaySessionRequest {
   /** Called after each bar's checkpoint; `replayed` for a bar a resumed run ran again from its journal. */
   readonly onBar?: (bar: Bar, replayed: boolean) => void;
   readonly log?: (line: string) => void;
+  /** Bars replayed so far of the total, every REPLAY_PROGRESS_EVERY_BARS bars and at the end. */
+  readonly progress?: (done: number, total: number) => void;
+  /** A status line through `log` every this many wall milliseconds (0 or undefined: none). */
+  readonly statusEveryMs?: number;
 }
 
 export interface ReplaySessionResult {
@@ -47,10 +58,22 @@ export interface ReplaySessionResult {
   readonly cash: string;
   readonly positions: Record<string, string>;
   readonly finalEquity: number;
+  readonly initialCapital: number;
+  /** The account currency (cash, equity and values are in it). */
+  readonly currency: string;
   /** Quality of the replayed data: withheld bars, jumps (events), level. */
   readonly dataQuality: DataQualitySummary;
   /** Every breaker level change of the run, as a backtest's summary lists them. */
   readonly breakerEvents: ReadonlyArray<{ time: number; level: string; previousLevel: string; cause: string; value: number; threshold: number }>;
+  /** Positions held at the end, with average price, last price and value. */
+  readonly openPositions: readonly OpenPositionSummary[];
+  /** Orders still open at the end (a replay does not cancel them: a resumed run continues them). */
+  readonly openOrders: readonly OpenOrderSummary[];
+  /** Wall-clock time (UTC ms, the computer's clock) the run started; a resumed run: when this process started it. */
+  readonly startedAt: number;
+  /** Open time of the first and close time of the last replayed bar (data time); null without bars. */
+  readonly dataStart: number | null;
+  readonly dataEnd: number | null;
 }
 
 /** What must be the same for a run to be continued: strategy, parameters, data and configuration. */
@@ -85,8 +108,9 @@ function checkSameRun(run: RunRecord, identity: ReturnType<typeof runIdentity>, 
 export async function runReplaySession(request: ReplaySessionRequest): Promise<ReplaySessionResult> {
   const { config } = request;
   const log = request.log ?? (() => {});
+  const startedAt = LiveClock.wallNow();
   const strategyFactory = await resolveStrategy(request.strategy);
-  const { series } = await loadSeries({ dataFiles: request.dataFiles, config });
+  const { series } = await loadSeries({ dataFiles: request.dataFiles, symbol: request.symbol, market: request.market, config });
   const instruments = instrumentsFor(series, config);
   const identity = runIdentity(strategyFactory.name, request.params, config);
   const opened = await openJournal(request.db, { clock: new LiveClock() });
@@ -154,8 +178,21 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
     const events = replayOrder(series, series.length === 1 ? undefined : mergeOrder(series));
     let bars = 0;
     let resumedAt = -1;
+    const risk = built.risk!;
+    let lastBarAt: number | undefined;
+    let lastStatusAt = startedAt;
+    const statusSource = { kernel, currency: built.currency, breakerLevel: () => risk.level, bars: () => bars, lastDataAt: () => lastBarAt };
     for (let k = 0; k < events.length; k++) {
       const { bar, index } = events[k]!;
+      if (k % REPLAY_PROGRESS_EVERY_BARS === 0) request.progress?.(k, events.length);
+      if (request.statusEveryMs) {
+        // Checked once a bar on the wall clock: a replay is a loop of bars, no timer needed.
+        const now = LiveClock.wallNow();
+        if (now - lastStatusAt >= request.statusEveryMs) {
+          lastStatusAt = now;
+          log(formatStatus(readStatus(statusSource, now), kernel));
+        }
+      }
       clock.advanceTo(bar.closeTime);
       accepted = false;
       quality.venue.onBar(bar);
@@ -180,9 +217,11 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
         await journal.flush();
       }
       bars++;
+      lastBarAt = LiveClock.wallNow();
       request.onBar?.(bar, replayed);
       if (!replayed && request.barDelayMs) await new Promise((resolve) => setTimeout(resolve, request.barDelayMs));
     }
+    request.progress?.(events.length, events.length);
     if (journaled) check.expectConsumed(clock.now());
     kernel.stop();
     const account = kernel.account;
@@ -196,8 +235,15 @@ export async function runReplaySession(request: ReplaySessionRequest): Promise<R
       cash: formatMoney(account.cash),
       positions,
       finalEquity: kernel.equity(),
+      initialCapital: moneyToNumber(account.initialCapital),
+      currency: built.currency,
       dataQuality: quality.summary(),
       breakerEvents: (kernel.breakerEvents as BreakerEvent[]).map((e) => ({ time: e.time, level: e.level, previousLevel: e.previousLevel, cause: e.cause, value: e.value, threshold: e.threshold })),
+      openPositions: openPositionsOf(kernel),
+      openOrders: openOrdersAtStop(kernel)(),
+      startedAt,
+      dataStart: events.length === 0 ? null : Math.min(...series.map((s) => s.openTime[0]!)),
+      dataEnd: events.length === 0 ? null : Math.max(...series.map((s) => s.closeTime[s.length - 1]!)),
     };
     await journal.finishRun(request.runId, { summary: jsonSafe({ ...result, cashNumber: moneyToNumber(account.cash) }) });
     return result;

@@ -12,7 +12,8 @@ import { openJournal } from '../store/index.ts';
 import { type CcxtMarket, sessionInstruments } from './instruments-from-exchange.ts';
 import { type PlaybackResult } from './session-playback.ts';
 import { watchStaleness } from './staleness-watch.ts';
-import { bounded, cancelOpenOrders, flattenPositions, openPositionsOf } from './shutdown.ts';
+import { bounded, cancelOpenOrders, flattenPositions } from './shutdown.ts';
+import { formatStatus, openOrdersAtStop, openPositionsOf, readStatus } from './session-status.ts';
 import { qualityConfigFor, SessionDataQuality } from './data-quality.ts';
 import { openReferenceFeeds, startReferenceFeeds, stopReferenceFeeds } from './reference-feeds.ts';
 import { type DailyCandleApi, seedDailyHistory } from './daily-history.ts';
@@ -34,6 +35,8 @@ function waitFor(durationMs: number | undefined, signal: AbortSignal | undefined
 
 export async function runSession(request: SessionRequest): Promise<SessionSummary> {
   const { config, log } = request;
+  // When the run started by the computer's clock: the venue clock below may run at another speed and date.
+  const startedAt = LiveClock.wallNow();
   const exchange = await createExchange({ exchange: request.exchange, url: request.url, env: request.env, requireCredentials: request.mode === 'live' });
   const markets = (await exchange.loadMarkets()) as unknown as Record<string, CcxtMarket>;
   const tickMode = (exchange as unknown as { precisionMode: number }).precisionMode === 4;
@@ -92,6 +95,8 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
       timeframe: request.timeframe,
       mode,
       parameters: jsonSafe({ exchange: request.exchange, url: request.url ?? null, params: request.params ?? null, capital, sessionId: request.sessionId, resumedFrom: previous?.id ?? null }) as never,
+      // Runs list by when they were started on the computer's clock (the venue's clock may be a replay of 2021).
+      startedAt,
     });
     log(`journaling run ${runId} to ${journaled.store.location}`);
     recorder = journalKernel(kernel, { journal: journaled.journal, runId, deliverWhenDurable: true });
@@ -99,10 +104,22 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const sink = recorder ? recorder.sinkFor(kernel) : kernel;
   // Every update passes the data-quality layer first; references feed it for consensus and failover.
   const references = await openReferenceFeeds(request.referenceUrls ?? [], request.exchange, request.symbols, request.timeframe, log);
+  // The data the session acted on: its time range (venue time) and when the last of it arrived (wall time).
+  let dataStart: number | null = null;
+  let dataEnd: number | null = null;
+  let lastDataAt: number | undefined;
   const quality = new SessionDataQuality({
     target: {
-      onBar: (bar) => sink.onBar(bar),
-      onBook: (book) => sink.onBook?.(book),
+      onBar: (bar) => {
+        dataStart = Math.min(dataStart ?? bar.openTime, bar.openTime);
+        dataEnd = Math.max(dataEnd ?? bar.closeTime, bar.closeTime);
+        lastDataAt = LiveClock.wallNow();
+        sink.onBar(bar);
+      },
+      onBook: (book) => {
+        lastDataAt = LiveClock.wallNow();
+        sink.onBook?.(book);
+      },
       onReferenceBar: (bar) => kernel.onReferenceBar(bar),
       barInterval: (symbol, intervalMs) => sink.barInterval?.(symbol, intervalMs),
     },
@@ -129,6 +146,9 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     resumeAfter: playback?.lastBarOpen,
   });
   kernel.start();
+  // From the start, warm-up included: a session never stays silent for long.
+  const statusSource = { kernel, currency, breakerLevel: () => risk.level, bars: () => data.barsDelivered, lastDataAt: () => lastDataAt };
+  const statusTimer = request.statusEveryMs ? setInterval(() => log(formatStatus(readStatus(statusSource, LiveClock.wallNow()), kernel)), request.statusEveryMs) : undefined;
   const riskConfig = toRiskConfig(config.risk);
   await seedDailyHistory(exchange as unknown as DailyCandleApi, risk, clock, request.symbols, riskConfig.monitorDays, log);
   const breakersBefore = kernel.breakerEvents.length;
@@ -181,6 +201,8 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   decisionsOff = true;
   kernel.warmingUp = true; // a decision that still gets through is refused quietly; the shutdown's own orders are emergency orders
   const shutdownTimeoutMs = request.shutdownTimeoutMs ?? 10_000;
+  if (statusTimer) clearInterval(statusTimer);
+  const openOrders = openOrdersAtStop(kernel);
   await cancelOpenOrders(kernel, shutdownTimeoutMs, log);
   if (request.flattenOnExit) {
     await flattenPositions(kernel, shutdownTimeoutMs, log);
@@ -233,14 +255,18 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
       status: o.status,
       reason: cancelFailures.get(o.id) ?? `the venue did not confirm the cancel within ${(shutdownTimeoutMs / 1000).toFixed(1)} s (status ${o.status})`,
     })),
+    openOrders: openOrders(),
+    startedAt,
+    dataStart,
+    dataEnd,
   };
-  for (const p of summary.openPositions) log(`open position ${p.symbol}: ${p.quantity} (value ${p.value.toFixed(2)} ${currency} at the last price)`);
+  for (const p of summary.openPositions) log(`open position ${p.symbol}: ${p.quantity} (value ${p.value.toFixed(2)} ${currency} at the last price ${p.lastPrice}, average price ${p.averagePrice})`);
   for (const o of summary.unCanceledOrders) log(`order ${o.id} ${o.side} ${o.type} ${o.quantity} ${o.symbol} is still open: ${o.reason}`);
   if (journaled && recorder) {
     const runId = recorder.runId;
     try {
       await journaled.journal.appendEquity([{ runId, time: clock.now(), equity: kernel.equity(), cash: kernel.cash() }]);
-      await journaled.journal.finishRun(runId, { summary: jsonSafe(summary) });
+      await journaled.journal.finishRun(runId, { summary: jsonSafe(summary), finishedAt: LiveClock.wallNow() });
     } finally {
       await journaled.close();
     }

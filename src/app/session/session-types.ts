@@ -1,7 +1,7 @@
 // What a paper or live session is asked to do (the request) and what it reports when it finishes (the summary).
 import type { TraiderConfig } from '../config/index.ts';
 import type { DataQualitySummary } from './data-quality.ts';
-import type { OpenPositionSummary } from './shutdown.ts';
+import type { OpenOrderSummary, OpenPositionSummary } from './session-status.ts';
 
 export interface SessionRequest {
   readonly mode: 'paper' | 'live';
@@ -39,6 +39,11 @@ export interface SessionRequest {
   readonly shutdownTimeoutMs?: number;
   /** Other sources of the same market data (same exchange API, no credentials): consensus and failover. */
   readonly referenceUrls?: readonly string[];
+  /**
+   * Log a status line (bars, last prices, positions, equity, breaker level, data age) every this many wall
+   * milliseconds; 0 or undefined: none.
+   */
+  readonly statusEveryMs?: number;
 }
 
 /** An order still open when the session finished: the venue did not confirm its cancel. */
@@ -88,4 +93,11 @@ export interface SessionSummary {
   openPositions: OpenPositionSummary[];
   /** Orders the venue would not cancel (or did not confirm in time) at shutdown. */
   unCanceledOrders: UnCanceledOrderSummary[];
+  /** Orders open when the session stopped (before the shutdown canceled them), with their status after it. */
+  openOrders: OpenOrderSummary[];
+  /** Wall-clock time (UTC ms, the computer's clock) the session started. */
+  startedAt: number;
+  /** Open time of the first bar and close time of the last bar the session received (venue time); null without bars. */
+  dataStart: number | null;
+  dataEnd: number | null;
 }

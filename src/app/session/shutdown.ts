@@ -1,14 +1,8 @@
 // A session's shutdown steps: cancel open orders through the venue and wait (bounded) for the
-// confirmations, close positions with market orders and wait (bounded) for the fills, list what remains.
+// confirmations, close positions with market orders and wait (bounded) for the fills. What remains open is
+// described by session-status.ts.
 import { OrderSide, OrderType } from '../../core/index.ts';
 import type { Kernel } from '../../kernel/index.ts';
-
-/** A position still held when the session finished, valued at the last price (book mid or bar close). */
-export interface OpenPositionSummary {
-  symbol: string;
-  quantity: number;
-  value: number;
-}
 
 /** Wait for `work`, at most `timeoutMs`; `late` runs when it did not finish in time. */
 export async function bounded(work: Promise<unknown>, timeoutMs: number, late: () => void): Promise<void> {
@@ -62,15 +56,4 @@ export async function flattenPositions(kernel: Kernel, timeoutMs: number, log: (
   if (closing.length === 0) return;
   const filled = await until(() => closing.every((o) => o.isTerminal), timeoutMs);
   if (!filled) log(`shutdown: closing orders not filled after ${(timeoutMs / 1000).toFixed(1)} s: ${closing.filter((o) => !o.isTerminal).map((o) => o.id).join(', ')}`);
-}
-
-export function openPositionsOf(kernel: Kernel): OpenPositionSummary[] {
-  const positions: OpenPositionSummary[] = [];
-  for (const position of kernel.account.positions.values()) {
-    if (position.isFlat) continue;
-    const symbol = position.instrument.symbol;
-    const price = kernel.cache.lastClose[kernel.cache.symbolIndex(symbol)]!;
-    positions.push({ symbol, quantity: position.quantity, value: Number((position.quantity * price).toFixed(8)) });
-  }
-  return positions;
 }

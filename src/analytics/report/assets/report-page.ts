@@ -55,6 +55,20 @@ export function drawReportCharts(LC: typeof Charts): void {
       });
       benchmarkSeries.setData(points(data.benchmark));
     }
+    // Episodes of several events: a faint band behind the lines from their first to their last event.
+    const banded = data.episodes.filter((e) => e.count > 1 && e.end > e.start);
+    if (banded.length > 0) {
+      const bands = equityChart.addSeries(LC.HistogramSeries, { priceScaleId: 'episodes', priceLineVisible: false, lastValueVisible: false, base: 0 });
+      equityChart.priceScale('episodes').applyOptions({ visible: false, scaleMargins: { top: 0, bottom: 0 } });
+      const bars: Charts.HistogramData[] = [];
+      let k = 0;
+      for (const t of data.equity.t) {
+        while (k < banded.length && banded[k]!.end < t) k++;
+        const e = banded[k];
+        if (e !== undefined && e.start <= t) bars.push({ time: t as Charts.UTCTimestamp, value: 1, color: e.band });
+      }
+      bands.setData(bars);
+    }
     const equitySeries = equityChart.addSeries(LC.LineSeries, { color: '#2563eb', lineWidth: 2, priceLineVisible: false, title: 'Strategy' });
     equitySeries.setData(points(data.equity));
     if (data.markers.length > 0) {
@@ -63,6 +77,44 @@ export function drawReportCharts(LC: typeof Charts): void {
         data.markers.map((m) => ({ time: m.time as Charts.UTCTimestamp, position: 'aboveBar', shape: 'arrowDown', color: m.color, text: m.text })),
       );
     }
+    // Hovering an episode (its marker or its band) lists its events; a click jumps to them in the event table.
+    const tip = document.getElementById('episode-tip')!;
+    // Within a few pixels of an episode's span: a single event's marker is one point wide.
+    const episodeAt = (x: number | undefined): ChartData['episodes'][number] | undefined => {
+      if (x === undefined) return undefined;
+      const scale = equityChart.timeScale();
+      let best: ChartData['episodes'][number] | undefined;
+      let bestDistance = 7;
+      for (const e of data.episodes) {
+        const x0 = scale.timeToCoordinate(e.start as Charts.UTCTimestamp);
+        const x1 = scale.timeToCoordinate(e.end as Charts.UTCTimestamp);
+        if (x0 === null || x1 === null) continue;
+        const distance = x < x0 ? x0 - x : x > x1 ? x - x1 : 0;
+        if (distance < bestDistance) {
+          best = e;
+          bestDistance = distance;
+        }
+      }
+      return best;
+    };
+    equityChart.subscribeCrosshairMove((param) => {
+      const episode = episodeAt(param.point?.x);
+      if (episode === undefined || param.point === undefined) {
+        tip.hidden = true;
+        return;
+      }
+      const head = episode.count === 1 ? `Episode ${episode.id}` : `Episode ${episode.id}: ${episode.count} events`;
+      const more = episode.more > 0 ? `\n… ${episode.more} more in the event table` : '';
+      tip.textContent = `${head}\n${episode.lines.join('\n')}${more}`;
+      tip.hidden = false;
+      const left = Math.min(param.point.x + 14, equityEl.clientWidth - tip.offsetWidth - 4);
+      tip.style.left = `${Math.max(0, left)}px`;
+      tip.style.top = `${Math.max(0, param.point.y - tip.offsetHeight - 10)}px`;
+    });
+    equityChart.subscribeClick((param) => {
+      const episode = episodeAt(param.point?.x);
+      if (episode !== undefined) document.getElementById(`episode-${episode.id}`)?.scrollIntoView({ block: 'center' });
+    });
     const drawdownChart = LC.createChart(drawdownEl, base(drawdownEl, (v) => `${v.toFixed(2)}%`, false));
     drawdownChart.priceScale('right').applyOptions({ scaleMargins: { top: 0.08, bottom: 0.04 } });
     const drawdownSeries = drawdownChart.addSeries(LC.BaselineSeries, {
