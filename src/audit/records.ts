@@ -62,7 +62,8 @@ export function denialRecord(runId: string, time: number, denial: OrderDenial, o
 
 /** The denial an order event of kind DENIED carries. */
 export function orderDenialRecord(runId: string, event: OrderEvent): DenialRecord {
-  return denialRecord(runId, event.time, { reason: event.reason ?? 'UNKNOWN', detail: event.detail ?? '' }, event.order);
+  const { reason = 'UNKNOWN', detail = '', value, limit } = event;
+  return denialRecord(runId, event.time, { reason, detail, value, limit }, event.order);
 }
 
 /** The fields of a breaker level change (the risk engine's BreakerEvent has this shape). */

@@ -11,4 +11,7 @@ export interface OrderEvent {
   readonly reason?: string;
   /** Free text with the numbers behind a denial or rejection. */
   readonly detail?: string;
+  /** For DENIED, when the check reports them: the number that failed and the limit it broke. */
+  readonly value?: number;
+  readonly limit?: number;
 }

@@ -49,7 +49,8 @@ const config = join(dir, 'limits.json');
 writeFileSync(config, JSON.stringify({ risk: { preTrade: { maxOrderNotional: 20_000 } } }));
 
 const talkArgs = ['backtest', '--data', WEEK, '--strategy', strategy, '--config', config];
-const talkJson = runCliAsync([...talkArgs, '--json', '--out', join(dir, 'talk')]);
+const talkDb = join(dir, 'talk.db');
+const talkJson = runCliAsync([...talkArgs, '--json', '--out', join(dir, 'talk'), '--db', talkDb]);
 const talkText = runCliAsync(talkArgs);
 const sma = runCliAsync(['backtest', '--data', YEARS, '--strategy', 'sma-cross', '--json', '--out', join(dir, 'sma')]);
 
@@ -138,6 +139,21 @@ describe('denials', () => {
     // The JSON names the first of each reason.
     expect(summary.denialExamples.MAX_NOTIONAL!.orderId).toBe(notional[0]!.orderId);
     expect(Object.keys(summary.denialExamples)).toEqual(['MAX_NOTIONAL', 'MIN_NOTIONAL', 'INVALID_QUANTITY', 'PRICE_BAND']);
+  });
+
+  it('journals every denial with the same numbers as denials.csv (--db)', async () => {
+    const run = await talkJson;
+    expect(run.code, run.stderr).toBe(0);
+    const id = /^run (\S+) journaled to /m.exec(run.stderr)?.[1];
+    expect(id, run.stderr).toBeDefined();
+    const shown = await runCliAsync(['runs', 'show', id!, '--db', talkDb, '--json']);
+    const journaled = (JSON.parse(shown.stdout) as { journal: { denials: { orderId: string; reason: string; value: number | null; limit: number | null }[] } }).journal.denials;
+    const { rows } = readCsv(join(dir, 'talk', 'denials.csv'));
+    expect(journaled.map((d) => [d.orderId, d.reason])).toEqual(rows.map((r) => [r.orderId, r.reason]));
+    // The CSV prints a number without float noise (at most 8 decimals); the journal keeps the double.
+    const same = (journal: number | null, csv: string | undefined): boolean => (journal === null ? csv === '' : Math.abs(journal - Number(csv)) <= 1e-8 * Math.max(1, Math.abs(journal)));
+    journaled.forEach((d, i) => expect(same(d.value, rows[i]!.value) && same(d.limit, rows[i]!.limit), `${d.orderId}: ${d.value}/${d.limit} vs ${rows[i]!.value}/${rows[i]!.limit}`).toBe(true));
+    expect(journaled.filter((d) => d.reason === 'MAX_NOTIONAL').every((d) => d.limit === 20_000 && d.value! > 20_000)).toBe(true);
   });
 
   it('names the top reasons with one example each in the summary', async () => {

@@ -1,8 +1,7 @@
 // Every order a backtest refused, with what a strategy author needs to see why: when, which order, the reason and
 // the numbers that failed (the value and the limit the risk engine compared).
-import { type Order, OrderEventKind } from '../../core/index.ts';
-import { type MessageBus, type OrderDenial, type OrderEvent, Topic } from '../../common/index.ts';
-import { RiskEngine } from '../../engines/index.ts';
+import { OrderEventKind } from '../../core/index.ts';
+import { type MessageBus, type OrderEvent, Topic } from '../../common/index.ts';
 
 export interface BacktestDenial {
   /** When the order was refused (its creation time: refusals happen at submission), UTC ms. */
@@ -22,34 +21,12 @@ export interface BacktestDenial {
   readonly limit: number | null;
 }
 
-/**
- * The risk engine of a backtest, keeping the numbers of each refusal until its DENIED order event arrives:
- * the event carries the reason and the detail text, not the value and the limit.
- */
-export class DenialNumbersRiskEngine extends RiskEngine {
-  private readonly numbers = new Map<string, OrderDenial>();
-
-  override checkSubmit(order: Order): OrderDenial | undefined {
-    const denial = super.checkSubmit(order);
-    if (denial !== undefined && (denial.value !== undefined || denial.limit !== undefined)) this.numbers.set(order.id, denial);
-    return denial;
-  }
-
-  /** The numbers of the refusal of `orderId`, once. */
-  take(orderId: string): OrderDenial | undefined {
-    const denial = this.numbers.get(orderId);
-    if (denial !== undefined) this.numbers.delete(orderId);
-    return denial;
-  }
-}
-
 /** Collects every DENIED order event published on the kernel's bus, in the order they happen. */
-export function collectDenials(bus: MessageBus, risk: DenialNumbersRiskEngine | undefined): BacktestDenial[] {
+export function collectDenials(bus: MessageBus): BacktestDenial[] {
   const denials: BacktestDenial[] = [];
   bus.subscribe<OrderEvent>(Topic.OrderEvent, (event) => {
     if (event.kind !== OrderEventKind.Denied) return;
     const order = event.order;
-    const numbers = risk?.take(order.id);
     denials.push({
       time: event.time,
       orderId: order.id,
@@ -60,8 +37,8 @@ export function collectDenials(bus: MessageBus, risk: DenialNumbersRiskEngine | 
       price: order.price ?? order.stopPrice ?? null,
       reason: event.reason ?? 'UNKNOWN',
       detail: event.detail ?? '',
-      value: numbers?.value ?? null,
-      limit: numbers?.limit ?? null,
+      value: event.value ?? null,
+      limit: event.limit ?? null,
     });
   });
   return denials;

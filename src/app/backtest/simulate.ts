@@ -5,7 +5,7 @@ import { mergeOrder } from '../../engines/index.ts';
 import { type RiskGate, SimulatedClock, type Strategy } from '../../common/index.ts';
 import type { Kernel } from '../../kernel/index.ts';
 import { buildKernel, feeScheduleFor, type Fees, type JournalTarget, type RiskSettings } from '../environment/index.ts';
-import { type BacktestDenial, collectDenials, DenialNumbersRiskEngine } from './denials.ts';
+import { type BacktestDenial, collectDenials } from './denials.ts';
 
 export interface SimulationRequest {
   readonly series: readonly BarSeries[];
@@ -92,21 +92,18 @@ export function simulate(request: SimulationRequest): SimulationResult {
   const order = series.length === 1 ? undefined : mergeOrder(series);
   const total = series.reduce((n, s) => n + s.length, 0);
   const clock = new SimulatedClock(series.reduce((t, s) => Math.min(t, s.openTime[0] ?? Infinity), Infinity));
-  // Risk settings become a risk engine here rather than in buildKernel, so that the numbers of each refusal are kept.
-  const settings = request.risk;
-  const risk = settings === undefined || 'checkSubmit' in settings ? settings : new DenialNumbersRiskEngine(settings);
   const { kernel, currency, execution: venue } = buildKernel({
     clock,
     venue: { kind: 'bars', fill: request.fill, fees: request.fees },
     instruments,
     capital: request.capital,
     strategy: request.strategy,
-    risk,
+    risk: request.risk,
     adjustedPrices: strategySeesAdjustedPrices(series),
     journal: request.journal,
     log: request.log,
   });
-  const denials = collectDenials(kernel.bus, risk instanceof DenialNumbersRiskEngine ? risk : undefined);
+  const denials = collectDenials(kernel.bus);
   const curve = new CurveRecorder(kernel, total, request.progress);
   const replay = new ReplayDataClient(series, order, clock, curve);
   kernel.start();

@@ -142,7 +142,7 @@ export class ExecutionEngine implements ExecutionEventSink {
   private deny(order: Order, denial: OrderDenial): Order {
     order.apply(OrderEventKind.Denied, order.createdAt);
     this.deniedCounts.set(denial.reason, (this.deniedCounts.get(denial.reason) ?? 0) + 1);
-    this.gate.emit({ kind: OrderEventKind.Denied, order, time: order.createdAt, reason: denial.reason, detail: denial.detail });
+    this.gate.emit({ kind: OrderEventKind.Denied, order, time: order.createdAt, ...denial });
     return order;
   }
 
