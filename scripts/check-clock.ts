@@ -34,7 +34,7 @@ export const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   'src/adapters/ccxt/ccxt-data-client.ts': { allow: ['setTimeout'], why: "polling and reconnect back-off against the venue's REST/WebSocket API" },
   'src/adapters/ccxt/ccxt-execution-client.ts': { allow: ['setTimeout'], why: 'default sleep between order retries (injectable through options.sleep)' },
   // Session process control: how long a process runs and waits is wall time, whatever the venue clock says.
-  'src/app/session/run-session.ts': { allow: ['setTimeout', 'setInterval'], why: '--duration, the data-quality tick, the reconciliation poll and bounded waits at shutdown' },
+  'src/app/session/run-session.ts': { allow: ['setTimeout', 'setInterval'], why: '--duration, the data-quality tick, the status line every --status-every seconds, the reconciliation poll and bounded waits at shutdown' },
   'src/app/session/shutdown.ts': { allow: ['setTimeout', 'performance.now'], why: 'bounded waits for cancel confirmations and closing fills (a stalled venue clock must not stall them)' },
   'src/app/session/staleness-watch.ts': { allow: ['setInterval'], why: 'the staleness watch ticks on wall time: a silent feed advances no other clock' },
   'src/app/session/replay-session.ts': { allow: ['setTimeout'], why: '--bar-delay: wall-time pause between replayed bars, for watching a replay' },
