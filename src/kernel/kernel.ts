@@ -4,7 +4,7 @@ import { type BarListener, type BookListener, Cache, type Clock, type MarketData
 import { type CorporateAction, ExecutionEngine, type GatedMessage, KernelDenial, Portfolio } from '../engines/index.ts';
 import type { KernelConfig } from './kernel-config.ts';
 import { riskContext } from './risk-context.ts';
-import { strategyContext } from './strategy-context.ts';
+import { strategyContext, strategyLogLine } from './strategy-context.ts';
 import { StrategyFeed } from './strategy-feed.ts';
 
 export { KernelDenial };
@@ -56,7 +56,9 @@ export class Kernel implements MarketDataSink {
     this.barIntervalMs = new Float64Array(symbols);
     this.lastBookTime = new Float64Array(symbols).fill(-Infinity);
     const { clock, cache, bus, log, strategy, strategyFeed: feed, barIntervalMs, lastBookTime } = this;
-    const portfolio = new Portfolio({ cache, bus, currency: config.currency, initialCapital: config.initialCapital, log });
+    // The portfolio's notes (an A-share holding changed by an ex-rights day) share the strategy's log, in its format.
+    const note = (message: string): void => log(strategyLogLine(clock.now(), 'portfolio', message));
+    const portfolio = new Portfolio({ cache, bus, currency: config.currency, initialCapital: config.initialCapital, log: note });
     const risk = config.risk ?? PASS_THROUGH_RISK;
     const execution = new ExecutionEngine({ clock, cache, bus, client: config.execution, portfolio, risk, mode: this });
     this.portfolio = portfolio;

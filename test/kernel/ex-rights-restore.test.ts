@@ -68,3 +68,17 @@ describe('restore after ex-rights days', () => {
     expect(resumed.equity()).toBe(first.kernel.equity());
   });
 });
+
+describe('the notes of ex-rights days', () => {
+  it('reach the strategy log in its format, on the day they happen: "<time> [portfolio] SYMBOL ex-rights DAY: ..."', () => {
+    const series = head(85);
+    const lines: string[] = [];
+    simulate({ series: [series], instruments: [resolveInstrument(series.symbol, series.market)], strategy: new Steps(), capital: 1_000_000, fill: DEFAULT_FILL_MODEL, fees, log: (line) => lines.push(line) });
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const m = /^(\d{4}-\d\d-\d\d)T[\d:.]+Z \[portfolio\] 600519\.SH ex-rights (\d{4}-\d\d-\d\d): \d+ -> \d+ shares, [\d.]+ CNY paid$/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(m![1], 'noted on the ex-rights day itself').toBe(m![2]);
+    }
+  });
+});
