@@ -29,11 +29,6 @@ export default class MyStrategy extends Strategy {
     this.params = Params.parse(params);
   }
 
-  /** What run.json records. */
-  override parameters(): Record<string, unknown> {
-    return { ...this.params };
-  }
-
   override onStart(): void {
     for (const symbol of this.ctx.symbols) {
       const averages = { fast: new Sma(this.params.fast), slow: new Sma(this.params.slow) };

@@ -1,14 +1,13 @@
 // `traider new strategy NAME`: the starter it writes backtests through the real CLI (it trades and places its
 // protective stops), its generated test passes under vitest against the library, its parameters are checked by its
-// schema; a bad name or an existing file is refused with the reason and nothing written. examples/my-strategy.ts
-// and its test are the templates written out, kept equal here so `npm run lint` type-checks what users get.
+// schema; a bad name or an existing file is refused with the reason and nothing written. The starter is
+// examples/my-strategy.ts and its test with the name swapped (one copy, type-checked by `npm run lint`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classNameOf, newStrategy as writeStarter, starterNames } from '../../src/app/scaffold/new-strategy.ts';
-import { starterStrategy, starterTest } from '../../src/app/scaffold/templates.ts';
 import { ROOT, runCliAsync } from './run-cli.ts';
 
 const DATA = join(ROOT, 'data/BTCUSDT-1m-2021-02-19_2021-02-25.csv');
@@ -16,13 +15,18 @@ const base = mkdtempSync(join(tmpdir(), 'traider-new-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 const newStrategy = (args: string[], cwd = base) => runCliAsync(['new', 'strategy', ...args], { cwd });
+const example = (file: string): string => readFileSync(join(ROOT, 'examples', file), 'utf8');
+/** A written starter with its names put back to the example's, for comparing with examples/. */
+const asExample = (text: string, name: string, className: string): string => text.replaceAll(name, 'my-strategy').replaceAll(className, 'MyStrategy');
 
 describe('traider new strategy my-first', () => {
   const dir = join(base, 'project');
   const written = newStrategy(['my-first', '--dir', dir]);
   // The two backtests of the written file start as soon as it exists, side by side.
-  const backtest = (params: string) => written.then(() => runCliAsync(['backtest', '--data', DATA, '--strategy', join(dir, 'my-first.ts'), '--params', params, '--json']));
-  const runs = { good: backtest('{"fast":5,"slow":20,"stopLoss":0.003}'), bad: backtest('{"fats":5,"slow":20,"stopLoss":2}') };
+  const out = join(base, 'my-first-run');
+  const backtest = (params: string, extra: string[] = []) =>
+    written.then(() => runCliAsync(['backtest', '--data', DATA, '--strategy', join(dir, 'my-first.ts'), '--params', params, '--json', ...extra]));
+  const runs = { good: backtest('{"fast":5,"slow":20,"stopLoss":0.003}', ['--out', out]), bad: backtest('{"fats":5,"slow":20,"stopLoss":2}') };
   for (const run of Object.values(runs)) run.catch(() => undefined);
 
   it('writes my-first.ts and my-first.test.ts into --dir and says how to run them', async () => {
@@ -33,14 +37,23 @@ describe('traider new strategy my-first', () => {
     expect(stdout).toContain('wrote project/my-first.ts\n');
     expect(stdout).toContain('wrote project/my-first.test.ts\n');
     expect(stdout).toMatch(/npx traider backtest --data \S+BTCUSDT-1h-\S+\.csv\.gz --strategy \S+my-first\.ts/);
-    expect(readFileSync(join(dir, 'my-first.ts'), 'utf8')).toBe(starterStrategy({ name: 'my-first', className: 'MyFirst' }));
-    expect(readFileSync(join(dir, 'my-first.test.ts'), 'utf8')).toBe(starterTest({ name: 'my-first', className: 'MyFirst' }));
-    expect(readFileSync(join(dir, 'my-first.ts'), 'utf8')).toContain("export default class MyFirst extends Strategy {\n  static readonly params = Params;\n  readonly name = 'my-first';");
+    // The examples with every my-strategy / MyStrategy renamed, and nothing else changed.
+    const strategy = readFileSync(join(dir, 'my-first.ts'), 'utf8');
+    const test = readFileSync(join(dir, 'my-first.test.ts'), 'utf8');
+    expect(`${strategy}${test}`).not.toMatch(/my-strategy|MyStrategy/);
+    expect(asExample(strategy, 'my-first', 'MyFirst')).toBe(example('my-strategy.ts'));
+    expect(asExample(test, 'my-first', 'MyFirst')).toBe(example('my-strategy.test.ts'));
+    expect(strategy).toContain("export type MyFirstParams = z.infer<typeof Params>;\n\nexport default class MyFirst extends Strategy {\n  static readonly params = Params;\n  readonly name = 'my-first';");
+    expect(strategy).toContain("--strategy ./my-first.ts --params '{\"fast\":12}'");
+    expect(test).toContain("import MyFirst from './my-first.ts';");
   });
 
   it('backtests through the CLI: it trades, each filled entry gets a stop, and each position ends by its stop or an exit', async () => {
     const { code, stdout, stderr } = await runs.good;
     expect(code, stderr).toBe(0);
+    // run.json records the parameters the run used, the schema's defaults filled in.
+    const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { parameters: unknown };
+    expect(record.parameters).toEqual({ fast: 5, slow: 20, fraction: 0.5, stopLoss: 0.003 });
     const summary = JSON.parse(stdout) as { fills: number; trades: number };
     expect(summary.fills).toBeGreaterThan(0);
     expect(summary.trades).toBeGreaterThan(0);
@@ -116,9 +129,19 @@ describe('the templates', () => {
     expect(['my-first', 'rsi2', 'a-b-c', 'strategy', 'sma'].map(classNameOf)).toEqual(['MyFirst', 'Rsi2', 'ABC', 'StrategyStrategy', 'SmaStrategy']);
   });
 
-  it('examples/my-strategy.ts and its test are the templates for my-strategy (after changing the templates, delete them and run `npx traider new strategy my-strategy --dir examples`)', () => {
-    const names = starterNames('my-strategy');
-    expect(readFileSync(join(ROOT, 'examples/my-strategy.ts'), 'utf8')).toBe(starterStrategy(names));
-    expect(readFileSync(join(ROOT, 'examples/my-strategy.test.ts'), 'utf8')).toBe(starterTest(names));
+  it('for my-strategy it writes examples/my-strategy.ts and its test byte for byte', () => {
+    const dir = join(base, 'as-example');
+    writeStarter({ name: 'my-strategy', dir });
+    expect(readFileSync(join(dir, 'my-strategy.ts'), 'utf8')).toBe(example('my-strategy.ts'));
+    expect(readFileSync(join(dir, 'my-strategy.test.ts'), 'utf8')).toBe(example('my-strategy.test.ts'));
+  });
+
+  it('a name that holds the example class name (copy-of-MyStrategy) is put in as given, not renamed again', () => {
+    const dir = join(base, 'copy');
+    writeStarter({ name: 'copy-of-MyStrategy', dir });
+    const strategy = readFileSync(join(dir, 'copy-of-MyStrategy.ts'), 'utf8');
+    expect(strategy).toContain("export default class CopyOfMyStrategy extends Strategy {\n  static readonly params = Params;\n  readonly name = 'copy-of-MyStrategy';");
+    expect(strategy).toContain('npx vitest run copy-of-MyStrategy.test.ts\n');
+    expect(asExample(strategy, 'copy-of-MyStrategy', 'CopyOfMyStrategy')).toBe(example('my-strategy.ts'));
   });
 });

@@ -2,100 +2,40 @@
 // local exchange over loopback; SIGINT cancels the open orders (journaled CANCELED), lists what is still
 // held and exits 0; --flatten-on-exit sells the position first; a second signal exits at once with 130;
 // `traider live` against an exchange that stops answering still finishes and lists the order left open.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/app/store/index.ts';
 import type { RunJournal } from '../../src/common/store.ts';
-import { DIP_START, startSim, TEST_ENV } from '../ccxt/helpers.ts';
+import { lastJsonLine, localExchangeForTests, REST_AND_BUY, type SessionProcess, startSession } from './paper-session.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/traider.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const exchange = localExchangeForTests('traider-shutdown-', { 'rest-and-buy.ts': REST_AND_BUY });
 
-// Once trading is on (warm-up refusals come back with the id 'warm-up'): a resting limit buy 4% below the
-// market (as far as the paper risk price band allows; it does not fill within the test), and a small
-// market buy, which does.
-const STRATEGY = `
-import { OrderSide, OrderType, Strategy } from 'traider';
-
-export default class RestAndBuy extends Strategy {
-  readonly name = 'rest-and-buy';
-  private limitId: string | undefined;
-  private marketId: string | undefined;
-
-  override onBook(book: { symbol: string }): void {
-    const price = this.ctx.lastPrice(book.symbol);
-    if (!(price > 0)) return;
-    if (this.limitId === undefined) {
-      const order = this.ctx.submitOrder({ symbol: book.symbol, side: OrderSide.Buy, type: OrderType.Limit, quantity: 0.01, price: Math.round(price * 0.96) });
-      if (order.id !== 'warm-up') this.limitId = order.id;
-    }
-    if (this.marketId === undefined) {
-      const order = this.ctx.submitOrder({ symbol: book.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity: 0.01 });
-      if (order.id !== 'warm-up') {
-        this.marketId = order.id;
-        this.ctx.log('test-strategy placed limit ' + this.limitId + ' and market ' + this.marketId);
-      }
-    }
-  }
-}
-`;
-
-let sim: ExchangeSimHandle;
-let dir: string;
-
-beforeAll(async () => {
-  sim = await startSim({ speed: 60, startTime: DIP_START });
-  dir = mkdtempSync(join(tmpdir(), 'traider-shutdown-'));
-  writeFileSync(join(dir, 'rest-and-buy.ts'), STRATEGY);
-});
-
-afterAll(async () => {
-  await sim?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Session {
-  child: ChildProcess;
-  db: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startPaper(name: string, extra: string[] = [], mode: 'paper' | 'live' = 'paper'): Session {
-  const db = join(dir, `${name}.db`);
-  const args = [BIN, mode, '--exchange', 'binance', '--url', sim.url, '--symbols', 'BTC/USDT', '--strategy', join(dir, 'rest-and-buy.ts'), '--db', db, '--json', ...extra];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAIDER_DB: '', ...TEST_ENV } });
-  let text = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, db, output: () => text, exited };
+function startPaper(name: string, extra: string[] = [], mode: 'paper' | 'live' = 'paper'): SessionProcess {
+  return startSession(exchange, { mode, strategy: 'rest-and-buy.ts', db: name, extra });
 }
 
 /** Wait until the session has its resting order and its position: the strategy's line and the market buy's fill. */
-async function waitUntilTrading(session: Session): Promise<void> {
+async function waitUntilTrading(session: SessionProcess): Promise<void> {
   const deadline = Date.now() + 20_000;
   const ready = (): boolean => /test-strategy placed limit O-\d+ and market O-\d+/.test(session.output()) && /^fill BUY /m.test(session.output());
   while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(ready(), `the session should have a resting limit buy and a filled market buy within 20 s; output:\n${session.output()}`).toBe(true);
 }
 
-async function exitCode(session: Session, ms = 20_000): Promise<number | null | 'timeout'> {
+async function exitCode(session: SessionProcess, ms = 20_000): Promise<number | null | 'timeout'> {
   const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms));
   const code = await Promise.race([session.exited, timer]);
   if (code === 'timeout') session.child.kill('SIGKILL');
   return code;
 }
 
-function lastJson(output: string): Record<string, unknown> {
-  const line = output.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-  if (!line) throw new Error(`no JSON summary line in the output:\n${output}`);
-  return JSON.parse(line) as Record<string, unknown>;
+/** Once trading is on, `signal`: the session shuts down cleanly (exit 0). Its output and JSON summary. */
+async function cleanShutdown<Summary>(session: SessionProcess, signal: NodeJS.Signals): Promise<{ output: string; summary: Summary }> {
+  await waitUntilTrading(session);
+  session.child.kill(signal);
+  const code = await exitCode(session);
+  const output = session.output();
+  expect(code, `a signaled session should shut down cleanly with exit 0; output:\n${output}`).toBe(0);
+  return { output, summary: lastJsonLine<Summary>(output) };
 }
 
 async function journalOf(db: string): Promise<RunJournal> {
@@ -114,12 +54,7 @@ describe('traider paper: clean shutdown on a signal', () => {
   it('SIGINT cancels the open order, lists the open position and exits 0', async () => {
     const session = startPaper('cancel');
     try {
-      await waitUntilTrading(session);
-      session.child.kill('SIGINT');
-      const code = await exitCode(session);
-      const output = session.output();
-      expect(code, `a signaled session should shut down cleanly with exit 0; output:\n${output}`).toBe(0);
-      const summary = lastJson(output) as { openPositions: Array<{ symbol: string; quantity: number; value: number }>; unCanceledOrders: unknown[] };
+      const { output, summary } = await cleanShutdown<{ openPositions: Array<{ symbol: string; quantity: number; value: number }>; unCanceledOrders: unknown[] }>(session, 'SIGINT');
       expect(summary.openPositions, 'the JSON summary lists the bought position').toEqual([expect.objectContaining({ symbol: 'BTC/USDT', quantity: 0.01 })]);
       expect(summary.openPositions[0]!.value, 'the position is valued at the last price').toBeGreaterThan(100);
       expect(summary.unCanceledOrders, 'the paper venue cancels everything').toEqual([]);
@@ -139,12 +74,7 @@ describe('traider paper: clean shutdown on a signal', () => {
   it('--flatten-on-exit sells the position before finishing', async () => {
     const session = startPaper('flatten', ['--flatten-on-exit']);
     try {
-      await waitUntilTrading(session);
-      session.child.kill('SIGTERM');
-      const code = await exitCode(session);
-      const output = session.output();
-      expect(code, `a signaled session should shut down cleanly with exit 0; output:\n${output}`).toBe(0);
-      const summary = lastJson(output) as { openPositions: unknown[]; unCanceledOrders: unknown[] };
+      const { output, summary } = await cleanShutdown<{ openPositions: unknown[]; unCanceledOrders: unknown[] }>(session, 'SIGTERM');
       expect(summary.openPositions, `--flatten-on-exit leaves no open position; output:\n${output}`).toEqual([]);
       expect(summary.unCanceledOrders, 'no order left open').toEqual([]);
       const journal = await journalOf(session.db);
@@ -185,19 +115,19 @@ describe('traider paper: clean shutdown on a signal', () => {
     const session = startPaper('live-unconfirmed', ['--confirm-live', '--shutdown-timeout', '1'], 'live');
     try {
       await waitUntilTrading(session);
-      sim.admin.setFaults('timeout=1'); // from now on the exchange answers no request
+      exchange.sim.admin.setFaults('timeout=1'); // from now on the exchange answers no request
       const sent = Date.now();
       session.child.kill('SIGINT');
       const code = await exitCode(session, 40_000);
       const output = session.output();
       expect(Date.now() - sent, 'every wait of the shutdown is bounded (1 s each here, a few seconds in all)').toBeLessThan(30_000);
       expect(code, `the shutdown should still finish with exit 0; output:\n${output}`).toBe(0);
-      const summary = lastJson(output) as { unCanceledOrders: Array<{ id: string; type: string; reason: string }>; openPositions: unknown[] };
+      const summary = lastJsonLine(output) as { unCanceledOrders: Array<{ id: string; type: string; reason: string }>; openPositions: unknown[] };
       expect(summary.unCanceledOrders, `the resting limit buy is listed as not canceled; output:\n${output}`).toEqual([expect.objectContaining({ id: expect.stringMatching(/^O-\d+$/), type: 'LIMIT' })]);
       expect(summary.unCanceledOrders[0]!.reason, 'the reason names the missing confirmation').toMatch(/did not confirm|unknown/);
       expect(output, 'the output names the order left open').toMatch(/order O-\d+ BUY LIMIT 0\.01 BTC\/USDT is still open: /);
     } finally {
-      sim.admin.setFaults({});
+      exchange.sim.admin.setFaults({});
       session.child.kill('SIGKILL');
     }
   }, 60_000);

@@ -3,61 +3,20 @@
 // its final summary (JSON and text) lists the open position (quantity, average and last price, value) and the
 // orders open at the stop (id, side, quantity, price); --capital and --fee-bps reach the paper account; `runs list`
 // shows when the run was started on this computer's clock, apart from the (replayed) data's time range.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../src/app/session/index.ts';
 import { formatSessionSummary } from '../../src/cli/session-summary.ts';
-import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
-import { DIP_START, startSim, TEST_ENV } from '../ccxt/helpers.ts';
 import { runCli } from '../cli/run-cli.ts';
-import { BIN, ROOT } from '../crash/replay-crash.ts';
+import { lastJsonLine, localExchangeForTests, REST_AND_BUY, startSession } from './paper-session.ts';
 
-// Once trading is on (warm-up refusals come back with the id 'warm-up'): a limit buy 4% below the market that
-// rests, and a small market buy that fills.
-const STRATEGY = `
-import { OrderSide, OrderType, Strategy } from 'traider';
-export default class RestAndBuy extends Strategy {
-  readonly name = 'rest-and-buy';
-  private limitId: string | undefined;
-  private marketId: string | undefined;
-  override onBook(book: { symbol: string }): void {
-    const price = this.ctx.lastPrice(book.symbol);
-    if (!(price > 0)) return;
-    if (this.limitId === undefined) {
-      const order = this.ctx.submitOrder({ symbol: book.symbol, side: OrderSide.Buy, type: OrderType.Limit, quantity: 0.01, price: Math.round(price * 0.96) });
-      if (order.id !== 'warm-up') this.limitId = order.id;
-    }
-    if (this.marketId === undefined && this.limitId !== undefined) {
-      const order = this.ctx.submitOrder({ symbol: book.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity: 0.01 });
-      if (order.id !== 'warm-up') this.marketId = order.id;
-    }
-  }
-}
-`;
+const exchange = localExchangeForTests('traider-status-', { 'rest-and-buy.ts': REST_AND_BUY });
 
-let sim: ExchangeSimHandle;
-let dir: string;
-beforeAll(async () => {
-  sim = await startSim({ speed: 60, startTime: DIP_START });
-  dir = mkdtempSync(join(tmpdir(), 'traider-status-'));
-  writeFileSync(join(dir, 'rest-and-buy.ts'), STRATEGY);
-});
-afterAll(async () => {
-  await sim?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function paper(name: string, extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const args = [BIN, 'paper', '--url', sim.url, '--symbols', 'BTC/USDT', '--strategy', join(dir, 'rest-and-buy.ts'), '--duration', '5', '--db', join(dir, `${name}.db`), '--json', ...extra];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAIDER_DB: '', ...TEST_ENV } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+/** A 5-second paper session, to its end. */
+async function paper(name: string, extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const session = startSession(exchange, { strategy: 'rest-and-buy.ts', db: name, extra: ['--duration', '5', ...extra] });
+  const code = await session.exited;
+  return { code, stdout: session.stdout(), stderr: session.stderr() };
 }
 
 const STATUS = /^status: (\d+) bars \| BTC\/USDT last ([\d.]+), position ([\d.]+) \| equity ([\d.]+) USDT \| breaker (\w+) \| data age (\d+) ms$/;
@@ -87,7 +46,7 @@ describe('traider paper: status lines and the final summary', () => {
     const last = STATUS.exec(statuses.at(-1)!)!;
     expect(Number(last[3]), 'the last status shows the position bought').toBe(quantity);
 
-    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as SessionSummary;
+    const summary = lastJsonLine<SessionSummary>(run.stdout);
     expect(summary.initialCapital, '--capital is the paper cash').toBe(5000);
     expect(summary.openPositions).toHaveLength(1);
     const position = summary.openPositions[0]!;
@@ -111,7 +70,7 @@ describe('traider paper: status lines and the final summary', () => {
     expect(text).toContain(`orders     1 open at the stop:\n  ${order.id} BUY LIMIT 0.01 BTC/USDT @ ${order.price}: canceled at the stop`);
 
     // runs list: STARTED on this computer's clock (ISO-8601 UTC, within the test's run), DATA the venue's 2021 range.
-    const list = runCli(['runs', 'list', '--db', join(dir, 'talking.db')]);
+    const list = runCli(['runs', 'list', '--db', join(exchange.dir, 'talking.db')]);
     expect(list.code, list.stderr).toBe(0);
     const row = /PAPER\s+FINISHED\s+\S*rest-and-buy\S*\s+BTC\/USDT\s+PAPER\s+(\S+)\s+(2021-\d\d-\d\d \d\d:\d\d) -> (2021-\d\d-\d\d \d\d:\d\d)\s/.exec(list.stdout);
     expect(row, list.stdout).not.toBeNull();

@@ -13,7 +13,7 @@ import { type CcxtMarket, sessionInstruments } from './instruments-from-exchange
 import { type PlaybackResult } from './session-playback.ts';
 import { watchStaleness } from './staleness-watch.ts';
 import { bounded, cancelOpenOrders, flattenPositions } from './shutdown.ts';
-import { formatStatus, openOrdersAtStop, openPositionsOf, readStatus } from './session-status.ts';
+import { formatStatus, openOrdersAtStop, openPositionsOf, orderBasics, readStatus } from './session-status.ts';
 import { qualityConfigFor, SessionDataQuality } from './data-quality.ts';
 import { openReferenceFeeds, startReferenceFeeds, stopReferenceFeeds } from './reference-feeds.ts';
 import { type DailyCandleApi, seedDailyHistory } from './daily-history.ts';
@@ -246,12 +246,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     dataQuality: quality.summary(),
     openPositions: openPositionsOf(kernel),
     unCanceledOrders: kernel.cache.openOrders.map((o) => ({
-      id: o.id,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      quantity: o.quantity,
-      filledQuantity: o.filledQuantity,
+      ...orderBasics(o),
       status: o.status,
       reason: cancelFailures.get(o.id) ?? `the venue did not confirm the cancel within ${(shutdownTimeoutMs / 1000).toFixed(1)} s (status ${o.status})`,
     })),

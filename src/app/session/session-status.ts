@@ -104,19 +104,15 @@ export interface OpenOrderSummary {
   status: string;
 }
 
+/** Which order and how much of it filled: the fields every order list of a session summary starts with. */
+export type OrderBasics = Pick<OpenOrderSummary, 'id' | 'symbol' | 'side' | 'type' | 'quantity' | 'filledQuantity'>;
+
+export function orderBasics(order: Order): OrderBasics {
+  return { id: order.id, symbol: order.symbol, side: order.side, type: order.type, quantity: order.quantity, filledQuantity: order.filledQuantity };
+}
+
 /** The open orders now, to be described once the shutdown is over (their status then). */
 export function openOrdersAtStop(kernel: Kernel): () => OpenOrderSummary[] {
   const open: Order[] = [...kernel.cache.openOrders];
-  return () =>
-    open.map((o) => ({
-      id: o.id,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      quantity: o.quantity,
-      filledQuantity: o.filledQuantity,
-      price: o.price ?? null,
-      stopPrice: o.stopPrice ?? null,
-      status: o.status,
-    }));
+  return () => open.map((o) => ({ ...orderBasics(o), price: o.price ?? null, stopPrice: o.stopPrice ?? null, status: o.status }));
 }

@@ -47,14 +47,8 @@ export interface SessionRequest {
 }
 
 /** An order still open when the session finished: the venue did not confirm its cancel. */
-export interface UnCanceledOrderSummary {
-  id: string;
-  symbol: string;
-  side: string;
-  type: string;
-  quantity: number;
-  filledQuantity: number;
-  status: string;
+export interface UnCanceledOrderSummary extends Omit<OpenOrderSummary, 'price' | 'stopPrice'> {
+  /** Why: the venue's refusal, or no confirmation within the shutdown timeout. */
   reason: string;
 }
 
