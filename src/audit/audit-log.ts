@@ -1,7 +1,6 @@
-// The append side of the audit log: hash-chained entries staged into the journal's next commit.
-import type { AuditEntry } from '../common/index.ts';
+// The append side of the audit log: entries staged into the journal's next commit, hash-chained when it commits.
 import { canonicalJson } from './canonical-json.ts';
-import { entryHash } from './chain.ts';
+import type { StagedAudit } from './pending-batch.ts';
 import { checkText, checkTime } from './validate.ts';
 
 export interface AuditAppend {
@@ -25,49 +24,44 @@ export interface AuditStaging {
   /** Runs `add` (which validates and stages records, returning how many) and schedules the commit. */
   stage(add: () => number): Promise<void>;
   now(): number;
-  readonly pendingBatch: { readonly audit: AuditEntry[] };
+  readonly pendingBatch: { readonly audit: StagedAudit[] };
+  /** The chain's head as of this journal's last commit (or as loaded when it opened). */
+  readonly committedHead: AuditReceipt;
 }
 
 /**
- * The append side of the audit log. Seq and hash are assigned at append, in call order; the
- * entry is durable when the returned promise resolves.
+ * The append side of the audit log. Entries keep their call order; seq and hash are assigned when
+ * their batch commits, continuing the head the store has then (another process may have appended
+ * meanwhile), and the returned promise resolves with them once the entry is durable.
  */
 export class AuditLog {
   /** @internal */
-  constructor(
-    private readonly journal: AuditStaging,
-    private headSeq: number,
-    private headHash: string,
-  ) {}
+  constructor(private readonly journal: AuditStaging) {}
 
-  /** Seq and hash of the last entry appended (committed or not); 0 and the genesis hash when empty. */
+  /** Seq and hash of the last entry this journal committed (or of the stored head it opened on); 0 and the genesis hash when empty. */
   get head(): AuditReceipt {
-    return { seq: this.headSeq, hash: this.headHash };
+    return this.journal.committedHead;
   }
 
   append(entry: AuditAppend): Promise<AuditReceipt> {
-    let receipt: AuditReceipt | undefined;
+    let staged: StagedAudit | undefined;
     const committed = this.journal.stage(() => {
       checkText('audit', 'actor', entry.actor);
       checkText('audit', 'kind', entry.kind);
-      receipt = this.add(entry.actor, entry.kind, canonicalJson(entry.payload ?? null), entry.time ?? this.journal.now());
+      staged = this.add(entry.actor, entry.kind, canonicalJson(entry.payload ?? null), entry.time ?? this.journal.now());
       return 1;
     });
-    const result = committed.then(() => receipt!);
+    const result = committed.then(() => staged!.receipt!);
     result.catch(() => {});
     return result;
   }
 
   /** @internal Stages an entry whose payload is already canonical JSON; the caller schedules the commit. */
-  add(actor: string, kind: string, payload: string, time: number): AuditReceipt {
+  add(actor: string, kind: string, payload: string, time: number): StagedAudit {
     checkTime('audit', 'time', time);
-    const seq = this.headSeq + 1;
-    const fields = { seq, time, actor, kind, payload };
-    const hash = entryHash(fields, this.headHash);
-    this.journal.pendingBatch.audit.push({ seq, time, actor, kind, payload, prevHash: this.headHash, hash });
-    this.headSeq = seq;
-    this.headHash = hash;
-    return { seq, hash };
+    const staged: StagedAudit = { actor, kind, payload, time };
+    this.journal.pendingBatch.audit.push(staged);
+    return staged;
   }
 }
 

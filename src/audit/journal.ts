@@ -1,12 +1,18 @@
 // The journal writer: group commit of journal records and audit entries; each append resolves once durable.
 import { randomUUID } from 'node:crypto';
 import { formatMoney } from '../core/index.ts';
-import { type BalanceRecord, type BarRecord, type BreakerRecord, type Clock, type DenialRecord, type EquityRecord, type FillRecord, type JsonValue, type ModeChangeRecord, type OrderEventInput, type PositionRecord, type RunEnd, type RunKind, type RunStart, RunStatus, type Store, StoreError, StoreErrorCode } from '../common/index.ts';
+import { type BalanceRecord, type BarRecord, type BreakerRecord, type Clock, type DenialRecord, type DeploymentRecord, type EquityRecord, type FillRecord, type JsonValue, type ModeChangeRecord, type OrderEventInput, type PositionRecord, type RunEnd, type RunKind, type RunStart, RunStatus, type Store, StoreError, StoreErrorCode, type TokenRecord } from '../common/index.ts';
 import { type AuditAppend, AuditLog, type AuditReceipt } from './audit-log.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { GENESIS_HASH } from './chain.ts';
-import { PendingBatch, rejected } from './pending-batch.ts';
-import { checkRecords, RECORD_RULES } from './validate.ts';
+import { isRefusedChange, PendingBatch, rejected, type StagedAudit, storedHead } from './pending-batch.ts';
+import { canonicalText, checkRecords, checkText, checkTime, checkTokensAndDeployments, RECORD_RULES } from './validate.ts';
+
+/**
+ * How often a commit refused because another writer appended to the audit chain (CONCURRENT_WRITER) is
+ * chained again on the re-read head and retried before the journal gives up and stops. Each retry
+ * fails only if yet another commit landed in between, so a few cover any realistic interleaving.
+ */
+const CONCURRENT_WRITER_RETRIES = 5;
 
 export interface JournalOptions {
   /** Time for audit entries appended without one, and for the checkpoint of each commit. */
@@ -37,6 +43,16 @@ export interface NewRun {
   readonly startedAt?: number;
 }
 
+/** An audit entry of a change: who did what (time: default the clock's now). */
+export type ChangeAudit = AuditAppend & { readonly payload: JsonValue };
+
+/** Tokens and deployments written together with the audit entries that say who changed them and how. */
+export interface JournalChange {
+  readonly tokens?: readonly TokenRecord[];
+  readonly deployments?: readonly DeploymentRecord[];
+  readonly audit: readonly ChangeAudit[];
+}
+
 export interface RunFinish {
   readonly status?: typeof RunStatus.Finished | typeof RunStatus.Failed;
   readonly summary?: JsonValue;
@@ -50,11 +66,15 @@ export interface RunFinish {
  * appended in the same turn of the event loop (or up to maxBatch records) is written in one
  * transaction, and each append's promise resolves only after that transaction committed. Commits
  * run one at a time, in order. After a failed commit the journal stops: later appends reject, and
- * flush() and close() rethrow the failure (nothing acknowledged is ever lost).
+ * flush() and close() rethrow the failure (nothing acknowledged is ever lost). Two exceptions: a commit
+ * refused because another process appended to the audit chain is chained again on the new head and
+ * retried, and a change (commitChange) the store refuses fails only its own caller.
  */
 export class Journal {
   readonly audit: AuditLog;
   private pending = new PendingBatch();
+  /** Batches closed before `pending` (a change and what was staged before it), committed first, in order. */
+  private readonly closedBatches: PendingBatch[] = [];
   private flushing = false;
   private scheduled = false;
   private closed = false;
@@ -67,23 +87,21 @@ export class Journal {
     readonly store: Store,
     private readonly clock: Clock,
     options: JournalOptions,
-    head: AuditReceipt,
+    private head: AuditReceipt,
   ) {
     this.maxBatch = options.maxBatch ?? 4096;
     this.auditJournal = options.auditJournal ?? true;
-    this.audit = new AuditLog(this, head.seq, head.hash);
+    this.audit = new AuditLog(this);
   }
 
-  /**
-   * A journal continuing the stored chain. The head comes from the checkpoint when it is ahead of
-   * the last stored entry (a deleted tail stays visible as a gap instead of being written over).
-   */
+  /** A journal continuing the stored chain. */
   static async open(store: Store, options: JournalOptions): Promise<Journal> {
-    const { last, checkpoint } = await store.auditHead();
-    let head: AuditReceipt = { seq: 0, hash: GENESIS_HASH };
-    if (last) head = { seq: last.seq, hash: last.hash };
-    if (checkpoint && checkpoint.headSeq >= head.seq) head = { seq: checkpoint.headSeq, hash: checkpoint.headHash };
-    return new Journal(store, options.clock, options, head);
+    return new Journal(store, options.clock, options, await storedHead(store));
+  }
+
+  /** @internal */
+  get committedHead(): AuditReceipt {
+    return this.head;
   }
 
   /** The failure that stopped the journal, if any. */
@@ -187,6 +205,49 @@ export class Journal {
     return this.append('modeChanges', changes, (c) => ({ actor: c.actor, kind: 'mode.changed', payload: c, time: c.time }));
   }
 
+  /**
+   * Writes tokens and deployments with their audit entries, in one transaction of their own; resolves
+   * once durable. Records are checked first (a bad one rejects, nothing staged). A change the store
+   * refuses (CONFLICT: a deployment's stored version is not the one this change follows; INVALID_RECORD:
+   * a token name taken) rejects this promise only: it is a refused request, and the journal goes on.
+   *
+   * Why its own transaction: a refused transaction writes nothing, and a change sharing one with other
+   * appends would take them down with it. Alone, its refusal touches no one else, and since audit
+   * entries are chained only when their batch commits, the next batch simply continues the head.
+   * Changes are rare (people acting through the API or the CLI), so the extra commit costs nothing.
+   */
+  commitChange(change: JournalChange): Promise<void> {
+    if (this.error) return rejected(this.error);
+    if (this.closed) return rejected(new StoreError(StoreErrorCode.Closed, 'the journal is closed'));
+    const batch = new PendingBatch(true);
+    try {
+      batch.tokens = [...(change.tokens ?? [])];
+      batch.deployments = [...(change.deployments ?? [])];
+      checkTokensAndDeployments(batch.tokens, batch.deployments);
+      batch.audit = (change.audit ?? []).map((entry, i) => this.changeAudit(`change.audit[${i}]`, entry));
+    } catch (error) {
+      return rejected(error);
+    }
+    batch.size = batch.tokens.length + batch.deployments.length + batch.audit.length;
+    if (batch.size === 0) return Promise.resolve();
+    // What was appended before the change commits before it, in its own batch.
+    if (this.pending.size > 0) {
+      this.closedBatches.push(this.pending);
+      this.pending = new PendingBatch();
+    }
+    this.closedBatches.push(batch);
+    void this.commitLoop();
+    return batch.done.promise;
+  }
+
+  private changeAudit(what: string, entry: ChangeAudit): StagedAudit {
+    checkText(what, 'actor', entry.actor);
+    checkText(what, 'kind', entry.kind);
+    const time = entry.time ?? this.clock.now();
+    checkTime(what, 'time', time);
+    return { actor: entry.actor, kind: entry.kind, payload: canonicalText(what, 'payload', entry.payload), time };
+  }
+
   /** Resolves when everything appended so far is durable; rethrows the failure that stopped the journal. */
   async flush(): Promise<void> {
     if (this.error) throw this.error;
@@ -195,6 +256,7 @@ export class Journal {
       void this.commitLoop();
       await batch.done.promise;
     } else {
+      // Closed batches (changes) are committing: wait for the loop. A refused change rejects its own caller only.
       while (this.flushing) await this.inFlight;
     }
     if (this.error) throw this.error;
@@ -270,16 +332,15 @@ export class Journal {
     this.flushing = true;
     this.inFlight = (async () => {
       try {
-        while (this.pending.size > 0 && !this.error) {
-          const batch = this.pending;
-          this.pending = new PendingBatch();
+        while (!this.error) {
+          const batch = this.nextBatch();
+          if (batch === undefined) break;
           try {
-            await this.store.write(batch.toStoreBatch(this.clock.now()));
+            await this.commit(batch);
             batch.done.resolve();
           } catch (error) {
-            this.error = error instanceof StoreError ? error : new StoreError(StoreErrorCode.Closed, `journal stopped: a commit failed: ${(error as Error).message}`, { cause: error });
-            batch.done.reject(this.error);
-            this.pending.done.reject(this.error);
+            if (isRefusedChange(batch, error)) batch.done.reject(error);
+            else this.stop(error, batch);
           }
         }
       } finally {
@@ -287,5 +348,46 @@ export class Journal {
       }
     })();
     return this.inFlight;
+  }
+
+  private nextBatch(): PendingBatch | undefined {
+    const closed = this.closedBatches.shift();
+    if (closed !== undefined || this.pending.size === 0) return closed;
+    const batch = this.pending;
+    this.pending = new PendingBatch();
+    return batch;
+  }
+
+  /**
+   * Writes a batch with its audit entries chained on the head. When another writer appended to the
+   * chain since (CONCURRENT_WRITER; the refused transaction wrote nothing), the head is read again and
+   * the same entries, their content unchanged, are chained on it with new seqs and hashes.
+   */
+  private async commit(batch: PendingBatch): Promise<void> {
+    for (let retries = 0; ; retries++) {
+      const audit = batch.chain(this.head);
+      try {
+        await this.store.write(batch.toStoreBatch(this.clock.now(), audit));
+      } catch (error) {
+        if (!(error instanceof StoreError && error.code === StoreErrorCode.ConcurrentWriter)) throw error;
+        if (retries === CONCURRENT_WRITER_RETRIES) {
+          throw new StoreError(StoreErrorCode.ConcurrentWriter, `${error.message} (still after ${retries} retries on a re-read head; this journal stops)`, { cause: error });
+        }
+        this.head = await storedHead(this.store);
+        continue;
+      }
+      batch.settle(audit);
+      const last = audit[audit.length - 1];
+      if (last) this.head = { seq: last.seq, hash: last.hash };
+      return;
+    }
+  }
+
+  /** A failed commit stops the journal: its batch and everything staged after it reject. */
+  private stop(error: unknown, batch: PendingBatch): void {
+    this.error = error instanceof StoreError ? error : new StoreError(StoreErrorCode.Closed, `journal stopped: a commit failed: ${(error as Error).message}`, { cause: error });
+    batch.done.reject(this.error);
+    for (const closed of this.closedBatches.splice(0)) closed.done.reject(this.error);
+    this.pending.done.reject(this.error);
   }
 }

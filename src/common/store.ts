@@ -178,6 +178,57 @@ export interface AuditCheckpoint {
   readonly updatedAt: number;
 }
 
+export const ApiRole = { Viewer: 'viewer', Operator: 'operator', Admin: 'admin' } as const;
+export type ApiRole = (typeof ApiRole)[keyof typeof ApiRole];
+
+/** An API token: only a hash of its secret is stored. */
+export interface TokenRecord {
+  /** Public id (unique), part of the token the client sends. */
+  readonly id: string;
+  /** Unique among tokens, revoked or not. */
+  readonly name: string;
+  readonly role: ApiRole;
+  /** Opaque to the store (the app writes "scrypt$..." here). */
+  readonly secretHash: string;
+  /** UTC ms. */
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly revokedAt: number | null;
+  readonly revokedBy: string | null;
+}
+
+/** A strategy running as a service. */
+export interface DeploymentRecord {
+  /** Unique key. */
+  readonly name: string;
+  /** Built-in name or file path. */
+  readonly strategy: string;
+  readonly parameters: { readonly [key: string]: JsonValue };
+  readonly symbols: readonly string[];
+  /** ccxt exchange id. */
+  readonly exchange: string;
+  /** Venue base URL (the local exchange), null for the exchange's own. */
+  readonly url: string | null;
+  /** A NAME whose environment variables hold the keys; never the keys. */
+  readonly credentials: string | null;
+  readonly capital: number;
+  /** Bar interval the session trades on ('1m', '1h', ...). */
+  readonly timeframe: string;
+  /** PAPER | LIVE_MINIMAL | LIVE_SCALED | EMERGENCY_STOP */
+  readonly mode: string;
+  /** ACTIVE | PAUSED | STOPPED */
+  readonly status: string;
+  /** Risk configuration overrides ({} for none). */
+  readonly limits: { readonly [key: string]: JsonValue };
+  /** The journal run of its session (resumed after a restart). */
+  readonly runId: string | null;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly updatedAt: number;
+  /** 1 at creation, +1 per change: a write of version v replaces only the stored version v-1. */
+  readonly version: number;
+}
+
 /** Everything one commit writes, in one transaction: all of it is durable, or none of it. */
 export interface StoreBatch {
   /** Commit time (UTC ms), recorded on the audit checkpoint. */
@@ -194,6 +245,13 @@ export interface StoreBatch {
   readonly modeChanges?: readonly ModeChangeRecord[];
   /** Applied after every other record of the batch. */
   readonly runEnds?: readonly RunEnd[];
+  /** Inserted, or replacing the stored token with the same id; a name another token id has is refused (INVALID_RECORD). */
+  readonly tokens?: readonly TokenRecord[];
+  /**
+   * Inserted (version 1, no stored row) or replacing the stored row of that name whose version is one less;
+   * any other stored version fails the whole batch with CONFLICT.
+   */
+  readonly deployments?: readonly DeploymentRecord[];
   /** Contiguous seqs continuing the stored head; the store also advances the checkpoint. */
   readonly audit?: readonly AuditEntry[];
 }
@@ -257,6 +315,12 @@ export interface Store extends AuditReader {
   /** Runs whose id starts with `prefix` (at most `limit`, default 10). */
   findRuns(prefix: string, limit?: number): Promise<RunRecord[]>;
   readRunJournal(runId: string): Promise<RunJournal>;
+  /** Every token, revoked or not, by createdAt, then id. */
+  listTokens(): Promise<TokenRecord[]>;
+  getToken(id: string): Promise<TokenRecord | undefined>;
+  /** Every deployment, by name. */
+  listDeployments(): Promise<DeploymentRecord[]>;
+  getDeployment(name: string): Promise<DeploymentRecord | undefined>;
   close(): Promise<void>;
 }
 
@@ -276,6 +340,8 @@ export const StoreErrorCode = {
   ConcurrentWriter: 'CONCURRENT_WRITER',
   /** A record that cannot be stored as given (non-finite number, unknown run, duplicate id). */
   InvalidRecord: 'INVALID_RECORD',
+  /** A deployment was changed by someone else since it was read (its stored version is not the one the change follows). */
+  Conflict: 'CONFLICT',
   /** The store was closed, or an earlier write failed and the journal stopped. */
   Closed: 'CLOSED',
 } as const;

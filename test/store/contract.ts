@@ -5,7 +5,8 @@ import { MIGRATIONS_TABLE } from '../../src/adapters/store/schema.ts';
 import { openJournal, openStore } from '../../src/app/store/index.ts';
 import { AuditBreak, entryHash, Journal, verifyAuditLog } from '../../src/audit/index.ts';
 import { SimulatedClock } from '../../src/common/clock.ts';
-import { type BarRecord, type FillRecord, type OrderEventInput, RunKind, RunStatus, type Store, type StoreDialect, StoreError, StoreErrorCode } from '../../src/common/store.ts';
+import { type BarRecord, type FillRecord, type OrderEventInput, RunKind, RunStatus, type Store, type StoreDialect, StoreErrorCode } from '../../src/common/store.ts';
+import { serviceContract } from './service-contract.ts';
 
 export interface StoreHarness {
   readonly name: string;
@@ -425,14 +426,18 @@ export function storeContract(harness: StoreHarness): void {
         expect(await verifyAuditLog(second.store)).toMatchObject({ ok: true, count: 6 });
       });
 
-      it('stops a second writer that did not see the first writer\'s entries, and keeps the chain intact', async () => {
+      it('lets a second writer that did not see the first writer\'s entries continue after them, without forking the chain', async () => {
         const { target, store, journal } = await fresh();
         const second = await openJournal(target, { clock });
         open.push(second);
         await auditEntries(journal, 3);
-        await expect(second.journal.audit.append({ actor: 'y', kind: 'stale', payload: {} }), 'a writer whose head is stale must not fork the chain').rejects.toEqual(expectStoreError(StoreErrorCode.ConcurrentWriter));
-        await expect(second.journal.flush(), 'the stale journal stays stopped').rejects.toBeInstanceOf(StoreError);
-        expect(await verifyAuditLog(store)).toMatchObject({ ok: true, count: 3 });
+        expect(second.journal.audit.head.seq, 'its head is stale: it opened before the three entries').toBe(0);
+        const receipt = await second.journal.audit.append({ actor: 'y', kind: 'stale', payload: {} });
+        expect(receipt.seq, 'chained again on the stored head instead of taking seq 1').toBe(4);
+        expect(second.journal.failure, 'the journal goes on').toBeUndefined();
+        expect(await verifyAuditLog(store)).toMatchObject({ ok: true, count: 4, headHash: receipt.hash });
+        expect((await journal.audit.append({ actor: 'x', kind: 'first.again', payload: {} })).seq, 'and so does the first writer').toBe(5);
+        expect(await verifyAuditLog(store)).toMatchObject({ ok: true, count: 5 });
       });
 
       it('refuses UPDATE and DELETE on the audit log and moving the checkpoint back, in the database itself', async () => {
@@ -528,5 +533,7 @@ export function storeContract(harness: StoreHarness): void {
         expect(await verifyAuditLog(store)).toMatchObject({ ok: false, seq: 26, reason: AuditBreak.Missing });
       });
     });
+
+    serviceContract(harness);
   });
 }

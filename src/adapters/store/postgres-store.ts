@@ -1,8 +1,8 @@
 // The PostgreSQL store (node-postgres): one connection, every batch one transaction, rows inserted through unnest().
 import pg from 'pg';
-import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode } from '../../common/index.ts';
+import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
-import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, orderUpserts, runRow, type TableLayout, TABLES, toParameter, toRecord } from './tables.ts';
+import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
 
 export interface PostgresStoreOptions {
   /** Create the schema when the database has none; readers pass false. */
@@ -89,6 +89,9 @@ async function migrate(client: pg.Client, location: string, clock: Clock): Promi
   }
 }
 
+/** PostgreSQL's numbered parameters. */
+const dollar = (i: number): string => `$${i + 1}`;
+
 function columnList(layout: TableLayout): string {
   return layout.columns.map((c) => c.name).join(', ');
 }
@@ -104,6 +107,11 @@ function mapError(error: unknown, location: string): unknown {
   if (code === '23503') return new StoreError(StoreErrorCode.InvalidRecord, `${location}: a record names a run that does not exist (${message})`, { cause: error });
   if (code === '23505' && constraint === 'audit_log_pkey') {
     return new StoreError(StoreErrorCode.ConcurrentWriter, `${location}: audit seq already taken: another writer appended to this audit log`, { cause: error });
+  }
+  if (code === '23505' && constraint === 'api_tokens_name_key') {
+    // Another transaction took the name between our check and our insert.
+    const detail = (error as { detail?: string }).detail ?? message;
+    return new StoreError(StoreErrorCode.InvalidRecord, `${location}: token name is taken by another token (${detail}); nothing of the batch was written`, { cause: error });
   }
   if (code?.startsWith('23') || code?.startsWith('22')) return new StoreError(StoreErrorCode.InvalidRecord, `${location}: ${message}`, { cause: error });
   if (code === '25006' || code === '42501') return new StoreError(StoreErrorCode.Unwritable, `${location}: ${message}`, { cause: error });
@@ -178,6 +186,8 @@ export class PostgresStore implements Store {
       ]);
       if (result.rowCount === 0) throw new StoreError(StoreErrorCode.InvalidRecord, `finishing run ${e.runId}: no such run`);
     }
+    await this.writeTokens(batch.tokens ?? []);
+    await this.writeDeployments(batch.deployments ?? []);
     const audit = batch.audit ?? [];
     if (audit.length > 0) {
       const head = await this.query<{ head_seq: string; head_hash: string }>('SELECT head_seq, head_hash FROM audit_checkpoint WHERE id = 1 FOR UPDATE');
@@ -192,6 +202,49 @@ export class PostgresStore implements Store {
         [audit.length, last.seq, last.hash, batch.time],
       );
     }
+  }
+
+  private async writeTokens(tokens: readonly TokenRecord[]): Promise<void> {
+    for (const token of tokens) {
+      const owner = (await this.query<{ id: string }>(tokenNameOwnerSql(dollar), [token.name, token.id])).rows[0];
+      if (owner) throw tokenNameTaken(this.location, token.name, owner.id);
+      await this.query(tokenUpsertSql(dollar), rowValues(TABLES.tokens, token, true));
+    }
+  }
+
+  /** Version 1 inserts, version v replaces v-1; anything else is a conflict (the transaction rolls back). */
+  private async writeDeployments(deployments: readonly DeploymentRecord[]): Promise<void> {
+    for (const d of deployments) {
+      const result =
+        d.version === 1
+          ? await this.query(deploymentInsertSql(dollar), rowValues(TABLES.deployments, d, true))
+          : await this.query(deploymentUpdateSql(dollar), deploymentUpdateValues(d, true));
+      if (result.rowCount === 0) {
+        const stored = (await this.query<{ version: string }>(deploymentVersionSql(dollar), [d.name])).rows[0];
+        throw deploymentConflict(d.name, d.version, stored === undefined ? undefined : Number(stored.version));
+      }
+    }
+  }
+
+  listTokens(): Promise<TokenRecord[]> {
+    // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
+    const sql = `SELECT ${columnList(TABLES.tokens)} FROM api_tokens ORDER BY created_at, id COLLATE "C"`;
+    return this.exclusive(async () => (await this.query(sql)).rows.map((row) => toRecord<TokenRecord>(TABLES.tokens, row)));
+  }
+
+  getToken(id: string): Promise<TokenRecord | undefined> {
+    const sql = `SELECT ${columnList(TABLES.tokens)} FROM api_tokens WHERE id = $1`;
+    return this.exclusive(async () => (await this.query(sql, [id])).rows.map((row) => toRecord<TokenRecord>(TABLES.tokens, row))[0]);
+  }
+
+  listDeployments(): Promise<DeploymentRecord[]> {
+    const sql = `SELECT ${columnList(TABLES.deployments)} FROM deployments ORDER BY name COLLATE "C"`;
+    return this.exclusive(async () => (await this.query(sql)).rows.map((row) => toRecord<DeploymentRecord>(TABLES.deployments, row)));
+  }
+
+  getDeployment(name: string): Promise<DeploymentRecord | undefined> {
+    const sql = `SELECT ${columnList(TABLES.deployments)} FROM deployments WHERE name = $1`;
+    return this.exclusive(async () => (await this.query(sql, [name])).rows.map((row) => toRecord<DeploymentRecord>(TABLES.deployments, row))[0]);
   }
 
   private runs(rows: Record<string, unknown>[]): RunRecord[] {

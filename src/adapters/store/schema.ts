@@ -185,6 +185,46 @@ function barTables(dialect: StoreDialect): string[] {
   ];
 }
 
+/**
+ * Version 3: the API server's tokens (only a hash of each secret) and its deployments. A deployment's
+ * run_id names the journal run of its session; it is not a foreign key, so a deployment may name its
+ * run before that run is journaled.
+ */
+function serviceTables(dialect: StoreDialect): string[] {
+  const { int, real, text } = types(dialect);
+  return [
+    `CREATE TABLE api_tokens (
+      id ${text} PRIMARY KEY,
+      name ${text} NOT NULL UNIQUE,
+      role ${text} NOT NULL,
+      secret_hash ${text} NOT NULL,
+      created_at ${int} NOT NULL,
+      created_by ${text} NOT NULL,
+      revoked_at ${int},
+      revoked_by ${text}
+    )`,
+    `CREATE TABLE deployments (
+      name ${text} PRIMARY KEY,
+      strategy ${text} NOT NULL,
+      parameters ${text} NOT NULL,
+      symbols ${text} NOT NULL,
+      exchange ${text} NOT NULL,
+      url ${text},
+      credentials ${text},
+      capital ${real} NOT NULL,
+      timeframe ${text} NOT NULL,
+      mode ${text} NOT NULL,
+      status ${text} NOT NULL,
+      limits ${text} NOT NULL,
+      run_id ${text},
+      created_at ${int} NOT NULL,
+      created_by ${text} NOT NULL,
+      updated_at ${int} NOT NULL,
+      version ${int} NOT NULL
+    )`,
+  ];
+}
+
 function auditTables(dialect: StoreDialect): string[] {
   const { int, text } = types(dialect);
   const tables = [
@@ -251,6 +291,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'journal of the bars a run acts on',
     statements: barTables,
+  },
+  {
+    version: 3,
+    name: 'api tokens and deployments',
+    statements: serviceTables,
   },
 ];
 

@@ -2,9 +2,9 @@
 import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode } from '../../common/index.ts';
+import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, type OrderEventRecord, type OrderRecord, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
-import { APPEND_TABLES, checkBatch, checkContinues, orderUpserts, runRow, type TableLayout, TABLES, toParameter, toRecord } from './tables.ts';
+import { APPEND_TABLES, checkBatch, checkContinues, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
 
 export interface SqliteStoreOptions {
   /** Create the file (and its directory) and the schema when missing; readers pass false. */
@@ -213,6 +213,8 @@ export class SqliteStore implements Store {
         throw new StoreError(StoreErrorCode.InvalidRecord, `finishing run ${e.runId}: no such run`);
       }
     }
+    this.writeTokens(batch.tokens ?? []);
+    this.writeDeployments(batch.deployments ?? []);
     const audit = batch.audit ?? [];
     if (audit.length > 0) {
       const head = this.readCheckpoint();
@@ -225,6 +227,28 @@ export class SqliteStore implements Store {
          ON CONFLICT (id) DO UPDATE SET entry_count = audit_checkpoint.entry_count + excluded.entry_count,
            head_seq = excluded.head_seq, head_hash = excluded.head_hash, updated_at = excluded.updated_at`,
       ).run(audit.length, last.seq, last.hash, batch.time);
+    }
+  }
+
+  private writeTokens(tokens: readonly TokenRecord[]): void {
+    for (const token of tokens) {
+      const owner = this.statement(tokenNameOwnerSql(() => '?')).get(token.name, token.id) as { id: string } | undefined;
+      if (owner) throw tokenNameTaken(this.location, token.name, owner.id);
+      this.statement(tokenUpsertSql(() => '?')).run(rowValues(TABLES.tokens, token, false));
+    }
+  }
+
+  /** Version 1 inserts, version v replaces v-1; anything else is a conflict (the transaction rolls back). */
+  private writeDeployments(deployments: readonly DeploymentRecord[]): void {
+    for (const d of deployments) {
+      const changed =
+        d.version === 1
+          ? this.statement(deploymentInsertSql(() => '?')).run(rowValues(TABLES.deployments, d, false)).changes
+          : this.statement(deploymentUpdateSql(() => '?')).run(deploymentUpdateValues(d, false)).changes;
+      if (changed === 0) {
+        const stored = this.statement(deploymentVersionSql(() => '?')).get(d.name) as { version: number } | undefined;
+        throw deploymentConflict(d.name, d.version, stored?.version);
+      }
     }
   }
 
@@ -284,6 +308,28 @@ export class SqliteStore implements Store {
       breakerEvents: read(TABLES.breakerEvents),
       modeChanges: read(TABLES.modeChanges),
     };
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    this.ensureOpen();
+    return (this.statement(selectSql(TABLES.tokens, '1 = 1', 'created_at, id')).all() as Record<string, unknown>[]).map((row) => toRecord<TokenRecord>(TABLES.tokens, row));
+  }
+
+  async getToken(id: string): Promise<TokenRecord | undefined> {
+    this.ensureOpen();
+    const row = this.statement(selectSql(TABLES.tokens, 'id = ?', 'id')).get(id) as Record<string, unknown> | undefined;
+    return row && toRecord<TokenRecord>(TABLES.tokens, row);
+  }
+
+  async listDeployments(): Promise<DeploymentRecord[]> {
+    this.ensureOpen();
+    return (this.statement(selectSql(TABLES.deployments, '1 = 1', 'name')).all() as Record<string, unknown>[]).map((row) => toRecord<DeploymentRecord>(TABLES.deployments, row));
+  }
+
+  async getDeployment(name: string): Promise<DeploymentRecord | undefined> {
+    this.ensureOpen();
+    const row = this.statement(selectSql(TABLES.deployments, 'name = ?', 'name')).get(name) as Record<string, unknown> | undefined;
+    return row && toRecord<DeploymentRecord>(TABLES.deployments, row);
   }
 
   async readAudit(query: AuditQuery): Promise<AuditEntry[]> {

@@ -1,6 +1,6 @@
 // Table layouts shared by both adapters: which record field goes to which column, and how values convert.
-import { canonicalJson, checkRecords, RECORD_RULES } from '../../audit/index.ts';
-import { type AuditEntry, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../common/index.ts';
+import { canonicalJson, checkRecords, checkTokensAndDeployments, RECORD_RULES } from '../../audit/index.ts';
+import { type AuditEntry, type DeploymentRecord, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../common/index.ts';
 
 /** How a value is stored: text, 64-bit integer, double, ledger units (exact bigint), 0/1, JSON text. */
 export type ColumnKind = 'text' | 'int' | 'real' | 'ledger' | 'bool' | 'json';
@@ -59,7 +59,72 @@ export const TABLES = {
   breakerEvents: layout('breaker_events', 'run_id text, time int, level text, previous_level text, cause text, value real, threshold real, actor text, detail text'),
   modeChanges: layout('mode_changes', 'run_id text, time int, from_mode text, to_mode text, actor text, reason text'),
   audit: layout('audit_log', 'seq int, time int, actor text, kind text, payload text, prev_hash text, hash text'),
+  tokens: layout('api_tokens', 'id text, name text, role text, secret_hash text, created_at int, created_by text, revoked_at int, revoked_by text'),
+  deployments: layout(
+    'deployments',
+    `name text, strategy text, parameters json, symbols json, exchange text, url text, credentials text, capital real, timeframe text, mode text, status text,
+     limits json, run_id text, created_at int, created_by text, updated_at int, version int`,
+  ),
 } as const;
+
+/** Columns a deployment update sets (all but its key). */
+export const DEPLOYMENT_UPDATE_COLUMNS = TABLES.deployments.columns.filter((c) => c.name !== 'name');
+
+/** Placeholder of the i-th parameter (from 0): `?` in SQLite, `$1`, `$2`, ... in PostgreSQL. */
+export type Placeholder = (i: number) => string;
+
+/** A record's values in its layout's column order, as query parameters. */
+export function rowValues(layout: TableLayout, record: object, bigintAsString: boolean): unknown[] {
+  const r = record as Record<string, unknown>;
+  return layout.columns.map((c) => toParameter(c.kind, r[c.field], bigintAsString));
+}
+
+/** Inserts a token or replaces the stored one with its id: parameters are rowValues(TABLES.tokens, ...). */
+export function tokenUpsertSql(p: Placeholder): string {
+  const columns = TABLES.tokens.columns.map((c) => c.name);
+  const updates = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
+  return `INSERT INTO api_tokens (${columns.join(', ')}) VALUES (${columns.map((_, i) => p(i)).join(', ')}) ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+/** Another token's id holding this name: parameters (name, id). */
+export const tokenNameOwnerSql = (p: Placeholder): string => `SELECT id FROM api_tokens WHERE name = ${p(0)} AND id <> ${p(1)} LIMIT 1`;
+
+/** Inserts a deployment unless one of that name exists (then nothing changes): parameters are rowValues(TABLES.deployments, ...). */
+export function deploymentInsertSql(p: Placeholder): string {
+  const columns = TABLES.deployments.columns.map((c) => c.name);
+  return `INSERT INTO deployments (${columns.join(', ')}) VALUES (${columns.map((_, i) => p(i)).join(', ')}) ON CONFLICT (name) DO NOTHING`;
+}
+
+/**
+ * Replaces the deployment only if its stored version is the one this change follows: parameters are
+ * deploymentUpdateValues(...). Zero rows changed means a conflict.
+ */
+export function deploymentUpdateSql(p: Placeholder): string {
+  const columns = DEPLOYMENT_UPDATE_COLUMNS;
+  const n = columns.length;
+  return `UPDATE deployments SET ${columns.map((c, i) => `${c.name} = ${p(i)}`).join(', ')} WHERE name = ${p(n)} AND version = ${p(n + 1)}`;
+}
+
+export function deploymentUpdateValues(deployment: DeploymentRecord, bigintAsString: boolean): unknown[] {
+  const r = deployment as unknown as Record<string, unknown>;
+  return [...DEPLOYMENT_UPDATE_COLUMNS.map((c) => toParameter(c.kind, r[c.field], bigintAsString)), deployment.name, deployment.version - 1];
+}
+
+export const deploymentVersionSql = (p: Placeholder): string => `SELECT version FROM deployments WHERE name = ${p(0)}`;
+
+/**
+ * A deployment write whose stored version is not the one it follows: the whole batch is refused. A refused
+ * request, not a store problem, so the message names the deployment and both versions but not the database.
+ */
+export function deploymentConflict(name: string, version: number, stored: number | undefined): StoreError {
+  const state = stored === undefined ? `deployment ${JSON.stringify(name)} does not exist` : `deployment ${JSON.stringify(name)} is at version ${stored}`;
+  return new StoreError(StoreErrorCode.Conflict, `${state}: a change of version ${version} does not follow it (it was changed meanwhile; nothing of the batch was written)`);
+}
+
+/** A token whose name another token id has. */
+export function tokenNameTaken(location: string, name: string, otherId: string): StoreError {
+  return new StoreError(StoreErrorCode.InvalidRecord, `${location}: token name ${JSON.stringify(name)} is taken by token ${otherId} (names are unique, revoked tokens included); nothing of the batch was written`);
+}
 
 /** The journal tables a batch appends to, in the order they are written (after runs, before run ends). */
 export const APPEND_TABLES = ['fills', 'positions', 'balances', 'equity', 'bars', 'denials', 'breakerEvents', 'modeChanges'] as const;
@@ -147,6 +212,7 @@ export function checkBatch(batch: StoreBatch): void {
   checkRecords('orderEvents', batch.orderEvents ?? [], RECORD_RULES.orderEvents);
   for (const table of APPEND_TABLES) checkRecords(table, (batch[table] ?? []) as readonly object[], RECORD_RULES[table] as never);
   checkRecords('runEnds', batch.runEnds ?? [], RECORD_RULES.runEnds);
+  checkTokensAndDeployments(batch.tokens ?? [], batch.deployments ?? []);
   const audit = batch.audit ?? [];
   checkRecords('audit', audit, RECORD_RULES.audit);
   for (let i = 1; i < audit.length; i++) {
