@@ -3,7 +3,7 @@
 import { BookExecutionClient } from '../../adapters/sim/index.ts';
 import { canonicalJson } from '../../audit/index.ts';
 import type { RiskEngine } from '../../engines/index.ts';
-import { type ExecutionClient, type JsonValue, type LiveClock, RunKind, type RunRecord, RunStatus, type Store } from '../../common/index.ts';
+import { type ExecutionClient, type JsonValue, type LiveClock, RunKind, type RunJournal, type RunRecord, RunStatus, type Store } from '../../common/index.ts';
 import type { Kernel } from '../../kernel/index.ts';
 import { jsonSafe } from '../environment/index.ts';
 import { fieldMention, InputError, type InputErrorText, inputText } from '../errors/index.ts';
@@ -36,18 +36,47 @@ export function capitalOf(run: RunRecord | undefined): number | undefined {
  */
 export async function restoreRun(run: RunRecord, store: Store, kernel: Kernel, clock: LiveClock, risk: RiskEngine, execution: ExecutionClient, log: (line: string) => void): Promise<PlaybackResult | undefined> {
   const journal = await store.readRunJournal(run.id);
+  // The runs this one resumed (a paper ledger continued across stops), oldest first: their fills are its ledger too.
+  const earlier = await resumedChain(run, store);
+  const earlierFills = earlier.flatMap((j) => j.fills);
+  const allFillIds = [...earlierFills, ...journal.fills].map((f) => f.fillId);
+  const from = earlier.length === 0 ? '' : ` (continuing ${earlier.length} earlier run${earlier.length === 1 ? '' : 's'}: ${earlierFills.length} fills)`;
   if (run.status === RunStatus.Running) {
     kernel.start();
+    if (earlierFills.length > 0) kernel.restore({ fills: earlierFills.map(fillFromRecord), orders: [] });
     const playback = playBack(kernel, clock, risk, journal);
-    if (execution instanceof BookExecutionClient) execution.continueFillIds(journal.fills.map((f) => f.fillId));
-    log(`resuming paper run ${run.id}: played back ${playback.bars} journaled bars and ${playback.fills} fills; ${playback.openOrders} open orders back to the venue, cash ${kernel.cash().toFixed(2)}`);
+    if (execution instanceof BookExecutionClient) execution.continueFillIds(allFillIds);
+    log(`resuming paper run ${run.id}${from}: played back ${playback.bars} journaled bars and ${playback.fills} fills; ${playback.openOrders} open orders back to the venue, cash ${kernel.cash().toFixed(2)}`);
     return playback;
   }
-  const fills = journal.fills.map(fillFromRecord);
+  const fills = [...earlierFills, ...journal.fills].map(fillFromRecord);
   const orders = journal.orders.map(orderFromRecord);
   kernel.restore({ fills, orders });
-  log(`resuming paper run ${run.id}: ${fills.length} fills, ${orders.filter((o) => o.isOpen).length} open orders, cash ${kernel.cash().toFixed(2)}`);
+  if (execution instanceof BookExecutionClient) execution.continueFillIds(allFillIds);
+  log(`resuming paper run ${run.id}${from}: ${fills.length} fills, ${orders.filter((o) => o.isOpen).length} open orders, cash ${kernel.cash().toFixed(2)}`);
   return undefined;
+}
+
+/** The journals of the runs `run` resumed (its `resumedFrom`, and theirs), oldest first. */
+async function resumedChain(run: RunRecord, store: Store): Promise<RunJournal[]> {
+  return Promise.all((await resumedRunIds(run, store)).map((id) => store.readRunJournal(id)));
+}
+
+/** The ids of the runs `run` resumed (its `resumedFrom`, and theirs), oldest first. */
+export async function resumedRunIds(run: RunRecord, store: Store): Promise<string[]> {
+  const ids: string[] = [];
+  let from = resumedFrom(run);
+  while (from !== undefined && !ids.includes(from) && from !== run.id) {
+    ids.unshift(from);
+    const earlier = await store.getRun(from);
+    from = earlier === undefined ? undefined : resumedFrom(earlier);
+  }
+  return ids;
+}
+
+function resumedFrom(run: RunRecord): string | undefined {
+  const from = (run.parameters as { resumedFrom?: unknown } | null)?.resumedFrom;
+  return typeof from === 'string' ? from : undefined;
 }
 
 /** A crashed run is continued only by the same strategy, parameters, symbols and timeframe. */
