@@ -7,6 +7,7 @@ import { benchBook } from './book.ts';
 import { benchPaper } from './paper.ts';
 import { benchSessions } from './sessions.ts';
 import { benchStaleDetect } from './stale.ts';
+import { benchServer } from './server.ts';
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   results.sessions = await benchSessions();
   log('sessions: a silent feed detected on the clock (speed 1, about 10 s)');
   results.sessions = { ...(results.sessions as object), ...(await benchStaleDetect()) };
+  log('server: API latency with 100 concurrent clients, against a plain node:http server');
+  results.server = await benchServer();
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

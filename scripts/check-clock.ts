@@ -38,9 +38,11 @@ export const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   'src/app/session/shutdown.ts': { allow: ['setTimeout', 'performance.now'], why: 'bounded waits for cancel confirmations and closing fills (a stalled venue clock must not stall them)' },
   'src/app/session/staleness-watch.ts': { allow: ['setInterval'], why: 'the staleness watch ticks on wall time: a silent feed advances no other clock' },
   'src/app/session/replay-session.ts': { allow: ['setTimeout'], why: '--bar-delay: wall-time pause between replayed bars, for watching a replay' },
+  'src/app/deployments/session-host.ts': { allow: ['setTimeout'], why: 'the growing wall-time pause before restarting a failed deployment session' },
   'src/app/book/replay.ts': { allow: ['performance.now'], why: 'measures replay throughput (events per second) for the report; no result depends on it' },
   'src/audit/journal.ts': { allow: ['setImmediate'], why: 'group commit: records staged in one event-loop turn share one transaction' },
   'src/cli/exchange-sim-command.ts': { allow: ['setInterval'], why: 'watchdog: stop when the parent process (npx) died, instead of holding the port' },
+  'src/cli/stop-signals.ts': { allow: ['setInterval'], why: 'orphan watch: a server started through npx stops when npx was killed' },
   'src/cli/session-command.ts': { allow: ['setTimeout'], why: 'exit 2 s after the summary when sockets to a dead venue keep the process alive (unref timer)' },
   // bench/ measures: elapsed time is its result. It never reads the date (Date.now, new Date()).
   'bench/audit.ts': { allow: ['performance.now', 'setImmediate'], why: 'measures journal throughput; yields to the event loop between bursts' },
@@ -51,6 +53,7 @@ export const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   'bench/risk.ts': { allow: ['process.hrtime'], why: 'measures pre-trade risk check latency' },
   'bench/risk-backtest.ts': { allow: ['performance.now'], why: 'measures backtest time with and without risk' },
   'bench/sessions.ts': { allow: ['performance.now'], why: 'measures live-day and resume time' },
+  'bench/server.ts': { allow: ['performance.now', 'setTimeout'], why: 'measures API latency under 100 clients; a short wait for the servers to exit' },
   'bench/stale.ts': { allow: ['performance.now', 'setTimeout'], why: 'measures time from a silent feed to DATA_STALE on wall time, with a 30 s bound' },
   'bench/var.ts': { allow: ['performance.now'], why: 'measures VaR computation time' },
 };

@@ -18,6 +18,8 @@ const KNOWN_INPUT_ERRORS = new Set([
   'RangeError',
   'DataFileNotFoundError',
   'PathError',
+  'InvalidRequestError',
+  'ApiRequestError',
 ]);
 
 /** Request fields whose flag is not the field in kebab case. */

@@ -19,6 +19,9 @@ import { exchangeSimCommand } from './exchange-sim-command.ts';
 import { riskCommand } from './risk-command.ts';
 import { runsCommand } from './runs-command.ts';
 import { newCommand } from './new-command.ts';
+import { serveCommand } from './serve-command.ts';
+import { deployCommand, statusCommand } from './deploy-command.ts';
+import { tokensCommand } from './tokens-command.ts';
 
 /** The version of the running traider: package.json's, read where this file lives (a checkout or node_modules/traider). */
 function packageVersion(): string {
@@ -46,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(demoCommand(io));
   program.addCommand(replayCommand(io));
   program.addCommand(newCommand(io));
+  program.addCommand(serveCommand(io, packageVersion()));
+  program.addCommand(tokensCommand(io));
+  program.addCommand(deployCommand(io));
+  program.addCommand(statusCommand(io));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -5,6 +5,7 @@ import type { RunDetail, RunListing } from '../app/store/index.ts';
 import type { RunKind, RunRecord, Store } from '../common/index.ts';
 import { UsageError } from './errors.ts';
 import { requireExistingDb } from './paths.ts';
+import { textTable } from './text-table.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
@@ -51,12 +52,6 @@ function totalReturn(run: RunRecord): string {
   return value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
 /** ISO-8601 UTC to the second: 2025-03-01T14:05:09Z. */
 function iso(time: number): string {
   return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -76,7 +71,7 @@ function dataRange(run: RunListing): string {
 export function formatRunList(runs: readonly RunListing[], location: string): string {
   if (runs.length === 0) return `no runs in ${location}\n`;
   const rows = runs.map((r) => [r.id.slice(0, 8), r.kind, r.status, r.strategy, r.symbols.join(','), r.mode ?? '-', iso(r.startedAt), dataRange(r), totalReturn(r)]);
-  return `${table(['ID', 'KIND', 'STATUS', 'STRATEGY', 'SYMBOLS', 'MODE', 'STARTED (UTC, wall clock)', 'DATA (UTC)', 'RETURN'], rows)}\n`;
+  return `${textTable(['ID', 'KIND', 'STATUS', 'STRATEGY', 'SYMBOLS', 'MODE', 'STARTED (UTC, wall clock)', 'DATA (UTC)', 'RETURN'], rows)}\n`;
 }
 
 function section<T>(title: string, rows: readonly T[], limit: number, line: (row: T) => string): string[] {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { addRunFlags, loadRunConfig, type RunFlags, statusEveryMs } from './common-flags.ts';
+import { stopOnSignals } from './stop-signals.ts';
 import { UsageError } from './errors.ts';
 import { listOption } from './list-option.ts';
 import { requireStrategyFile, requireWritableDb } from './paths.ts';
@@ -26,7 +27,7 @@ interface SessionFlags extends RunFlags {
   referenceUrl?: string[];
 }
 
-function parseJson(flag: string, text: string | undefined): unknown {
+export function parseJson(flag: string, text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
@@ -100,21 +101,11 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
     const [{ runSession }, { resolveStoreTarget }] = await Promise.all([import('../app/session/index.ts'), import('../app/store/index.ts')]);
     const durationSeconds = parsePositive('duration', flags.duration);
     const shutdownTimeoutSeconds = parsePositive('shutdown-timeout', flags.shutdownTimeout) ?? 10;
-    const controller = new AbortController();
-    const force = (signal: NodeJS.Signals): void => {
-      io.err(`${signal} again: exiting at once without canceling orders or flushing the journal (exit 130)\n`);
-      process.exit(130);
-    };
-    const stop = (signal: NodeJS.Signals): void => {
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
-      process.once('SIGINT', force);
-      process.once('SIGTERM', force);
-      io.err(`${signal}: stopping: no more decisions, canceling open orders${flags.flattenOnExit ? ', flattening positions' : ''}, flushing the journal (signal again to force)\n`);
-      controller.abort();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const { controller, release } = stopOnSignals(
+      io,
+      `stopping: no more decisions, canceling open orders${flags.flattenOnExit ? ', flattening positions' : ''}, flushing the journal`,
+      'exiting at once without canceling orders or flushing the journal',
+    );
     const summary = await runSession({
       mode,
       exchange: flags.exchange,
@@ -138,10 +129,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       referenceUrls: (flags.referenceUrl ?? []).map((url) => parseUrl('reference-url', url)),
       statusEveryMs: statusEvery,
     });
-    for (const listener of [stop, force]) {
-      process.removeListener('SIGINT', listener);
-      process.removeListener('SIGTERM', listener);
-    }
+    release();
     io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSessionSummary(summary));
     // Requests to an exchange that stopped answering may still hold sockets open: the session is over
     // and its summary printed, so exit after a short grace (the timer does not keep the process alive).

@@ -14,7 +14,7 @@ export type { Execution, Fill } from './fill.ts';
 export { resolveInstrument } from './instrument-table.ts';
 export { Instrument, RoundingMode } from './instrument.ts';
 export { ASHARE_DAILY_CLOSE_OFFSET_MS, MS_PER_DAY, MS_PER_MINUTE, Market, SHANGHAI_OFFSET_MS, TIMEFRAME_MS, barCloseTime, isoDateOfDay, timeframeOfMs, tradingDayOf, tradingWeekOf } from './market.ts';
-export { ORDER_TRANSITIONS, Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TimeInForce } from './order.ts';
+export { ORDER_TRANSITIONS, Order, OrderEventKind, OrderSide, OrderStatus, OrderType, TERMINAL_STATUSES, TimeInForce } from './order.ts';
 export type { OrderRequest } from './order.ts';
 export { isMarketOpen } from './sessions.ts';
 export { RiskMode } from './risk-mode.ts';

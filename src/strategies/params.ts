@@ -3,9 +3,12 @@
 import { z } from 'zod';
 
 export class StrategyParameterError extends Error {
+  /** Each problem as `<parameter>: <rule>`. */
+  readonly problems: readonly string[];
   constructor(strategy: string, problems: string[]) {
     super(`invalid parameters for ${strategy} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`);
     this.name = 'StrategyParameterError';
+    this.problems = problems;
   }
 }
 

@@ -4,4 +4,4 @@ export type { CcxtMarketApi } from './ccxt-data-client.ts';
 export { CcxtExecutionClient } from './ccxt-execution-client.ts';
 export type { CcxtTradingApi } from './ccxt-api.ts';
 export type { Discrepancy } from './client-state.ts';
-export { createExchange } from './exchange-factory.ts';
+export { createExchange, credentialVariables } from './exchange-factory.ts';

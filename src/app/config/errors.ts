@@ -128,3 +128,13 @@ export function fromZodIssue(issue: ZodIssue, sourceOf: (path: PropertyKey[]) =>
       return [at(path, `${issue.message}${got(issue)}`)];
   }
 }
+
+/** Zod issues as a request's problems (path under `prefix`, the value found, the rule): see InvalidRequestError. */
+export function problemsOf(issues: readonly ZodIssue[], prefix: string): Array<{ path: string; value?: unknown; rule: string }> {
+  return issues.flatMap((issue) =>
+    fromZodIssue(issue, () => undefined).map((found) => {
+      const path = found.path === '' || prefix === '' || found.path.startsWith('[') ? `${prefix}${found.path}` : `${prefix}.${found.path}`;
+      return 'input' in issue && issue.input !== undefined && issue.code !== 'unrecognized_keys' ? { path, value: issue.input, rule: found.message } : { path, rule: found.message };
+    }),
+  );
+}

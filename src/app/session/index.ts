@@ -4,4 +4,5 @@ export type { CcxtMarket } from './instruments-from-exchange.ts';
 export { runReplaySession } from './replay-session.ts';
 export type { ReplaySessionResult } from './replay-session.ts';
 export { runSession } from './run-session.ts';
-export type { SessionSummary } from './session-types.ts';
+export { resumedRunIds } from './session-resume.ts';
+export type { RunningSession, SessionSummary } from './session-types.ts';

@@ -157,6 +157,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const qualityTimer = setInterval(() => quality.tick(clock.now()), 1000);
   const stopStalenessWatch = watchStaleness(kernel, clock, risk, riskConfig.preTrade, TIMEFRAME_MS[request.timeframe] ?? 60_000);
   log(`warm-up done (${data.barsDelivered} bars); trading ${request.symbols.join(', ')} on ${request.timeframe} bars`);
+  request.onRunning?.({ runId: recorder?.runId, status: () => readStatus(statusSource, LiveClock.wallNow()), dataQuality: () => quality.summary().levels });
   const actor = request.actor ?? 'traider';
   let reconciling = true;
   onDiscrepancy = (d) => {

@@ -1,7 +1,7 @@
 // What a paper or live session is asked to do (the request) and what it reports when it finishes (the summary).
 import type { TraiderConfig } from '../config/index.ts';
 import type { DataQualitySummary } from './data-quality.ts';
-import type { OpenOrderSummary, OpenPositionSummary } from './session-status.ts';
+import type { OpenOrderSummary, OpenPositionSummary, SessionStatus } from './session-status.ts';
 
 export interface SessionRequest {
   readonly mode: 'paper' | 'live';
@@ -44,6 +44,17 @@ export interface SessionRequest {
    * milliseconds; 0 or undefined: none.
    */
   readonly statusEveryMs?: number;
+  /** Called once the session trades (after warm-up) with a handle to read it while it runs (the server's status routes). */
+  readonly onRunning?: (handle: RunningSession) => void;
+}
+
+/** A running session as its host reads it. */
+export interface RunningSession {
+  /** The journal run it writes, undefined without a journal. */
+  readonly runId: string | undefined;
+  status(): SessionStatus;
+  /** The data quality level of each source (venue, references) now. */
+  dataQuality(): DataQualitySummary['levels'];
 }
 
 /** An order still open when the session finished: the venue did not confirm its cancel. */

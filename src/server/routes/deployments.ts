@@ -1,0 +1,85 @@
+// Deployments over HTTP: reads need viewer; create, edit, pause, resume and stop need operator (creating one in
+// LIVE_MINIMAL: admin). Every change names its target in `confirm` and is audited with the actor.
+import { z } from 'zod';
+import { breakerOf, confirmSchema, createDeploymentSchema, DEPLOYMENT_NAME, editDeploymentSchema, journalOf, openOrdersOf, pnlOf, positionsOf, riskOf } from '../../app/deployments/index.ts';
+import { json, route, type RouteSpec } from '../route.ts';
+import type { ServerContext } from './context.ts';
+import { plain } from './journal-reads.ts';
+
+const named = z.strictObject({ name: z.string().regex(DEPLOYMENT_NAME, 'is not a deployment name') });
+const BASE = '/api/v1/deployments';
+
+export function deploymentRoutes(context: ServerContext): RouteSpec[] {
+  const { deployments, store } = context;
+  const read = (path: string, summary: string, view: (name: string) => Promise<unknown>): RouteSpec =>
+    route({ method: 'GET', path: `${BASE}/{name}${path}`, role: 'viewer', tag: 'deployments', summary, params: named, handler: async ({ params }) => json(plain(await view(params.name))) });
+  const change = (action: 'pause' | 'resume' | 'stop', summary: string): RouteSpec =>
+    route({
+      method: 'POST',
+      path: `${BASE}/{name}/${action}`,
+      role: 'operator',
+      tag: 'deployments',
+      summary,
+      params: named,
+      body: confirmSchema,
+      handler: async ({ params, body, principal }) => json(await deployments[action](params.name, body.confirm, principal!)),
+    });
+  const journal = async (name: string) => {
+    const deployment = await deployments.get(name);
+    return { deployment, journal: await journalOf(store, deployment) };
+  };
+  return [
+    route({ method: 'GET', path: BASE, role: 'viewer', tag: 'deployments', summary: 'every deployment', handler: async () => json(await deployments.list()) }),
+    route({
+      method: 'POST',
+      path: BASE,
+      role: 'operator',
+      tag: 'deployments',
+      summary: 'creates a deployment (PAPER; LIVE_MINIMAL needs admin and confirmLive)',
+      responds: 'Created',
+      body: createDeploymentSchema,
+      handler: async ({ body, principal }) => ({ status: 201, body: await deployments.create(body, principal!) }),
+    }),
+    read('', 'one deployment with its mode and status', (name) => deployments.get(name)),
+    route({
+      method: 'PATCH',
+      path: `${BASE}/{name}`,
+      role: 'operator',
+      tag: 'deployments',
+      summary: 'edits parameters, risk limits or capital (audited with the values before and after)',
+      params: named,
+      body: editDeploymentSchema,
+      handler: async ({ params, body, principal }) => json(await deployments.edit(params.name, body, principal!)),
+    }),
+    change('pause', 'pauses: the session stops sending orders and keeps its positions'),
+    change('resume', 'resumes a paused deployment'),
+    change('stop', 'stops for good: the session ends (open orders canceled), the deployment stays readable'),
+    read('/status', 'mode, status, the session (running, restarts, last error), breaker level and its recent changes, last prices, positions, equity and data quality per source', async (name) => {
+      const { deployment, journal: j } = await journal(name);
+      const session = context.sessions?.state(name);
+      const live = session?.live;
+      const breaker = breakerOf(j);
+      return {
+        name,
+        mode: deployment.mode,
+        status: deployment.status,
+        runId: deployment.runId,
+        session: session === undefined ? null : { running: session.running, since: session.since, restarts: session.restarts, lastError: session.lastError },
+        breaker: live === undefined ? breaker : { ...breaker, level: live.status().breakerLevel },
+        market: live === undefined ? null : live.status(),
+        dataQuality: live === undefined ? null : live.dataQuality(),
+      };
+    }),
+    read('/positions', 'positions held (from the journal)', async (name) => positionsOf((await journal(name)).journal)),
+    read('/orders', 'open orders (from the journal)', async (name) => openOrdersOf((await journal(name)).journal)),
+    read('/fills', 'every fill, oldest first', async (name) => (await journal(name)).journal.fills),
+    read('/pnl', 'equity, P&L and the equity curve', async (name) => {
+      const { deployment, journal: j } = await journal(name);
+      return pnlOf(j, deployment.capital);
+    }),
+    read('/risk', 'exposure, and VaR, ES and correlation of the positions held (from the journaled bars)', async (name) => {
+      const { deployment, journal: j } = await journal(name);
+      return riskOf(j, deployment.capital);
+    }),
+  ];
+}
