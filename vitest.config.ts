@@ -3,7 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // test/ is the suite; the starter's test in examples/ runs with it (it is what `traider new strategy` hands a user),
+    // and so does a strategy test a user writes in the project's root or strategies/ (`npx vitest run NAME.test.ts`).
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts', '*.test.ts', 'strategies/**/*.test.ts'],
     // Minutes-long end-to-end checks (npm pack, install, ...): `npm run test:long` (vitest.long.config.ts).
     // Checks on data that cannot ship with the repository: `npm run test:real-data` (vitest.real-data.config.ts).
     exclude: [...configDefaults.exclude, 'test/long/**', 'test/real-data/**'],
