@@ -3,39 +3,14 @@
 // and a restart: the deployment resumes from its journal and its fills continue, none lost, none twice, the
 // position equal to what the fills add up to. SIGTERM then stops it cleanly (exit 0); after a pause and a resume its
 // fills are still every fill, across the runs its ledger went through.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
 import { DIP_START, startSim } from '../ccxt/helpers.ts';
-import { BIN, ROOT } from '../crash/replay-crash.ts';
 import { runCliAsync } from '../cli/run-cli.ts';
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts `traider serve --port 0` and resolves once it prints its address. */
-function startServe(db: string): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1];
-      if (url) resolve({ child, url, stderr: () => err, exited });
-    });
-    void exited.then((code) => reject(new Error(`traider serve exited (${code}) before listening: ${err}`)));
-  });
-}
+import { startServe, type Server } from './serve-process.ts';
 
 let sim: ExchangeSimHandle;
 let dir: string;

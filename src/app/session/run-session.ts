@@ -270,7 +270,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   return summary;
 }
 
-/** One log line per fill, per denial (warm-up ones aside) and per breaker level change. */
+/** One log line per fill, per denial (warm-up ones aside), per order the venue rejected and per breaker level change. */
 function logKernelEvents(kernel: Kernel, currency: string, log: (line: string) => void): void {
   kernel.bus.subscribe<Fill>(Topic.Fill, (fill) => {
     const instrument = kernel.cache.instrument(fill.symbol);
@@ -278,6 +278,7 @@ function logKernelEvents(kernel: Kernel, currency: string, log: (line: string) =
   });
   kernel.bus.subscribe<OrderEvent>(Topic.OrderEvent, (event) => {
     if (event.kind === 'DENIED' && event.reason !== 'WARMING_UP') log(`denied ${event.order.side} ${event.order.symbol}: ${event.reason} (${event.detail})`);
+    if (event.kind === 'REJECTED') log(`rejected by the venue: ${event.order.id} ${event.order.side} ${event.order.quantity} ${event.order.symbol}: ${event.reason} (${event.detail})`);
   });
   kernel.bus.subscribe<{ level: string; cause: string; value: number; threshold: number }>(Topic.Breaker, (e) => log(`breaker ${e.level} (${e.cause} ${e.value.toFixed(4)} vs ${e.threshold})`));
 }
