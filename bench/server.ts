@@ -69,7 +69,7 @@ async function load(target: string, headers: Record<string, string>): Promise<nu
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-export async function benchServer(): Promise<Record<string, number>> {
+export async function benchServer(): Promise<Record<string, number | number[]>> {
   const dir = mkdtempSync(join(tmpdir(), 'traider-bench-server-'));
   const db = join(dir, 'serve.db');
   const children: ChildProcess[] = [];
@@ -85,17 +85,25 @@ export async function benchServer(): Promise<Record<string, number>> {
     const reference = spawn(process.execPath, ['-e', REFERENCE_SERVER, sample.padEnd(64, ' ')], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(reference);
     const referenceUrl = await started(reference);
-    // Warm both up (JIT, connections), then measure the API, the reference, and the API again.
+    // Warm both up (JIT, connections, the token check's cache), then three rounds, the API and the reference
+    // alternating; each round's p99 over 8,000 requests, the median round reported (the others beside it).
     await load(`${url}/api/v1/deployments`, headers);
     await load(referenceUrl, {});
-    const api = [...(await load(`${url}/api/v1/deployments`, headers)), ...(await load(`${url}/api/v1/runs?limit=10`, headers))].sort((a, b) => a - b);
-    const plain = (await load(referenceUrl, {})).sort((a, b) => a - b);
-    const apiP99 = percentile(api, 0.99);
-    const plainP99 = percentile(plain, 0.99);
+    const rounds: { api: number[]; plain: number[] }[] = [];
+    for (let round = 0; round < 3; round++) {
+      const api = [...(await load(`${url}/api/v1/deployments`, headers)), ...(await load(`${url}/api/v1/runs?limit=10`, headers))].sort((a, b) => a - b);
+      const plain = [...(await load(referenceUrl, {})), ...(await load(referenceUrl, {}))].sort((a, b) => a - b);
+      rounds.push({ api, plain });
+    }
+    const p99s = rounds.map((r) => percentile(r.api, 0.99));
+    const median = rounds[p99s.indexOf([...p99s].sort((a, b) => a - b)[1]!)]!;
+    const apiP99 = percentile(median.api, 0.99);
+    const plainP99 = percentile(median.plain, 0.99);
     return {
       apiP99MsAt100Clients: round(apiP99),
-      apiP50MsAt100Clients: round(percentile(api, 0.5)),
-      requests: api.length,
+      apiP50MsAt100Clients: round(percentile(median.api, 0.5)),
+      apiP99MsRounds: p99s.map(round),
+      requestsPerRound: median.api.length,
       referenceP99Ms: round(plainP99),
       p99RatioToPlainHttp: round(apiP99 / plainP99),
     };
