@@ -41,8 +41,7 @@ export const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   'src/app/deployments/session-host.ts': { allow: ['setTimeout'], why: 'the growing wall-time pause before restarting a failed deployment session' },
   'src/app/book/replay.ts': { allow: ['performance.now'], why: 'measures replay throughput (events per second) for the report; no result depends on it' },
   'src/audit/journal.ts': { allow: ['setImmediate'], why: 'group commit: records staged in one event-loop turn share one transaction' },
-  'src/cli/exchange-sim-command.ts': { allow: ['setInterval'], why: 'watchdog: stop when the parent process (npx) died, instead of holding the port' },
-  'src/cli/stop-signals.ts': { allow: ['setInterval'], why: 'orphan watch: a server started through npx stops when npx was killed' },
+  'src/cli/stop-signals.ts': { allow: ['setInterval'], why: 'orphan watch: a server or local exchange started through npx stops when npx was killed' },
   'src/cli/session-command.ts': { allow: ['setTimeout'], why: 'exit 2 s after the summary when sockets to a dead venue keep the process alive (unref timer)' },
   // bench/ measures: elapsed time is its result. It never reads the date (Date.now, new Date()).
   'bench/audit.ts': { allow: ['performance.now', 'setImmediate'], why: 'measures journal throughput; yields to the event loop between bursts' },

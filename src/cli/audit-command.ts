@@ -3,10 +3,9 @@ import { Command, Option } from 'commander';
 import type { AuditExportFormat } from '../audit/index.ts';
 import { UsageError } from './errors.ts';
 import { withStore } from './runs-command.ts';
+import { DB_HELP } from './paths.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
-
-const DB_HELP = 'SQLite file or postgres:// URL (default: $TRAIDER_DB, else ./traider-data/traider.db)';
 
 /** The chain failed verification: exit code 1, the first broken entry on stderr. */
 export class AuditBrokenError extends Error {

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { UsageError } from './errors.ts';
 import { listOption } from './list-option.ts';
 import { requireFile, requireFiles } from './paths.ts';
+import { stopWhenOrphaned } from './stop-signals.ts';
 
 interface ExchangeSimFlags {
   port: string;
@@ -50,17 +51,16 @@ export function exchangeSimCommand(io: { out: (s: string) => void; err: (s: stri
       const sim = await startExchangeSim({ data: files, port, speed, seed, ...(faults ? { faults } : {}), ...(accounts ? { accounts } : {}) });
       io.err(`exchange-sim listening on ${sim.url} (data ${files.map((f) => basename(f)).join(', ')}, speed ${speed}x)\n`);
       await new Promise<void>((resolve) => {
-        const parent = process.ppid;
         // Started through a wrapper (npx) that was killed: do not linger as an orphan holding the port.
-        const orphanCheck = setInterval(() => {
-          if (process.ppid !== parent) stop();
-        }, 1000);
+        const orphaned = new AbortController();
+        const unwatch = stopWhenOrphaned(orphaned);
         const stop = (): void => {
-          clearInterval(orphanCheck);
+          unwatch();
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           void sim.close().then(resolve);
         };
+        orphaned.signal.addEventListener('abort', stop, { once: true });
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });

@@ -88,3 +88,6 @@ export function requireExistingDb(flag: string, target: string): void {
   const path = sqlitePath(target);
   if (path !== undefined && path !== '' && kindOf(path) === 'missing') throw new PathError(`${flag}: no such file: ${path} (no journal database there)`);
 }
+
+/** The help text of every command's --db flag. */
+export const DB_HELP = 'SQLite file or postgres:// URL (default: $TRAIDER_DB, else ./traider-data/traider.db)';

@@ -4,12 +4,10 @@ import type { RunDetail, RunListing } from '../app/store/index.ts';
 // Light (core/decimal.ts only); the store modules behind app/store/index.ts load when a command runs.
 import type { RunKind, RunRecord, Store } from '../common/index.ts';
 import { UsageError } from './errors.ts';
-import { requireExistingDb } from './paths.ts';
+import { DB_HELP, requireExistingDb } from './paths.ts';
 import { textTable } from './text-table.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
-
-const DB_HELP = 'SQLite file or postgres:// URL (default: $TRAIDER_DB, else ./traider-data/traider.db)';
 
 function parseCount(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;

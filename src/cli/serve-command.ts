@@ -1,14 +1,12 @@
 // `traider serve`: the HTTP API (and, as deployments land, their sessions) in one long-running process.
 import { Command } from 'commander';
 import { UsageError } from './errors.ts';
-import { requireFile, requireWritableDb } from './paths.ts';
+import { DB_HELP, requireFile, requireWritableDb } from './paths.ts';
 import { stopOnSignals, stopWhenOrphaned } from './stop-signals.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
-const DB_HELP = 'SQLite file or postgres:// URL (default: $TRAIDER_DB, else ./traider-data/traider.db)';
-
-export function parsePort(text: string): number {
+function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port: expected an integer 0-65535 (got "${text}")`);
   return port;

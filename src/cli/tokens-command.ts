@@ -4,13 +4,11 @@ import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import type { Journal } from '../audit/index.ts';
 import type { Clock, Store } from '../common/index.ts';
-import { requireWritableDb } from './paths.ts';
+import { DB_HELP, requireWritableDb } from './paths.ts';
 import { withStore } from './runs-command.ts';
 import { textTable } from './text-table.ts';
 
 type Io = { out: (s: string) => void; err: (s: string) => void };
-
-const DB_HELP = 'SQLite file or postgres:// URL (default: $TRAIDER_DB, else ./traider-data/traider.db)';
 
 /** Who runs the command, for the audit log: cli:<login name>. */
 function cliActor(): string {

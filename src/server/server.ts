@@ -7,7 +7,6 @@ import { problemsOf } from '../app/config/index.ts';
 import type { Problem } from '../app/errors/index.ts';
 import { registerAuth } from './auth.ts';
 import { answerError, badRequest, BODY_LIMIT_BYTES } from './errors.ts';
-import { openApiDocument } from './openapi.ts';
 import type { RouteSpec } from './route.ts';
 import { allRoutes, type ServerContext } from './routes/index.ts';
 
@@ -53,8 +52,7 @@ export function buildServer(context: ServerContext): BuiltServer {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
   registerAuth(app, context.verifier);
   const routes = allRoutes(context);
-  const document = openApiDocument(routes, context.version);
-  for (const spec of routes) register(app, spec.path === '/api/v1/openapi.json' ? { ...spec, handler: () => ({ json: document }) } : spec, context.log);
+  for (const spec of routes) register(app, spec, context.log);
   app.setErrorHandler((error, _request, reply) => answerError(error, reply, context.log));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
   return { app, routes };

@@ -164,7 +164,7 @@ export class Deployments {
     const before = await this.get(name);
     if (before.runId === runId) return before;
     const after: DeploymentRecord = { ...before, runId, updatedAt: this.clock.now(), version: before.version + 1 };
-    await this.commit(after, before, { actor } as Principal, 'deployment.run', { name, runId, previousRunId: before.runId });
+    await this.commit(after, before, { actor }, 'deployment.run', { name, runId, previousRunId: before.runId });
     return after;
   }
 

@@ -1,4 +1,5 @@
 // Every route of the API, in the order the OpenAPI document lists them.
+import { openApiDocument } from '../openapi.ts';
 import type { RouteSpec } from '../route.ts';
 import type { ServerContext } from './context.ts';
 import { deploymentRoutes } from './deployments.ts';
@@ -9,5 +10,8 @@ import { tokenRoutes } from './tokens.ts';
 export type { ServerContext } from './context.ts';
 
 export function allRoutes(context: ServerContext): RouteSpec[] {
-  return [...systemRoutes(context), ...deploymentRoutes(context), ...journalRoutes(context), ...tokenRoutes(context)];
+  let document: unknown;
+  const routes = [...systemRoutes(context, () => document), ...deploymentRoutes(context), ...journalRoutes(context), ...tokenRoutes(context)];
+  document = openApiDocument(routes, context.version);
+  return routes;
 }

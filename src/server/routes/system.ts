@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { json, route, type RouteSpec } from '../route.ts';
 import type { ServerContext } from './context.ts';
 
-export function systemRoutes(context: ServerContext): RouteSpec[] {
+/** `document` gives the OpenAPI document, built once every route exists. */
+export function systemRoutes(context: ServerContext, document: () => unknown): RouteSpec[] {
   return [
     route({
       method: 'GET',
@@ -19,7 +20,7 @@ export function systemRoutes(context: ServerContext): RouteSpec[] {
       role: 'public',
       tag: 'system',
       summary: 'this document',
-      handler: () => json({}),
+      handler: () => json(document()),
     }),
     route({
       method: 'POST',
