@@ -34,6 +34,20 @@ export class ForbiddenError extends Error {
 /** Told of every change (the session host starts, stops and reconfigures sessions from it). */
 export type DeploymentListener = (after: DeploymentRecord, before: DeploymentRecord | undefined) => void;
 
+/** How an emergency stop treats positions: closed at market (the default) or kept. */
+export interface EmergencyStopOptions {
+  readonly flatten?: boolean;
+  readonly reason?: string;
+}
+
+/** Told of an emergency stop before it is written, so a running session halts without waiting for the store. */
+export type EmergencyListener = (name: string, actor: string, options: Required<Pick<EmergencyStopOptions, 'flatten'>> & EmergencyStopOptions) => void;
+
+/** The mode of a deployment that an emergency stop has halted: it stays so, across restarts, until a named person resets it. */
+export const EMERGENCY_STOP = 'EMERGENCY_STOP';
+/** What `confirm` must say to stop every deployment at once. */
+export const KILL_ALL_CONFIRM = 'ALL';
+
 function confirmNames(confirm: string, target: string): void {
   if (confirm !== target) throw new InvalidRequestError([{ path: 'body.confirm', value: confirm, rule: `must name the target of this request, ${JSON.stringify(target)}` }]);
 }
@@ -76,6 +90,7 @@ const asJson = (value: Record<string, unknown> | undefined): { readonly [key: st
 
 export class Deployments {
   private readonly listeners: DeploymentListener[] = [];
+  private readonly emergencyListeners: EmergencyListener[] = [];
 
   constructor(
     private readonly store: Store,
@@ -85,6 +100,11 @@ export class Deployments {
 
   onChange(listener: DeploymentListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called synchronously when an emergency stop is asked, before the store is written. */
+  onEmergencyStop(listener: EmergencyListener): void {
+    this.emergencyListeners.push(listener);
   }
 
   list(): Promise<DeploymentRecord[]> {
@@ -157,6 +177,42 @@ export class Deployments {
 
   stop(name: string, confirm: string, by: Principal): Promise<DeploymentRecord> {
     return this.transition(name, confirm, by, DeploymentStatus.Stopped, [DeploymentStatus.Active, DeploymentStatus.Paused], 'deployment.stopped');
+  }
+
+  /**
+   * EMERGENCY_STOP: the running session halts at once (every open order canceled; with `flatten`, the default,
+   * every position closed at market) and the deployment stays in EMERGENCY_STOP, also across server restarts,
+   * until a named person resets it. Asking again is audited again (and may now flatten what was kept).
+   */
+  async emergencyStop(name: string, confirm: string, by: Pick<Principal, 'actor'>, options: EmergencyStopOptions = {}): Promise<DeploymentRecord> {
+    confirmNames(confirm, name);
+    const flatten = options.flatten ?? true;
+    const before = await this.get(name);
+    for (const listener of this.emergencyListeners) listener(name, by.actor, { ...options, flatten });
+    const after: DeploymentRecord = { ...before, mode: EMERGENCY_STOP, updatedAt: this.clock.now(), version: before.version + 1 };
+    await this.commit(after, before, by, 'deployment.emergency-stop', { name, before: before.mode, after: EMERGENCY_STOP, flatten, reason: options.reason ?? null });
+    return after;
+  }
+
+  /** Kill-all: EMERGENCY_STOP on every deployment (each halted first, then each written). */
+  async killAll(confirm: string, by: Pick<Principal, 'actor'>, options: EmergencyStopOptions = {}): Promise<DeploymentRecord[]> {
+    if (confirm !== KILL_ALL_CONFIRM) throw new InvalidRequestError([{ path: 'body.confirm', value: confirm, rule: `must be ${JSON.stringify(KILL_ALL_CONFIRM)} to stop every deployment` }]);
+    const all = await this.list();
+    const flatten = options.flatten ?? true;
+    for (const d of all) for (const listener of this.emergencyListeners) listener(d.name, by.actor, { ...options, flatten });
+    const out: DeploymentRecord[] = [];
+    for (const d of all) out.push(await this.emergencyStop(d.name, d.name, by, options));
+    return out;
+  }
+
+  /** A named person ends an EMERGENCY_STOP: the deployment returns to PAPER (a step back up to live is a new decision). */
+  async reset(name: string, confirm: string, by: Principal): Promise<DeploymentRecord> {
+    confirmNames(confirm, name);
+    const before = await this.get(name);
+    if (before.mode !== EMERGENCY_STOP) throw new DeploymentStateError(`deployment ${name} is in ${before.mode}: only a deployment in ${EMERGENCY_STOP} can be reset`);
+    const after: DeploymentRecord = { ...before, mode: 'PAPER', runId: null, updatedAt: this.clock.now(), version: before.version + 1 };
+    await this.commit(after, before, by, 'deployment.reset', { name, before: EMERGENCY_STOP, after: 'PAPER' });
+    return after;
   }
 
   /** Records the journal run of a deployment's session (the session host, when it starts one). */

@@ -1,5 +1,28 @@
 // Deployments: strategies running as a service (the server's routes and session host).
-export { DEFAULT_DEPLOYMENT_CAPITAL, DeploymentNotFoundError, Deployments, DeploymentStateError, DeploymentStatus, ForbiddenError, type DeploymentListener } from './deployments.ts';
-export { confirmSchema, createDeploymentSchema, DEPLOYMENT_NAME, editDeploymentSchema, type CreateDeploymentRequest, type EditDeploymentRequest } from './requests.ts';
+export {
+  DEFAULT_DEPLOYMENT_CAPITAL,
+  DeploymentNotFoundError,
+  Deployments,
+  DeploymentStateError,
+  DeploymentStatus,
+  EMERGENCY_STOP,
+  ForbiddenError,
+  KILL_ALL_CONFIRM,
+  type DeploymentListener,
+  type EmergencyListener,
+  type EmergencyStopOptions,
+} from './deployments.ts';
+export {
+  confirmSchema,
+  createDeploymentSchema,
+  DEPLOYMENT_NAME,
+  editDeploymentSchema,
+  emergencyStopSchema,
+  killAllSchema,
+  type CreateDeploymentRequest,
+  type EditDeploymentRequest,
+  type EmergencyStopRequest,
+  type KillAllRequest,
+} from './requests.ts';
 export { breakerOf, journalOf, openOrdersOf, pnlOf, positionsOf, riskOf } from './views.ts';
 export { SessionHost, type HostedSessionState, type SessionHostOptions } from './session-host.ts';

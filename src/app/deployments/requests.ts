@@ -38,3 +38,14 @@ export const editDeploymentSchema = z.strictObject({
 export type EditDeploymentRequest = z.infer<typeof editDeploymentSchema>;
 
 export const confirmSchema = z.strictObject({ confirm });
+
+const emergencyFields = {
+  flatten: z.boolean().optional().describe('close every position at market (default true); false keeps them'),
+  reason: z.string().max(500).optional().describe('why, for the audit log'),
+};
+
+export const emergencyStopSchema = z.strictObject({ confirm, ...emergencyFields });
+export type EmergencyStopRequest = z.infer<typeof emergencyStopSchema>;
+
+export const killAllSchema = z.strictObject({ confirm: z.string().describe('"ALL", typed out: this stops every deployment'), ...emergencyFields });
+export type KillAllRequest = z.infer<typeof killAllSchema>;

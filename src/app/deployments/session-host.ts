@@ -6,7 +6,7 @@
 import { credentialVariables } from '../../adapters/ccxt/index.ts';
 import { type DeploymentRecord, LiveClock } from '../../common/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { type RunningSession, runSession } from '../session/index.ts';
+import { type RunningSession, runSession, type SessionEvent, type SessionSummary } from '../session/index.ts';
 import { type Deployments, DeploymentStatus } from './deployments.ts';
 
 export interface SessionHostOptions {
@@ -21,6 +21,10 @@ export interface SessionHostOptions {
   readonly retryMs?: number;
   /** Wait for a stopping session's venue to confirm cancels this long (default 10 s). */
   readonly shutdownTimeoutMs?: number;
+  /** Every event of every running session (the server numbers them and pushes them to WebSocket clients). */
+  readonly onSessionEvent?: (deployment: string, event: SessionEvent) => void;
+  /** A session finished (stopped, paused, emergency-stopped or ended by the server's stop) with its summary. */
+  readonly onSessionFinished?: (deployment: string, summary: SessionSummary) => void;
 }
 
 /** What the status routes show of a deployment's session. */
@@ -42,6 +46,8 @@ interface Hosted {
   since: number | null;
   restarts: number;
   lastError: string | null;
+  /** An emergency stop reached it: the session's own shutdown closes its positions; it is not stopped again. */
+  emergency: boolean;
 }
 
 const shouldRun = (d: DeploymentRecord): boolean => d.status === DeploymentStatus.Active && d.mode !== 'EMERGENCY_STOP';
@@ -55,6 +61,22 @@ export class SessionHost {
 
   constructor(private readonly options: SessionHostOptions) {
     options.deployments.onChange((after) => void this.changed(after));
+    options.deployments.onEmergencyStop((name, actor, stop) => this.emergencyStop(name, actor, stop.flatten, stop.reason));
+  }
+
+  /**
+   * Halts a deployment's running session in this call (kill switch: orders canceled, positions closed unless
+   * `flatten` is false). The record's change to EMERGENCY_STOP, written next, then ends the session.
+   */
+  private emergencyStop(name: string, actor: string, flatten: boolean, reason: string | undefined): void {
+    const h = this.hosted.get(name);
+    if (h === undefined) return;
+    h.emergency = true;
+    if (h.live === undefined) {
+      h.controller.abort(); // still warming up: it has sent nothing yet; it must not start trading
+      return;
+    }
+    h.live.emergencyStop(actor, { flatten, ...(reason === undefined ? {} : { reason }) });
   }
 
   /** Starts every active deployment (a server start: each resumes from its journal run). */
@@ -102,13 +124,14 @@ export class SessionHost {
   private async stop(name: string): Promise<void> {
     const h = this.hosted.get(name);
     if (h === undefined) return;
-    h.controller.abort();
+    // An emergency-stopped session ends by itself once its closing orders are done; aborting it now would not wait for them.
+    if (!h.emergency) h.controller.abort();
     await h.done;
   }
 
   private start(deployment: DeploymentRecord): void {
     if (this.hosted.has(deployment.name)) return;
-    const h: Hosted = { settings: settingsOf(deployment), controller: new AbortController(), done: Promise.resolve(), live: undefined, since: null, restarts: 0, lastError: null };
+    const h: Hosted = { settings: settingsOf(deployment), controller: new AbortController(), done: Promise.resolve(), live: undefined, since: null, restarts: 0, lastError: null, emergency: false };
     this.hosted.set(deployment.name, h);
     h.done = this.keepRunning(deployment.name, h).finally(() => this.hosted.delete(deployment.name));
   }
@@ -146,7 +169,7 @@ export class SessionHost {
     const live = deployment.mode !== 'PAPER';
     const config = loadConfig({ file: options.configFile, env: options.env, flags: { risk: deployment.limits as never } });
     log(`${live ? 'live' : 'paper'} session of ${deployment.strategy} on ${deployment.symbols.join(', ')} (${deployment.exchange}${deployment.url ? ` at ${deployment.url}` : ''})${deployment.runId && !live ? `, resuming run ${deployment.runId}` : ''}`);
-    await runSession({
+    const summary = await runSession({
       mode: live ? 'live' : 'paper',
       exchange: deployment.exchange,
       url: deployment.url ?? undefined,
@@ -168,6 +191,7 @@ export class SessionHost {
       onRunning: (handle) => {
         h.live = handle;
         h.since = LiveClock.wallNow();
+        if (options.onSessionEvent) handle.subscribe((event) => options.onSessionEvent!(deployment.name, event));
         h.lastError = null;
         this.errors.delete(deployment.name);
         if (handle.runId !== undefined && handle.runId !== deployment.runId) void options.deployments.attachRun(deployment.name, handle.runId, 'server').catch((error: Error) => log(`cannot record run ${handle.runId}: ${error.message}`));
@@ -176,6 +200,7 @@ export class SessionHost {
     h.live = undefined;
     h.since = null;
     log('session stopped');
+    options.onSessionFinished?.(deployment.name, summary);
   }
 
   /** The environment a deployment's venue reads: its named credentials under the names the venue looks for. */

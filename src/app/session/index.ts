@@ -5,4 +5,5 @@ export { runReplaySession } from './replay-session.ts';
 export type { ReplaySessionResult } from './replay-session.ts';
 export { runSession } from './run-session.ts';
 export { resumedRunIds } from './session-resume.ts';
+export type { SessionEvent, SessionEventListener } from './session-events.ts';
 export type { RunningSession, SessionSummary } from './session-types.ts';

@@ -12,7 +12,8 @@ import { openJournal } from '../store/index.ts';
 import { type CcxtMarket, sessionInstruments } from './instruments-from-exchange.ts';
 import { type PlaybackResult } from './session-playback.ts';
 import { watchStaleness } from './staleness-watch.ts';
-import { bounded, cancelOpenOrders, flattenPositions } from './shutdown.ts';
+import { bounded, cancelOpenOrders, flattenPositions, settleClosingOrders } from './shutdown.ts';
+import { sessionEventSource } from './session-events.ts';
 import { formatStatus, openOrdersAtStop, openPositionsOf, orderBasics, readStatus } from './session-status.ts';
 import { qualityConfigFor, SessionDataQuality } from './data-quality.ts';
 import { openReferenceFeeds, startReferenceFeeds, stopReferenceFeeds } from './reference-feeds.ts';
@@ -21,15 +22,17 @@ import { gateStrategy } from './gated-strategy.ts';
 import { capitalOf, restoreRun, runToResume } from './session-resume.ts';
 import type { SessionRequest, SessionSummary } from './session-types.ts';
 
-function waitFor(durationMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+function waitFor(durationMs: number | undefined, signals: ReadonlyArray<AbortSignal | undefined>): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       if (timer) clearTimeout(timer);
       resolve();
     };
     const timer = durationMs === undefined ? undefined : setTimeout(done, durationMs);
-    if (signal?.aborted) done();
-    signal?.addEventListener('abort', done, { once: true });
+    for (const signal of signals) {
+      if (signal?.aborted) done();
+      signal?.addEventListener('abort', done, { once: true });
+    }
   });
 }
 
@@ -81,6 +84,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const built = buildKernel({ clock, venue, instruments, capital, strategy, risk: { config: toRiskConfig(config.risk), mode, backtest: false }, log });
   const { kernel, execution } = built;
   const risk = built.risk!;
+  const subscribe = sessionEventSource(kernel);
   const playback: PlaybackResult | undefined = previous ? await restoreRun(previous, journaled!.store, kernel, clock, risk, execution, log) : undefined;
   // Journaled from here on: the played-back past is in the journal already.
   let recorder: KernelJournal | undefined;
@@ -157,7 +161,22 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const qualityTimer = setInterval(() => quality.tick(clock.now()), 1000);
   const stopStalenessWatch = watchStaleness(kernel, clock, risk, riskConfig.preTrade, TIMEFRAME_MS[request.timeframe] ?? 60_000);
   log(`warm-up done (${data.barsDelivered} bars); trading ${request.symbols.join(', ')} on ${request.timeframe} bars`);
-  request.onRunning?.({ runId: recorder?.runId, status: () => readStatus(statusSource, LiveClock.wallNow()), dataQuality: () => quality.summary().levels });
+  // An emergency stop trips the kill switch at once and ends the session (the shutdown below waits for its closing orders).
+  const emergency = new AbortController();
+  let emergencyFlatten = false;
+  request.onRunning?.({
+    runId: recorder?.runId,
+    status: () => readStatus(statusSource, LiveClock.wallNow()),
+    dataQuality: () => quality.summary().levels,
+    subscribe,
+    emergencyStop: (by, options) => {
+      if (emergency.signal.aborted) return;
+      emergencyFlatten = options.flatten;
+      risk.killSwitch(by, { flatten: options.flatten, reason: options.reason ?? 'emergency stop' });
+      log(`EMERGENCY STOP by ${by}: trading halted, open orders canceled${options.flatten ? ', every position closing at market' : ', positions kept'}`);
+      emergency.abort();
+    },
+  });
   const actor = request.actor ?? 'traider';
   let reconciling = true;
   onDiscrepancy = (d) => {
@@ -194,7 +213,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     reconcileTimer = setInterval(() => void client.reconcile(request.symbols).catch((e: Error) => log(`reconciliation failed: ${e.message}`)), 10_000);
   }
 
-  await waitFor(request.durationMs, request.signal);
+  await waitFor(request.durationMs, [request.signal, emergency.signal]);
   // Clean shutdown: no more decisions; cancel every open order through the venue (and wait for its
   // confirmation, bounded); with --flatten-on-exit close every position with market orders and wait
   // for the fills (bounded). The data streams, order stream and reconciliation keep running meanwhile
@@ -204,8 +223,10 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const shutdownTimeoutMs = request.shutdownTimeoutMs ?? 10_000;
   if (statusTimer) clearInterval(statusTimer);
   const openOrders = openOrdersAtStop(kernel);
+  // The kill switch's closing orders are left to fill (bounded) before the rest is canceled.
+  if (emergencyFlatten) await settleClosingOrders(kernel, shutdownTimeoutMs, log);
   await cancelOpenOrders(kernel, shutdownTimeoutMs, log);
-  if (request.flattenOnExit) {
+  if (request.flattenOnExit || emergencyFlatten) {
     await flattenPositions(kernel, shutdownTimeoutMs, log);
     // Whatever of the closing orders did not fill in time does not stay working.
     await cancelOpenOrders(kernel, shutdownTimeoutMs, log);

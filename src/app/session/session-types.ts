@@ -1,6 +1,7 @@
 // What a paper or live session is asked to do (the request) and what it reports when it finishes (the summary).
 import type { TraiderConfig } from '../config/index.ts';
 import type { DataQualitySummary } from './data-quality.ts';
+import type { SessionEventListener } from './session-events.ts';
 import type { OpenOrderSummary, OpenPositionSummary, SessionStatus } from './session-status.ts';
 
 export interface SessionRequest {
@@ -55,6 +56,14 @@ export interface RunningSession {
   status(): SessionStatus;
   /** The data quality level of each source (venue, references) now. */
   dataQuality(): DataQualitySummary['levels'];
+  /** Fills, order changes, breaker changes and equity as they happen; returns the unsubscribe. */
+  subscribe(listener: SessionEventListener): () => void;
+  /**
+   * Emergency stop, in this call: the kill switch halts all trading (EMERGENCY_CLOSE with `flatten`: every
+   * position gets a closing market order), every open order is canceled, and the session then ends once the
+   * closing orders are done (bounded by the shutdown timeout). `actor` is the person, for the audit trail.
+   */
+  emergencyStop(actor: string, options: { readonly flatten: boolean; readonly reason?: string }): void;
 }
 
 /** An order still open when the session finished: the venue did not confirm its cancel. */

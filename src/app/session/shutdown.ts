@@ -30,6 +30,14 @@ function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** Wait (bounded) until the emergency orders already working (the kill switch's closing orders) are done. */
+export async function settleClosingOrders(kernel: Kernel, timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const closing = kernel.cache.openOrders.filter((o) => o.emergency);
+  if (closing.length === 0) return;
+  const done = await until(() => closing.every((o) => o.isTerminal), timeoutMs);
+  if (!done) log(`emergency stop: closing orders not done after ${(timeoutMs / 1000).toFixed(1)} s: ${closing.filter((o) => !o.isTerminal).map((o) => o.id).join(', ')}`);
+}
+
 /** Ask the venue to cancel every open order, then wait (bounded) until none is open. */
 export async function cancelOpenOrders(kernel: Kernel, timeoutMs: number, log: (line: string) => void): Promise<void> {
   const open = [...kernel.cache.openOrders];
