@@ -107,6 +107,7 @@ export function deployCommand(io: Io): Command {
     pause: 'stop trading (its session cancels open orders, keeps positions) until resumed',
     resume: 'start a paused deployment again (its session resumes from the journal)',
     stop: 'stop a deployment for good (its session cancels open orders); it stays readable',
+    reset: 'end an EMERGENCY_STOP (a named operator decides): the deployment returns to PAPER with a fresh paper run',
   } as const;
   for (const [action, description] of Object.entries(transitions)) {
     addApiFlags(deploy.command(action).description(description).argument('<name>').option('--json', 'print JSON')).action(async (name: string, flags: ApiFlags & { json?: boolean }) => {

@@ -21,6 +21,7 @@ import { runsCommand } from './runs-command.ts';
 import { newCommand } from './new-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { deployCommand, statusCommand } from './deploy-command.ts';
+import { killCommand } from './kill-command.ts';
 import { tokensCommand } from './tokens-command.ts';
 
 /** The version of the running traider: package.json's, read where this file lives (a checkout or node_modules/traider). */
@@ -53,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(tokensCommand(io));
   program.addCommand(deployCommand(io));
   program.addCommand(statusCommand(io));
+  program.addCommand(killCommand(io));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -11,7 +11,7 @@ import { textTable } from './text-table.ts';
 type Io = { out: (s: string) => void; err: (s: string) => void };
 
 /** Who runs the command, for the audit log: cli:<login name>. */
-function cliActor(): string {
+export function cliActor(): string {
   let name = process.env.USER ?? 'unknown';
   try {
     name = userInfo().username;

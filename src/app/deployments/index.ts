@@ -25,4 +25,5 @@ export {
   type KillAllRequest,
 } from './requests.ts';
 export { breakerOf, journalOf, openOrdersOf, pnlOf, positionsOf, riskOf } from './views.ts';
+export { venueEnv } from './venue-env.ts';
 export { SessionHost, type HostedSessionState, type SessionHostOptions } from './session-host.ts';

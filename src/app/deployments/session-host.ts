@@ -3,11 +3,11 @@
 // kept) when paused or stopped, restarts with its new settings when edited, and resumes from its journal when the
 // server starts again, also after a SIGKILL. A session that fails is started again after a growing pause while its
 // deployment stays active.
-import { credentialVariables } from '../../adapters/ccxt/index.ts';
 import { type DeploymentRecord, LiveClock } from '../../common/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { type RunningSession, runSession, type SessionEvent, type SessionSummary } from '../session/index.ts';
-import { type Deployments, DeploymentStatus } from './deployments.ts';
+import { type Deployments, DeploymentStatus, EMERGENCY_STOP } from './deployments.ts';
+import { venueEnv } from './venue-env.ts';
 
 export interface SessionHostOptions {
   readonly deployments: Deployments;
@@ -23,6 +23,12 @@ export interface SessionHostOptions {
   readonly shutdownTimeoutMs?: number;
   /** Every event of every running session (the server numbers them and pushes them to WebSocket clients). */
   readonly onSessionEvent?: (deployment: string, event: SessionEvent) => void;
+  /**
+   * After an emergency stop, once the deployment's session (if any) has ended: close what is still open without it
+   * (paper: in the journal at the last price; live: through the venue). The session's own kill switch does the
+   * work when it runs; this catches a deployment whose session was not trading, and what the venue refused.
+   */
+  readonly afterEmergency?: (deployment: DeploymentRecord, options: { readonly flatten: boolean; readonly actor: string; readonly log: (line: string) => void }) => Promise<void>;
   /** A session finished (stopped, paused, emergency-stopped or ended by the server's stop) with its summary. */
   readonly onSessionFinished?: (deployment: string, summary: SessionSummary) => void;
 }
@@ -50,13 +56,15 @@ interface Hosted {
   emergency: boolean;
 }
 
-const shouldRun = (d: DeploymentRecord): boolean => d.status === DeploymentStatus.Active && d.mode !== 'EMERGENCY_STOP';
+const shouldRun = (d: DeploymentRecord): boolean => d.status === DeploymentStatus.Active && d.mode !== EMERGENCY_STOP;
 const settingsOf = (d: DeploymentRecord): string => JSON.stringify([d.parameters, d.limits, d.capital, d.mode]);
 
 export class SessionHost {
   private readonly hosted = new Map<string, Hosted>();
   private readonly errors = new Map<string, string>();
   private readonly pending = new Map<string, Promise<void>>();
+  /** Emergency stops asked and not yet followed up (afterEmergency), by deployment: flatten and actor. */
+  private readonly emergencies = new Map<string, { flatten: boolean; actor: string }>();
   private closing = false;
 
   constructor(private readonly options: SessionHostOptions) {
@@ -69,6 +77,7 @@ export class SessionHost {
    * `flatten` is false). The record's change to EMERGENCY_STOP, written next, then ends the session.
    */
   private emergencyStop(name: string, actor: string, flatten: boolean, reason: string | undefined): void {
+    this.emergencies.set(name, { flatten, actor });
     const h = this.hosted.get(name);
     if (h === undefined) return;
     h.emergency = true;
@@ -115,6 +124,14 @@ export class SessionHost {
     if (this.closing) return;
     const deployment = await this.options.deployments.get(name);
     const running = this.hosted.get(name);
+    const emergency = this.emergencies.get(name);
+    if (emergency !== undefined && deployment.mode === EMERGENCY_STOP) {
+      this.emergencies.delete(name);
+      await this.stop(name);
+      const log = (line: string): void => this.options.log(`deployment ${name}: emergency stop: ${line}`);
+      await this.options.afterEmergency?.(deployment, { ...emergency, log });
+      return;
+    }
     if (!shouldRun(deployment)) return this.stop(name);
     if (running !== undefined && running.settings === settingsOf(deployment)) return;
     if (running !== undefined) await this.stop(name);
@@ -178,7 +195,7 @@ export class SessionHost {
       params: deployment.parameters,
       timeframe: deployment.timeframe,
       config,
-      env: this.credentialsEnv(deployment),
+      env: venueEnv(deployment, options.env),
       capital: live ? undefined : deployment.capital,
       signal: h.controller.signal,
       log,
@@ -201,13 +218,5 @@ export class SessionHost {
     h.since = null;
     log('session stopped');
     options.onSessionFinished?.(deployment.name, summary);
-  }
-
-  /** The environment a deployment's venue reads: its named credentials under the names the venue looks for. */
-  private credentialsEnv(deployment: DeploymentRecord): Readonly<Record<string, string | undefined>> {
-    const env = this.options.env;
-    if (deployment.credentials === null) return env;
-    const wanted = credentialVariables(deployment.exchange);
-    return { ...env, [wanted.key]: env[`${deployment.credentials}_API_KEY`], [wanted.secret]: env[`${deployment.credentials}_API_SECRET`] };
   }
 }

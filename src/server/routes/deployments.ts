@@ -1,7 +1,7 @@
 // Deployments over HTTP: reads need viewer; create, edit, pause, resume and stop need operator (creating one in
 // LIVE_MINIMAL: admin). Every change names its target in `confirm` and is audited with the actor.
 import { z } from 'zod';
-import { breakerOf, confirmSchema, createDeploymentSchema, DEPLOYMENT_NAME, editDeploymentSchema, journalOf, openOrdersOf, pnlOf, positionsOf, riskOf } from '../../app/deployments/index.ts';
+import { breakerOf, confirmSchema, createDeploymentSchema, DEPLOYMENT_NAME, editDeploymentSchema, emergencyStopSchema, journalOf, killAllSchema, openOrdersOf, pnlOf, positionsOf, riskOf } from '../../app/deployments/index.ts';
 import { json, route, type RouteSpec } from '../route.ts';
 import type { ServerContext } from './context.ts';
 import { plain } from './journal-reads.ts';
@@ -54,6 +54,35 @@ export function deploymentRoutes(context: ServerContext): RouteSpec[] {
     change('pause', 'pauses: the session stops sending orders and keeps its positions'),
     change('resume', 'resumes a paused deployment'),
     change('stop', 'stops for good: the session ends (open orders canceled), the deployment stays readable'),
+    route({
+      method: 'POST',
+      path: `${BASE}/{name}/emergency-stop`,
+      role: 'operator',
+      tag: 'emergency',
+      summary: 'EMERGENCY_STOP: halts at once, cancels every open order, closes every position at market (flatten: false keeps them); stays until a reset',
+      params: named,
+      body: emergencyStopSchema,
+      handler: async ({ params, body, principal }) => json(await deployments.emergencyStop(params.name, body.confirm, principal!, body)),
+    }),
+    route({
+      method: 'POST',
+      path: `${BASE}/{name}/reset`,
+      role: 'operator',
+      tag: 'emergency',
+      summary: 'ends an EMERGENCY_STOP: the deployment returns to PAPER with a fresh paper run',
+      params: named,
+      body: confirmSchema,
+      handler: async ({ params, body, principal }) => json(await deployments.reset(params.name, body.confirm, principal!)),
+    }),
+    route({
+      method: 'POST',
+      path: '/api/v1/kill',
+      role: 'operator',
+      tag: 'emergency',
+      summary: 'kill-all: EMERGENCY_STOP on every deployment (confirm "ALL")',
+      body: killAllSchema,
+      handler: async ({ body, principal }) => json(await deployments.killAll(body.confirm, principal!, body)),
+    }),
     read('/status', 'mode, status, the session (running, restarts, last error), breaker level and its recent changes, last prices, positions, equity and data quality per source', async (name) => {
       const { deployment, journal: j } = await journal(name);
       const session = context.sessions?.state(name);
