@@ -65,6 +65,8 @@ export interface ExecutionClient {
   describe(): string[];
   /** Recovery: take back an order that was open when the process stopped, with its fills so far. */
   restoreOrder?(order: Order, fills: readonly Fill[]): void;
+  /** What of the booked position in `symbol` the venue does not hold (fees it took in the base asset); 0 when none. */
+  unheldQuantity?(symbol: string): number;
 }
 
 /** Decision of the pre-trade checks: undefined lets the order through. */
@@ -104,6 +106,8 @@ export interface RiskContext {
   heldQuantity(index: number): number;
   /** Quantity that may be sold now (T+1 aware). */
   sellableQuantity(symbol: string): number;
+  /** What of the held quantity a closing sell can ask the venue for: held, less what the venue does not hold. */
+  closableQuantity?(symbol: string): number;
   openOrders(): readonly Order[];
   cancelOrder(orderId: string): void;
   /** An order of the emergency close: skips the pre-trade chain and the participation cap, not market rules. */

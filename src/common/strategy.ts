@@ -30,6 +30,11 @@ export interface BarIndicator {
  */
 export interface StrategyContext {
   readonly symbols: readonly string[];
+  /**
+   * True while a paper or live session replays history before trading: the strategy sees the bars (indicators warm
+   * up) but every order it submits is refused quietly. Always false in a backtest.
+   */
+  warmingUp(): boolean;
   /** Current time (a bar's close in a backtest). */
   now(): number;
   instrument(symbol: string): Instrument;

@@ -67,8 +67,8 @@ export class Kernel implements MarketDataSink {
     this.fills = portfolio.fills;
     this.corporateActions = portfolio.corporateActions;
     this.deniedCounts = execution.deniedCounts;
-    this.context = strategyContext({ clock, cache, execution, portfolio, strategy, feed, log });
-    this.riskView = riskContext({ clock, cache, execution, portfolio, barIntervalMs, lastBookTime });
+    this.context = strategyContext({ clock, cache, execution, portfolio, strategy, feed, log, mode: this });
+    this.riskView = riskContext({ clock, cache, execution, portfolio, barIntervalMs, lastBookTime, venue: config.execution });
     bus.subscribe(Topic.Breaker, (event) => this.breakerEvents.push(event));
     risk.attach?.(this.riskView);
     execution.connect(this.barListeners, this.bookListeners);

@@ -8,6 +8,8 @@ export interface StrategyContextSources {
   readonly clock: Clock;
   readonly cache: Cache;
   readonly execution: ExecutionEngine;
+  /** The kernel: whether it is warming up. */
+  readonly mode: { readonly warmingUp: boolean };
   readonly portfolio: Portfolio;
   readonly strategy: Strategy;
   readonly feed: StrategyFeed;
@@ -39,6 +41,7 @@ export function strategyContext(sources: StrategyContextSources): StrategyContex
   };
   return {
     symbols: cache.instruments.map((i) => i.symbol),
+    warmingUp: () => sources.mode.warmingUp,
     now: () => clock.now(),
     instrument: (symbol) => cache.instrument(symbol),
     submitOrder: (request) => execution.submitOrder(rawRequest(request)),

@@ -1,6 +1,6 @@
-// buy-and-hold: invest a fraction of equity (split evenly across symbols) at the first bar that takes the order, and
-// keep it. A session's warm-up bars refuse every order (quietly): the purchase then happens at the first bar after them.
-import { type Bar, OrderSide, OrderStatus, OrderType, Strategy, z } from '../index.ts';
+// buy-and-hold: invest a fraction of equity (split evenly across symbols) at the first bar it may trade on (after a
+// session's warm-up) and keep it.
+import { type Bar, OrderSide, OrderType, Strategy, z } from '../index.ts';
 import { fraction, parseParameters } from './params.ts';
 
 const Params = z.strictObject({ fraction: fraction.default(1) });
@@ -22,10 +22,9 @@ export class BuyAndHold extends Strategy {
   }
 
   override onBar(bar: Bar): void {
-    if (this.bought.has(bar.symbol)) return;
+    if (this.bought.has(bar.symbol) || this.ctx.warmingUp()) return;
+    this.bought.add(bar.symbol);
     const quantity = this.ctx.quantityForFraction(bar.symbol, this.params.fraction / this.ctx.symbols.length, bar.close);
-    if (!(quantity > 0)) return;
-    const order = this.ctx.submitOrder({ symbol: bar.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity, tag: 'buy-and-hold' });
-    if (order.status !== OrderStatus.Denied) this.bought.add(bar.symbol);
+    if (quantity > 0) this.ctx.submitOrder({ symbol: bar.symbol, side: OrderSide.Buy, type: OrderType.Market, quantity, tag: 'buy-and-hold' });
   }
 }

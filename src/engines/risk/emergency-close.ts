@@ -41,7 +41,9 @@ export function submitClosingOrders(context: RiskContext, symbols: SymbolTracker
     if (sellable < quantity) reports.push({ time, symbol, quantity: quantity - sellable, reason: 'T_PLUS_ONE' });
     const down = symbols.limits(i, context.clock.now())?.down ?? 0;
     if (sellable > 0 && context.lastPrice(i) <= down * (1 + 1e-9)) reports.push({ time, symbol, quantity: sellable, reason: 'LIMIT_DOWN' });
-    context.submitEmergencyOrder({ symbol, side: OrderSide.Sell, type: OrderType.Market, quantity, tag: 'emergency-close' });
+    // A-shares: the whole position (the venue keeps the T+1 part working); elsewhere what the venue holds of it.
+    const asked = context.instruments[i]!.market === Market.AShare ? quantity : (context.closableQuantity?.(symbol) ?? quantity);
+    if (asked > 0) context.submitEmergencyOrder({ symbol, side: OrderSide.Sell, type: OrderType.Market, quantity: asked, tag: 'emergency-close' });
   }
   return reports;
 }
