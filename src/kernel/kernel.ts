@@ -189,6 +189,11 @@ export class Kernel implements MarketDataSink {
     return this.portfolio.equity();
   }
 
+  /** What of the position in `symbol` a closing sell can ask the venue for (less fees the venue took in the coin). */
+  closableQuantity(symbol: string): number {
+    return this.riskView.closableQuantity!(symbol);
+  }
+
   cash(): number {
     return this.portfolio.cash();
   }

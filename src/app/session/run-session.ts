@@ -163,7 +163,7 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   log(`warm-up done (${data.barsDelivered} bars); trading ${request.symbols.join(', ')} on ${request.timeframe} bars`);
   // An emergency stop trips the kill switch at once and ends the session (the shutdown below waits for its closing orders).
   const emergency = new AbortController();
-  let emergencyFlatten = false;
+  let emergencyClose: { by: string; reason: string } | undefined;
   request.onRunning?.({
     runId: recorder?.runId,
     status: () => readStatus(statusSource, LiveClock.wallNow()),
@@ -171,8 +171,10 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     subscribe,
     emergencyStop: (by, options) => {
       if (emergency.signal.aborted) return;
-      emergencyFlatten = options.flatten;
-      risk.killSwitch(by, { flatten: options.flatten, reason: options.reason ?? 'emergency stop' });
+      const reason = options.reason ?? 'emergency stop';
+      // Halt and cancel now; the closing orders follow once the cancels are confirmed (a resting sell locks the coin it would sell).
+      risk.killSwitch(by, { flatten: false, reason });
+      if (options.flatten) emergencyClose = { by, reason };
       log(`EMERGENCY STOP by ${by}: trading halted, open orders canceled${options.flatten ? ', every position closing at market' : ', positions kept'}`);
       emergency.abort();
     },
@@ -223,10 +225,13 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
   const shutdownTimeoutMs = request.shutdownTimeoutMs ?? 10_000;
   if (statusTimer) clearInterval(statusTimer);
   const openOrders = openOrdersAtStop(kernel);
-  // The kill switch's closing orders are left to fill (bounded) before the rest is canceled.
-  if (emergencyFlatten) await settleClosingOrders(kernel, shutdownTimeoutMs, log);
   await cancelOpenOrders(kernel, shutdownTimeoutMs, log);
-  if (request.flattenOnExit || emergencyFlatten) {
+  if (emergencyClose) {
+    // EMERGENCY_CLOSE: the risk engine sends a closing market order for every position; they are left to fill (bounded).
+    risk.killSwitch(emergencyClose.by, { flatten: true, reason: emergencyClose.reason });
+    await settleClosingOrders(kernel, shutdownTimeoutMs, log);
+  }
+  if (request.flattenOnExit || emergencyClose) {
     await flattenPositions(kernel, shutdownTimeoutMs, log);
     // Whatever of the closing orders did not fill in time does not stay working.
     await cancelOpenOrders(kernel, shutdownTimeoutMs, log);

@@ -54,7 +54,9 @@ export async function flattenPositions(kernel: Kernel, timeoutMs: number, log: (
   for (const position of kernel.account.positions.values()) {
     if (position.isFlat) continue;
     const symbol = position.instrument.symbol;
-    const quantity = Math.abs(position.quantity);
+    // A long is closed with what the venue holds of it (an exchange may have taken fees in the coin).
+    const quantity = position.quantity > 0 ? kernel.closableQuantity(symbol) : Math.abs(position.quantity);
+    if (!(quantity > 0)) continue;
     const side = position.quantity > 0 ? OrderSide.Sell : OrderSide.Buy;
     log(`shutdown: flattening ${symbol}: market ${side} ${quantity}`);
     const order = kernel.submitOrder({ symbol, side, type: OrderType.Market, quantity, tag: 'flatten-on-exit' }, true);
