@@ -8,6 +8,7 @@ import { benchPaper } from './paper.ts';
 import { benchSessions } from './sessions.ts';
 import { benchStaleDetect } from './stale.ts';
 import { benchServer } from './server.ts';
+import { benchEmergency } from './emergency.ts';
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   results.sessions = { ...(results.sessions as object), ...(await benchStaleDetect()) };
   log('server: API latency with 100 concurrent clients, against a plain node:http server');
   results.server = await benchServer();
+  log('server: kill-all (halt, closing orders) and live events, timed by a WebSocket client');
+  results.server = { ...(results.server as object), ...(await benchEmergency()) };
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

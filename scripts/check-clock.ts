@@ -52,6 +52,7 @@ export const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   'bench/risk.ts': { allow: ['process.hrtime'], why: 'measures pre-trade risk check latency' },
   'bench/risk-backtest.ts': { allow: ['performance.now'], why: 'measures backtest time with and without risk' },
   'bench/sessions.ts': { allow: ['performance.now'], why: 'measures live-day and resume time' },
+  'bench/emergency.ts': { allow: ['Date.now', 'setTimeout'], why: "times the kill switch and event delivery against the server's own wall-clock event times (another process: only the wall clock is shared); waits for the sessions" },
   'bench/server.ts': { allow: ['performance.now', 'setTimeout'], why: 'measures API latency under 100 clients; a short wait for the servers to exit' },
   'bench/stale.ts': { allow: ['performance.now', 'setTimeout'], why: 'measures time from a silent feed to DATA_STALE on wall time, with a 30 s bound' },
   'bench/var.ts': { allow: ['performance.now'], why: 'measures VaR computation time' },

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { addRunFlags, loadRunConfig, type RunFlags, statusEveryMs } from './common-flags.ts';
-import { stopOnSignals } from './stop-signals.ts';
+import { stopOnSignals, surviveVenueErrors } from './stop-signals.ts';
 import { UsageError } from './errors.ts';
 import { listOption } from './list-option.ts';
 import { requireStrategyFile, requireWritableDb } from './paths.ts';
@@ -106,6 +106,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       `stopping: no more decisions, canceling open orders${flags.flattenOnExit ? ', flattening positions' : ''}, flushing the journal`,
       'exiting at once without canceling orders or flushing the journal',
     );
+    const unsurvive = surviveVenueErrors(io);
     const summary = await runSession({
       mode,
       exchange: flags.exchange,
@@ -130,6 +131,7 @@ function sessionCommand(mode: 'paper' | 'live', io: { out: (s: string) => void; 
       statusEveryMs: statusEvery,
     });
     release();
+    unsurvive();
     io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSessionSummary(summary));
     // Requests to an exchange that stopped answering may still hold sockets open: the session is over
     // and its summary printed, so exit after a short grace (the timer does not keep the process alive).

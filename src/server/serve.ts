@@ -1,12 +1,18 @@
 // `traider serve`: one long-running process holding the HTTP API over a store. It stops on SIGTERM or SIGINT
 // (closing the listener, then flushing the journal and closing the store).
-import { Deployments, SessionHost } from '../app/deployments/index.ts';
+import { loadConfig } from '../app/config/index.ts';
+import { Deployments, SessionHost, type SessionHostOptions } from '../app/deployments/index.ts';
+import { followUpEmergency } from '../app/emergency/index.ts';
+import type { DeploymentRecord } from '../common/index.ts';
+import { connectEventHub, EventHub } from '../app/events/index.ts';
 import { openJournal } from '../app/store/index.ts';
 import { TokenVerifier } from '../app/tokens/index.ts';
 import { LiveClock } from '../common/index.ts';
+import { type EdgeRequest, prepareEdge } from './edge/index.ts';
 import { buildServer } from './server.ts';
 
-export interface ServeRequest {
+/** The edge fields (rate limits, TLS, insecureBind): docs/security.md. */
+export interface ServeRequest extends EdgeRequest {
   readonly db: string;
   readonly host: string;
   readonly port: number;
@@ -17,10 +23,12 @@ export interface ServeRequest {
   readonly log: (line: string) => void;
   /** Stops the server when aborted (the CLI aborts on SIGTERM and SIGINT). */
   readonly signal?: AbortSignal;
+  /** A deployment's session finished, with its summary (`traider demo` reports its deployment's). */
+  readonly onSessionFinished?: SessionHostOptions['onSessionFinished'];
 }
 
 export interface RunningServer {
-  /** The address it listens on: http://host:port */
+  /** The address it listens on: http://host:port (https:// with TLS) */
   readonly url: string;
   /** Resolves when the server has stopped and the store is closed. */
   readonly stopped: Promise<void>;
@@ -28,11 +36,17 @@ export interface RunningServer {
 }
 
 export async function serve(request: ServeRequest): Promise<RunningServer> {
+  const edge = prepareEdge(request);
+  if (edge.warning !== undefined) request.log(edge.warning);
   const clock = new LiveClock();
   const { store, journal, close } = await openJournal(request.db, { clock });
   const deployments = new Deployments(store, journal, clock);
-  const sessions = new SessionHost({ deployments, db: request.db, configFile: request.configFile, env: request.env, log: request.log });
-  const { app } = buildServer({ store, journal, clock, verifier: new TokenVerifier(store), deployments, sessions, version: request.version, log: request.log });
+  const events = new EventHub({ clock, log: request.log });
+  connectEventHub(events, deployments);
+  const takerBps = loadConfig({ file: request.configFile, env: request.env }).fees.crypto.takerBps;
+  const afterEmergency = (d: DeploymentRecord, o: Parameters<typeof followUpEmergency>[2]) => followUpEmergency({ store, journal, clock, env: request.env, takerBps }, d, o);
+  const sessions = new SessionHost({ deployments, onSessionEvent: (name, event) => events.publishSession(name, event), db: request.db, configFile: request.configFile, env: request.env, log: request.log, afterEmergency, onSessionFinished: request.onSessionFinished });
+  const { app } = buildServer({ store, journal, clock, verifier: new TokenVerifier(store), deployments, sessions, events, edge: edge.settings, version: request.version, log: request.log });
   let address: string;
   try {
     address = await app.listen({ host: request.host, port: request.port });

@@ -7,6 +7,7 @@ import { problemsOf } from '../app/config/index.ts';
 import type { Problem } from '../app/errors/index.ts';
 import { registerAuth } from './auth.ts';
 import { answerError, badRequest, BODY_LIMIT_BYTES } from './errors.ts';
+import { registerEventsRoute } from './events-route.ts';
 import type { RouteSpec } from './route.ts';
 import { allRoutes, type ServerContext } from './routes/index.ts';
 
@@ -49,9 +50,12 @@ export interface BuiltServer {
 }
 
 export function buildServer(context: ServerContext): BuiltServer {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
-  registerAuth(app, context.verifier);
-  const routes = allRoutes(context);
+  const tls = context.edge?.tls;
+  // HTTPS when the edge has a certificate (an https.Server underneath; the routes see no difference).
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, ...(tls === undefined ? {} : { https: { cert: tls.cert, key: tls.key } }) }) as unknown as FastifyInstance;
+  const { sessions: browserSessions } = registerAuth(app, context);
+  if (context.events !== undefined) registerEventsRoute(app, context.events);
+  const routes = allRoutes(context, browserSessions);
   for (const spec of routes) register(app, spec, context.log);
   app.setErrorHandler((error, _request, reply) => answerError(error, reply, context.log));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));

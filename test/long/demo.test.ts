@@ -1,4 +1,4 @@
-// The README's first command as a user runs it: `traider demo` starts the local exchange and a paper session,
+// The README's first command as a user runs it: `traider demo` starts the local exchange and the service with a paper deployment,
 // prints every fill, and ends with a summary that says what it still holds. The position it reports is checked
 // against the fills it printed (BUY adds, SELL subtracts), in the text and the --json forms. About 40 s: test:long.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +19,7 @@ function netFromFillLines(text: string): Map<string, number> {
 
 describe('traider demo', () => {
   it('prints its fills and a summary whose open positions are what those fills leave', async () => {
-    const run = await runCliAsync(['demo', '--duration', '15']);
+    const run = await runCliAsync(['demo', '--duration', '15', '--port', '0']);
     expect(run.code, run.stderr).toBe(0);
     const held = [...netFromFillLines(run.stdout)].filter(([, quantity]) => quantity !== 0);
     expect(run.stdout).toMatch(/^trading +\d+ orders, [1-9]\d* fills/m);
@@ -35,7 +35,7 @@ describe('traider demo', () => {
 
   it('--json: the last stdout line is the summary, with fills and the open positions its journaled fills leave', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'traider-demo-')), 'demo.db');
-    const run = await runCliAsync(['demo', '--duration', '15', '--json', '--db', db]);
+    const run = await runCliAsync(['demo', '--duration', '15', '--json', '--port', '0', '--db', db]);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { fills: number; openPositions: { symbol: string; quantity: number }[] };
     expect(summary.fills).toBeGreaterThan(0);
@@ -47,6 +47,10 @@ describe('traider demo', () => {
     for (const f of shown.journal.fills) net.set(f.symbol, Math.round(((net.get(f.symbol) ?? 0) + (f.side === 'BUY' ? 1 : -1) * f.quantity) * 1e8) / 1e8);
     const held = [...net].filter(([, quantity]) => quantity !== 0).map(([symbol, quantity]) => ({ symbol, quantity }));
     expect(summary.openPositions.map(({ symbol, quantity }) => ({ symbol, quantity }))).toEqual(held);
+    // The store keeps the demo's deployment: a second demo on it is refused (its server would start that one too).
+    const again = await runCliAsync(['demo', '--duration', '1', '--port', '0', '--db', db]);
+    expect(again.stderr).toContain(`error: --db: ${db} holds deployments already (demo)`);
+    expect(again.code).toBe(1);
     rmSync(dirname(db), { recursive: true, force: true });
   });
 });
