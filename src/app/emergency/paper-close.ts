@@ -3,7 +3,7 @@
 // order filled at the last journaled price, paying the configured taker fee (a paper book has no venue to trade on
 // while nothing runs). The equity after it is journaled too, so the deployment's views show it flat.
 import type { Journal } from '../../audit/index.ts';
-import { Liquidity, numberToMoney, OrderSide, OrderType } from '../../core/index.ts';
+import { Liquidity, moneyToNumber, numberToMoney, OrderSide, OrderType } from '../../core/index.ts';
 import type { Clock, DeploymentRecord, FillRecord, OrderEventInput, RunJournal } from '../../common/index.ts';
 import { openOrdersOf, positionsOf } from '../deployments/index.ts';
 
@@ -41,7 +41,7 @@ export async function closePaperInJournal(writer: Journal, runId: string, journa
   }
   const closed: ClosedInJournal[] = [];
   const unpriced: string[] = [];
-  let cashChange = 0;
+  let cashChange = 0n; // ledger units: the cash after it is exact
   for (const p of options.flatten ? positionsOf(journal) : []) {
     const price = lastCloseOf(journal, p.symbol);
     if (price === undefined) {
@@ -52,19 +52,19 @@ export async function closePaperInJournal(writer: Journal, runId: string, journa
     const quantity = Math.abs(p.quantity);
     const orderId = `${deployment.name}-emergency-${time}-${closed.length + 1}`;
     const fields = { orderId, symbol: p.symbol, side, type: OrderType.Market, quantity, price: null, stopPrice: null, timeInForce: 'GTC', tag: 'emergency-close' } as const;
-    const notional = price * quantity;
-    const fee = (notional * takerBps) / 10_000;
+    const notional = numberToMoney(price * quantity);
+    const fee = (notional * BigInt(Math.round(takerBps * 100))) / 1_000_000n;
     const fillId = `${orderId}-fill`;
     events.push({ runId, time, ...fields, kind: 'SUBMITTED', status: 'SUBMITTED', filledQuantity: 0, fillId: null, reason: null, detail: 'emergency stop: closed in the journal at the last price' });
     events.push({ runId, time, ...fields, kind: 'FILLED', status: 'FILLED', filledQuantity: quantity, fillId, reason: null, detail: null });
-    fills.push({ runId, time, fillId, orderId, symbol: p.symbol, side, price, quantity, notional: numberToMoney(notional), fee: numberToMoney(fee), tax: 0n, liquidity: Liquidity.Taker, referencePrice: price, impactBps: 0, slippageBps: 0, reducedForCash: false });
+    fills.push({ runId, time, fillId, orderId, symbol: p.symbol, side, price, quantity, notional, fee, tax: 0n, liquidity: Liquidity.Taker, referencePrice: price, impactBps: 0, slippageBps: 0, reducedForCash: false });
     cashChange += (side === OrderSide.Sell ? notional : -notional) - fee;
     closed.push({ symbol: p.symbol, side, quantity, price });
   }
   if (events.length > 0) await writer.appendOrderEvents(events);
   if (fills.length > 0) {
     await writer.appendFills(fills);
-    const cash = (journal.equity.at(-1)?.cash ?? deployment.capital) + cashChange;
+    const cash = moneyToNumber(numberToMoney(journal.equity.at(-1)?.cash ?? deployment.capital) + cashChange);
     await writer.appendEquity([{ runId, time, equity: cash, cash }]);
   }
   await writer.flush();
