@@ -125,6 +125,8 @@ export interface RiskGate {
    * orders, a mode's limits cap them by risk per trade and exposure. Absent: unchanged.
    */
   sizeOrder?(symbol: string, side: OrderSide, quantity: number): number;
+  /** Why the last sizeOrder cut its order (the limit and its numbers); undefined when it did not. */
+  sizingReason?(): string | undefined;
   /** Limits of the deployment mode in force (undefined for a plain backtest). */
   modeLimits?(): { readonly riskPerTrade: number; readonly totalExposure: number; readonly dailyLoss: number } | undefined;
   /** A chance to observe each bar (breakers, marks) after the venue and before strategies. */

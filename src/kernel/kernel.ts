@@ -60,7 +60,7 @@ export class Kernel implements MarketDataSink {
     const note = (message: string): void => log(strategyLogLine(clock.now(), 'portfolio', message));
     const portfolio = new Portfolio({ cache, bus, currency: config.currency, initialCapital: config.initialCapital, log: note });
     const risk = config.risk ?? PASS_THROUGH_RISK;
-    const execution = new ExecutionEngine({ clock, cache, bus, client: config.execution, portfolio, risk, mode: this });
+    const execution = new ExecutionEngine({ clock, cache, bus, client: config.execution, portfolio, risk, mode: this, note: (message) => log(strategyLogLine(clock.now(), 'risk', message)) });
     this.portfolio = portfolio;
     this.execution = execution;
     this.account = portfolio.account;

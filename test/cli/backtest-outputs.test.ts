@@ -53,6 +53,7 @@ const talkDb = join(dir, 'talk.db');
 const talkJson = runCliAsync([...talkArgs, '--json', '--out', join(dir, 'talk'), '--db', talkDb]);
 const talkText = runCliAsync(talkArgs);
 const sma = runCliAsync(['backtest', '--data', YEARS, '--strategy', 'sma-cross', '--json', '--out', join(dir, 'sma')]);
+const sized = runCliAsync(['backtest', '--data', WEEK, '--strategy', 'buy-and-hold', '--risk-mode', 'PAPER', '--json', '--out', join(dir, 'sized')]);
 
 /** The bundled week of minute bars: time (open, ms) and close of each row. */
 const weekBars = readFileSync(join(ROOT, WEEK), 'utf8')
@@ -106,6 +107,22 @@ describe('ctx.log in a backtest', () => {
   it("names a custom strategy by its name in the summary, not by its file's path", async () => {
     const run = await talkJson;
     expect((JSON.parse(run.stdout) as { strategy: string }).strategy).toBe('talk');
+  });
+});
+
+describe('orders the risk engine sizes down', () => {
+  it('say so in log.txt: the size asked, the size sent, and the limit with its numbers', async () => {
+    const run = await sized;
+    expect(run.code, run.stderr).toBe(0);
+    // buy-and-hold asks for all of 10,000 USDT at the first close; PAPER allows 20% of equity in positions.
+    const first = weekBars[0]!;
+    const closeTime = first.time + 60_000;
+    const asked = Math.floor((10_000 / first.close) * 1e5) / 1e5;
+    const sent = Math.floor(((0.2 * 10_000) / first.close) * 1e5) / 1e5;
+    const line = readFileSync(join(dir, 'sized', 'log.txt'), 'utf8').split('\n').find((l) => l.includes('[risk]'));
+    expect(line).toBe(`${new Date(closeTime).toISOString()} [risk] BUY ${asked} BTC/USDT sized to ${sent} by the PAPER total exposure limit (20% of equity 10000.00; 0.00 committed)`);
+    const fills = readCsv(join(dir, 'sized', 'fills.csv')).rows;
+    expect(Number(fills[0]!.quantity)).toBe(sent);
   });
 });
 

@@ -32,6 +32,8 @@ export interface ExecutionEngineConfig {
   readonly portfolio: Portfolio;
   readonly risk: RiskGate;
   readonly mode: TradingMode;
+  /** A line for the run's log (an order the risk gate sized down says so: nothing is cut silently). */
+  readonly note?: (message: string) => void;
 }
 
 export class ExecutionEngine implements ExecutionEventSink {
@@ -45,8 +47,10 @@ export class ExecutionEngine implements ExecutionEventSink {
   private readonly client: ExecutionClient;
   private readonly portfolio: Portfolio;
   private readonly mode: TradingMode;
+  private readonly note: ((message: string) => void) | undefined;
 
   constructor(config: ExecutionEngineConfig) {
+    this.note = config.note;
     this.gate = new WriteAheadGate(config.bus);
     this.riskGate = config.risk;
     this.mode = config.mode;
@@ -125,7 +129,12 @@ export class ExecutionEngine implements ExecutionEventSink {
     const held = this.portfolio.heldUnits(instrument.symbol);
     if (request.side === 'SELL' && held > 0 && instrument.quantityUnits(request.quantity) === held) return instrument.quantityFromUnits(held);
     const sized = emergency || this.riskGate.sizeOrder === undefined ? request.quantity : this.riskGate.sizeOrder(request.symbol, request.side, request.quantity);
-    return instrument.roundQuantity(sized, RoundingMode.Down);
+    const quantity = instrument.roundQuantity(sized, RoundingMode.Down);
+    if (sized < request.quantity && this.note !== undefined && quantity > 0) {
+      const why = this.riskGate.sizingReason?.() ?? 'by the risk gate';
+      this.note(`${request.side} ${instrument.formatQuantity(request.quantity)} ${request.symbol} sized to ${instrument.formatQuantity(quantity)} ${why}`);
+    }
+    return quantity;
   }
 
   private validate(order: Order, request: OrderRequest): OrderDenial | undefined {

@@ -40,6 +40,8 @@ export class RiskEngine implements RiskGate {
   readonly ladder: BreakerLadder;
   private readonly profile: BreakerProfile;
   private readonly limitsOfMode: ModeLimits | undefined;
+  /** Why the last sizeOrder cut its order. */
+  private lastSizing: string | undefined;
   /** The per-bar fast path; its contract is at the top of quiet-band.ts. */
   private readonly band: QuietBand;
   private readonly losses: LossTriggers;
@@ -126,9 +128,12 @@ export class RiskEngine implements RiskGate {
    * the exposure headroom. Reducing orders pass unchanged.
    */
   sizeOrder(symbol: string, side: OrderSide, quantity: number): number {
+    this.lastSizing = undefined;
     const index = this.context.symbolIndex(symbol);
     if (!this.isIncreasing({ side }, index)) return quantity;
-    let sized = this.ladder.level === BreakerLevel.ReduceRisk ? quantity * this.config.reduceRiskFactor : quantity;
+    const reduced = this.ladder.level === BreakerLevel.ReduceRisk;
+    let sized = reduced ? quantity * this.config.reduceRiskFactor : quantity;
+    if (reduced) this.lastSizing = `x${this.config.reduceRiskFactor} at REDUCE_RISK`;
     const limits = this.limitsOfMode;
     if (limits === undefined) return sized;
     const context = this.context;
@@ -136,18 +141,28 @@ export class RiskEngine implements RiskGate {
     const atr = this.symbols.volatilityOf(index);
     // The ATR runs on adjusted prices (an ex-rights gap is no range); back to today's raw prices.
     const factor = this.symbols.factorOf(index);
+    const equity = context.equity();
+    const exposure = committedExposure(context);
     const decision = sizeWithinLimits(sized, limits, {
-      equity: context.equity(),
+      equity,
       price,
       stopDistance: atr ? (ATR_STOP_MULTIPLE * atr.value) / factor : NaN,
-      currentExposure: committedExposure(context),
+      currentExposure: exposure,
       volatility: atr ? atr.value / factor : NaN,
       normalVolatility: atr ? atr.norm / factor : NaN,
     });
     // No room left under the exposure cap: leave the size alone so the pre-trade chain denies the order
     // with MAX_EXPOSURE and its numbers, not the kernel with "rounds to 0".
     if (decision.boundBy === 'exposure' && context.instruments[index]!.roundQuantity(decision.quantity) <= 0) return sized;
+    const pct = (x: number): string => `${Number((x * 100).toFixed(4))}%`;
+    if (decision.boundBy === 'exposure') this.lastSizing = `by the ${this.mode} total exposure limit (${pct(limits.totalExposure)} of equity ${equity.toFixed(2)}; ${exposure.toFixed(2)} committed)`;
+    if (decision.boundBy === 'risk-per-trade') this.lastSizing = `by the ${this.mode} risk per trade (${pct(limits.riskPerTrade)} of equity ${equity.toFixed(2)} over a ${ATR_STOP_MULTIPLE} x ATR stop${decision.volatilityScale < 1 ? `, x${decision.volatilityScale.toFixed(2)} for volatility above its norm` : ''})`;
     return decision.quantity;
+  }
+
+  /** Why the last sizeOrder cut its order, undefined when it did not. */
+  sizingReason(): string | undefined {
+    return this.lastSizing;
   }
 
   checkSubmit(order: Order): OrderDenial | undefined {
