@@ -45,23 +45,28 @@ export async function directKill(request: DirectKillRequest): Promise<DirectKill
     if (targets.length === 0) log(`no deployments in ${store.location}`);
     const reason = request.reason ?? 'direct kill (traider kill --direct)';
     const marked: DeploymentRecord[] = [];
+    let failures = 0;
     for (const d of targets) {
-      marked.push(await deployments.emergencyStop(d.name, d.name, { actor }, { flatten, reason }));
-      log(`${d.name}: EMERGENCY_STOP (was ${d.mode})`);
+      try {
+        marked.push(await deployments.emergencyStop(d.name, d.name, { actor }, { flatten, reason }));
+        log(`${d.name}: EMERGENCY_STOP (was ${d.mode})`);
+      } catch (error) {
+        // A hung server may hold the store: the venues are still worked on (the record is what failed).
+        failures++;
+        marked.push(d);
+        log(`${d.name}: could not be marked EMERGENCY_STOP (${(error as Error).message.split('\n')[0]}): a server started now would resume it; canceling and closing anyway`);
+      }
     }
     const report: DirectKillReport = { stopped: marked.map((d) => d.name), paper: {}, venues: [], failures: 0 };
-    let failures = 0;
     const live = new Map<string, { deployments: DeploymentRecord[]; held: Map<string, number>; symbols: Set<string> }>();
+    const paper: Array<{ d: DeploymentRecord; runId: string; merged: Awaited<ReturnType<typeof journalOf>> }> = [];
     for (const [i, d] of marked.entries()) {
       const run = d.runId === null ? undefined : await store.getRun(d.runId);
       // A live deployment without a run yet still has its venue's open orders canceled.
       const isLive = run === undefined ? targets[i]!.mode.startsWith('LIVE') : run.kind === RunKind.Live;
       const merged = await journalOf(store, d);
       if (!isLive) {
-        if (run === undefined) continue; // never ran: nothing to cancel or close
-        const result = await closePaperRun({ journal, clock, deployment: d, runId: run.id, merged, flatten, takerBps: request.takerBps, actor, log: (line) => log(`${d.name}: ${line}`) });
-        report.paper[d.name] = result;
-        failures += result.unpriced.length;
+        if (run !== undefined) paper.push({ d, runId: run.id, merged }); // never ran: nothing to cancel or close
         continue;
       }
       const key = accountOf(d);
@@ -84,7 +89,18 @@ export async function directKill(request: DirectKillRequest): Promise<DirectKill
       }
       failures += actions.filter((a) => a.kind === 'cancel-failed' || a.kind === 'close-failed').length;
       report.venues.push({ exchange: first.exchange, url: first.url, deployments: names, actions });
-      await auditVenueClose(journal, clock, actor, names, first, actions);
+      await auditVenueClose(journal, clock, actor, names, first, actions).catch((error: Error) => log(`${names.join(', ')}: audit entry not written: ${error.message.split('\n')[0]}`));
+    }
+    // Real money first, then the paper books (a store held by a hung server fails here, not before the venues).
+    for (const { d, runId, merged } of paper) {
+      try {
+        const result = await closePaperRun({ journal, clock, deployment: d, runId, merged, flatten, takerBps: request.takerBps, actor, log: (line) => log(`${d.name}: ${line}`) });
+        report.paper[d.name] = result;
+        failures += result.unpriced.length;
+      } catch (error) {
+        failures++;
+        log(`${d.name}: paper close FAILED: ${(error as Error).message.split('\n')[0]}`);
+      }
     }
     return { ...report, failures };
   } finally {
