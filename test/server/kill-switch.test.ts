@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeSimHandle } from '../../src/exchange-sim/index.ts';
 import { DIP_START, quoteOnlyAccount, startSim } from '../ccxt/helpers.ts';
 import { ROOT, runCliAsync } from '../cli/run-cli.ts';
+import { openJournal } from '../../src/app/store/index.ts';
+import { createToken } from '../../src/app/tokens/index.ts';
+import { LiveClock } from '../../src/common/index.ts';
 import { startServe, type Server } from './serve-process.ts';
 
 const CREDENTIALS = { LOCAL_TEST_API_KEY: 'test-key', LOCAL_TEST_API_SECRET: 'test-secret' };
@@ -58,16 +61,20 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
 describe('the kill switch on a live deployment', () => {
   it('kill-all through the API, then kill --all --direct without a server: flat, nothing open, EMERGENCY_STOP until a reset, audited', async () => {
     const db = join(dir, 'serve.db');
-    const token = async (name: string, role: string) => (await runCliAsync(['tokens', 'create', '--name', name, '--role', role, '--db', db])).stdout.trim().split('\n').at(-1)!;
+    // Tokens straight on the store, deployments through the API (their CLI is tested elsewhere): the CLI runs here
+    // are the emergency ones.
+    const opened = await openJournal(db, { clock: new LiveClock() });
+    const token = async (name: string, role: string) => (await createToken(opened.store, opened.journal, new LiveClock(), { name, role, actor: 'test' })).token;
     const admin = await token('root', 'admin');
     const operator = await token('ops', 'operator');
+    await opened.close();
     server = await startServe(db, CREDENTIALS);
     const env = (t: string) => ({ ...process.env, TRAIDER_SERVER: server!.url, TRAIDER_TOKEN: t });
     const get = async (path: string) => (await fetch(`${server!.url}/api/v1${path}`, { headers: { authorization: `Bearer ${admin}` } })).json();
     const create = async (name: string) => {
-      const args = ['deploy', 'create', '--name', name, '--strategy', STRATEGY, '--symbols', 'BTC/USDT', '--exchange', 'binance', '--url', sim.url, '--credentials', 'LOCAL_TEST', '--mode', 'LIVE_MINIMAL', '--confirm-live'];
-      const created = await runCliAsync(args, { env: env(admin) });
-      expect(created.code, created.stderr).toBe(0);
+      const body = { name, strategy: STRATEGY, symbols: ['BTC/USDT'], exchange: 'binance', url: sim.url, credentials: 'LOCAL_TEST', mode: 'LIVE_MINIMAL', confirmLive: true, confirm: name };
+      const created = await fetch(`${server!.url}/api/v1/deployments`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(created.status, await created.text()).toBe(201);
     };
 
     // 1. Over the API: a position and a resting order, then kill-all.
@@ -80,7 +87,7 @@ describe('the kill switch on a live deployment', () => {
     expect(flat).toMatchObject({ open: 0 });
     expect((await get('/deployments/live-a')).mode).toBe('EMERGENCY_STOP');
     // It stays stopped: no order for a while (the strategy would buy again at the next bar if it ran).
-    await sleep(2_000);
+    await sleep(1_500);
     expect((await account()).orders).toBe(flat.orders);
     expect((await get('/deployments/live-a/status')).session?.running ?? false).toBe(false);
     // Only a named operator's reset ends it (back to PAPER).
@@ -99,8 +106,11 @@ describe('the kill switch on a live deployment', () => {
     expect(direct.stderr).toContain('live-b: EMERGENCY_STOP (was LIVE_MINIMAL)');
     const after = await until(account, (a) => a.open === 0 && a.btc < LOT, 'no open order and no BTC after kill --direct');
     server = await startServe(db, CREDENTIALS);
-    await sleep(3_000);
+    await sleep(2_000);
     expect((await account()).orders, 'orders sent by the restarted server').toBe(after.orders);
+    // It did not even start their sessions (it would log it at once: the start of every active deployment is immediate).
+    expect(server.stderr()).toContain('traider serve: API on');
+    expect(server.stderr()).not.toMatch(/deployment live-[ab]: (live|paper) session of/);
     for (const name of ['live-a', 'live-b']) expect((await get(`/deployments/${name}`)).mode).toBe('EMERGENCY_STOP');
     // live-a had been reset to PAPER: its paper run (if it traded) is closed in the journal.
     expect(await get('/deployments/live-a/positions')).toEqual([]);
