@@ -115,11 +115,12 @@ export async function benchEmergency(): Promise<Record<string, number | string>>
       names.push(name);
     }
     // Until every holder holds its position, and a few more seconds of trading for the event stream.
-    for (let i = 0; i < 300; i++) {
-      const held = await Promise.all(names.slice(0, HOLDERS).map(async (name) => (await call('GET', `/deployments/${name}/positions`)).length > 0));
-      if (held.every(Boolean)) break;
-      await sleep(200);
+    let held: boolean[] = [];
+    for (let i = 0; i < 300 && !held.every(Boolean); i++) {
+      if (i > 0) await sleep(200);
+      held = await Promise.all(names.slice(0, HOLDERS).map(async (name) => (await call('GET', `/deployments/${name}/positions`)).length > 0));
     }
+    if (!held.every(Boolean)) throw new Error(`kill-all bench: ${held.filter((h) => !h).length} of ${HOLDERS} buy-and-hold deployments hold nothing after 60 s`);
     await sleep(5_000);
     const holding = new Set<string>();
     for (const name of names) if ((await call('GET', `/deployments/${name}/positions`)).length > 0) holding.add(name);
