@@ -240,9 +240,27 @@ describe('price checks', () => {
     expectPassed(h.buy(1, { symbol: 'BBB/USDT' }));
     h.bar(100, 'AAA/USDT');
     expectDenied(h, h.buy(1, { symbol: 'BBB/USDT' }), DenialReason.StaleQuote, { value: 2 * MINUTE, limit: MINUTE });
-    // Stale data refuses reducing orders too: there is no price to check them against.
+    // A short is a new position: refused the same way.
     expectDenied(h, h.sell(1, { symbol: 'BBB/USDT' }), DenialReason.StaleQuote, { value: 2 * MINUTE, limit: MINUTE });
     expect(counts(h)).toEqual({ STALE_QUOTE: 2 });
+  });
+
+  it('lets an order that reduces the position through on a stale price: an exit or a protective stop refused would leave it open', () => {
+    const a = cryptoInstrument({ symbol: 'AAA/USDT', base: 'AAA' });
+    const b = cryptoInstrument({ symbol: 'BBB/USDT', base: 'BBB' });
+    const h = new Harness({ instruments: [a, b] });
+    h.bar(100, 'AAA/USDT');
+    h.bar(50, 'BBB/USDT');
+    expectPassed(h.buy(2, { symbol: 'BBB/USDT' }));
+    h.bar(50, 'BBB/USDT');
+    expect(h.position('BBB/USDT')).toBe(2);
+    const bbbClose = h.kernel.clock.now();
+    while (h.kernel.clock.now() - bbbClose < 2 * MINUTE) h.bar(100, 'AAA/USDT');
+    // BBB's price is 2 minutes old: more BBB is refused, selling what is held is not.
+    expectDenied(h, h.buy(1, { symbol: 'BBB/USDT' }), DenialReason.StaleQuote, { value: 2 * MINUTE, limit: MINUTE });
+    expectPassed(h.sell(1, { symbol: 'BBB/USDT', type: OrderType.Stop, stopPrice: 45 }));
+    expectPassed(h.sell(1, { symbol: 'BBB/USDT' }));
+    expect(counts(h)).toEqual({ STALE_QUOTE: 1 });
   });
 
   it('allows a bar\'s price one bar interval plus maxBarAgeMs, as its data client tells the interval', () => {

@@ -88,7 +88,9 @@ export function checkOrder(input: PreTradeInput): OrderDenial | undefined {
   const age = now - context.lastBarTime(index);
   const interval = context.priceIntervalMs(index);
   const maxAge = interval + limits.maxBarAgeMs;
-  if (age > maxAge) {
+  // An order that reduces the position (an exit, a protective stop) is not refused for an old price: refusing it
+  // would leave the position open and unprotected; the venue fills or triggers it on its own, current prices.
+  if (age > maxAge && input.increasing) {
     const allowed = interval > 0 ? `limit ${fmt(interval)} ms bar interval + ${limits.maxBarAgeMs} ms` : `limit ${limits.maxBarAgeMs} ms`;
     return deny(DenialReason.StaleQuote, `last price of ${order.symbol} is ${fmt(age)} ms old, ${allowed}`, age, maxAge);
   }
