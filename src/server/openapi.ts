@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of /api/v1, built from the route specs: every operation with its full path, its role
 // (x-role), its parameters and body as JSON Schema (from the same zod schemas the server validates with).
 import { z } from 'zod';
+import { SESSION_COOKIE } from './edge/index.ts';
 import type { RouteSpec } from './route.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -41,7 +42,8 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       summary: spec.summary,
       tags: [spec.tag],
       'x-role': spec.role,
-      ...(guarded ? { security: [{ bearer: [] }] } : { security: [] }),
+      // Either credential: a bearer token, or a browser session's cookie (with x-csrf-token on a state change).
+      ...(guarded ? { security: [{ bearer: [] }, { session: [] }] } : { security: [] }),
       parameters: [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query')],
       ...(spec.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(spec.body) } } } }),
       responses,
@@ -52,7 +54,12 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
     openapi: '3.1.0',
     info: { title: 'traider API', version, description: 'Deployments, their state and the audit log. Roles: viewer < operator < admin; x-role names the least role of each operation.' },
     servers: [{ url: '/' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token from `traider tokens create`' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'an API token from `traider tokens create`' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'a browser session from POST /api/v1/login; a state-changing request also sends its csrfToken in the x-csrf-token header' },
+      },
+    },
     paths,
   };
 }

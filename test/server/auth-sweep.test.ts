@@ -26,6 +26,9 @@ describe('the OpenAPI document', () => {
       expect(op.path.startsWith('/api/v1/')).toBe(true);
       expect(Object.keys(RANK)).toContain(op.role);
     }
+    // Guarded operations take either credential, public ones none.
+    for (const [, ops] of Object.entries(doc.paths)) for (const op of Object.values(ops) as Array<{ 'x-role': string; security: unknown }>) expect(op.security).toEqual(op['x-role'] === 'public' ? [] : [{ bearer: [] }, { session: [] }]);
+    expect(Object.keys((doc as unknown as { components: { securitySchemes: object } }).components.securitySchemes)).toEqual(['bearer', 'session']);
     // The public ones are exactly these four.
     expect(ops.filter((op) => op.role === 'public').map((op) => `${op.method} ${op.path}`).sort()).toEqual(['GET /api/v1/health', 'GET /api/v1/openapi.json', 'POST /api/v1/login', 'POST /api/v1/logout']);
   });
