@@ -86,7 +86,15 @@ export function demoCommand(io: Io): Command {
     const statusEvery = statusEveryMs(flags);
     const config = await loadRunConfig(flags);
     // Every flag is checked before the port is tried: a bad value is reported as itself, whatever listens on 8080.
-    await requireFreePort(port);
+    // The default port taken (another service on 8080) is no reason to fail a first run: any free port will do, said so.
+    let chosenPort = port;
+    try {
+      await requireFreePort(port);
+    } catch (error) {
+      if (command.getOptionValueSource('port') !== 'default' || !(error instanceof UsageError)) throw error;
+      io.err(`--port: ${port} is taken on 127.0.0.1: the demo's API takes a free port instead (give --port N to choose)\n`);
+      chosenPort = 0;
+    }
     const demo = await import('../app/demo/index.ts');
     // The demo is a show: every line on stdout, unless stdout is for the JSON summary alone.
     const log = (line: string): void => (flags.json ? io.err(`${line}\n`) : io.out(`${line}\n`));
@@ -109,7 +117,7 @@ export function demoCommand(io: Io): Command {
         const running = await serve({
           db: target.db,
           host: '127.0.0.1',
-          port,
+          port: chosenPort,
           version: packageVersion(),
           configFile: flags.config,
           env: demo.demoEnv(process.env, config),
@@ -120,7 +128,7 @@ export function demoCommand(io: Io): Command {
             if (name === demo.DEMO_NAME) summary = finished;
           },
         }).catch((error: unknown) => {
-          throw portError(error, port);
+          throw portError(error, chosenPort);
         });
         server = running.url;
         // A signal that came while the service was starting: the abort has been given already, stop it now.

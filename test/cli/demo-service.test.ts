@@ -95,6 +95,25 @@ describe('traider demo runs the service', () => {
     }
   });
 
+  it('takes a free port when the default 8080 is taken, and says so', async () => {
+    // 8080 is taken either by this blocker or by whatever already listens there.
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => {
+      blocker.once('error', () => resolve());
+      blocker.listen(8080, '127.0.0.1', resolve);
+    });
+    try {
+      const run = await runCliAsync(['demo', '--duration', '1', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain("--port: 8080 is taken on 127.0.0.1: the demo's API takes a free port instead (give --port N to choose)");
+      const api = JSON.parse(run.stdout.trim().split('\n').at(-1)!).api as string;
+      expect(api).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+      expect(api).not.toContain(':8080/');
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('refuses a --db whose store has a token named demo already, before starting anything', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'traider-demo-db-'));
     onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
