@@ -27,6 +27,7 @@ const names = z
 export const eventsQuerySchema = z.strictObject({
   after: seq.optional().describe('the seq of the last event the client saw: the kept events after it are replayed first'),
   deployment: names.optional().describe("only these deployments' events (repeat the parameter or separate names with commas)"),
+  epoch: z.string().regex(/^[0-9a-f]{1,32}$/, "must be the epoch of the server's hello (hex)").optional().describe("the epoch of the hello that numbered `after`: another one (a restarted server) replays everything kept, after a gap saying so"),
 });
 type EventsQuery = z.output<typeof eventsQuerySchema>;
 
@@ -53,7 +54,7 @@ function follow(hub: EventHub, socket: EventSocket, query: EventsQuery): void {
     socket.close(code, reason.slice(0, 123)); // a close reason is at most 123 bytes
   };
   const tooSlow = (why: string): void => closeWith(CLOSE_TOO_SLOW, `too slow (${why}): reconnect with after=${lastSent}`);
-  follower = followEvents(hub, { after: query.after, deployments: query.deployment }, {
+  follower = followEvents(hub, { after: query.after, epoch: query.epoch, deployments: query.deployment }, {
     send(message: EventMessage, written?: () => void) {
       if (closed) return written?.();
       let text: string;

@@ -68,7 +68,8 @@ describe('GET /api/v1/events', () => {
     const start = hub.latestSeq;
     const client = await connect();
     await client.until((m) => m.length >= 1);
-    expect(client.messages[0]).toEqual({ type: 'hello', seq: start });
+    expect(client.messages[0]).toEqual({ type: 'hello', seq: start, epoch: hub.epoch });
+    expect(hub.epoch).toMatch(/^[0-9a-f]{12}$/);
     fill('btc', 1);
     hub.publishSession('eth', { type: 'order', time: 5, kind: 'ACCEPTED', id: 'O-7', symbol: 'ETH/USDT', side: 'SELL', orderType: 'LIMIT', quantity: 2, status: 'OPEN' });
     hub.publishSession('btc', { type: 'breaker', time: 6, level: 'WARNING', previousLevel: 'NORMAL', cause: 'drawdown 5%', actor: null });
@@ -124,17 +125,26 @@ describe('GET /api/v1/events', () => {
     const oldest = latest - CAPACITY + 1;
     const old = await connect(`?after=${before}`);
     await old.until((m) => m.length >= 2 + CAPACITY);
-    expect(old.messages.slice(0, 2)).toEqual([{ type: 'hello', seq: latest }, { type: 'gap', after: before, oldest }]);
+    expect(old.messages.slice(0, 2)).toEqual([{ type: 'hello', seq: latest, epoch: hub.epoch }, { type: 'gap', after: before, oldest }]);
     expect(seqs(old.messages.slice(2))).toEqual(range(oldest, latest));
     const future = await connect(`?after=${latest + 50}`);
     await future.until((m) => m.length >= 2 + CAPACITY);
     expect(future.messages[1]).toEqual({ type: 'gap', after: latest + 50, oldest });
     expect(seqs(future.messages.slice(2))).toEqual(range(oldest, latest));
     // Just inside the buffer: no gap.
-    const inside = await connect(`?after=${oldest - 1}`);
+    const inside = await connect(`?after=${oldest - 1}&epoch=${hub.epoch}`);
     await inside.until((m) => m.length >= 1 + CAPACITY);
     expect(inside.messages[1]).toMatchObject({ seq: oldest, type: 'fill' });
-    await Promise.all([old.close(), future.close(), inside.close()]);
+    // The same numbers from another epoch (seen before the server restarted, now numbering again): a restart gap and
+    // everything kept, although the seq alone looks current.
+    const restarted = await connect(`?after=${oldest - 1}&epoch=0123456789ab`);
+    await restarted.until((m) => m.length >= 2 + CAPACITY);
+    expect(restarted.messages[1]).toEqual({ type: 'gap', after: oldest - 1, oldest, restarted: true });
+    expect(seqs(restarted.messages.slice(2))).toEqual(range(oldest, latest));
+    const badEpoch = await refusedUpgrade(url, { token: tokens.viewer, query: '?after=1&epoch=XYZ' });
+    expect(badEpoch.status).toBe(400);
+    expect(badEpoch.body.problems[0]).toMatchObject({ path: 'query.epoch', value: 'XYZ' });
+    await Promise.all([old.close(), future.close(), inside.close(), restarted.close()]);
   });
 
   it('filters by deployment (repeated or comma-separated)', async () => {

@@ -3,6 +3,7 @@
 // global sequence, so a client that reconnects names the last number it saw and gets what it missed. The last
 // `capacity` events are kept in a ring; a client that asks for older ones is told it lost some (a gap) and
 // re-reads the state through the REST routes.
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../common/index.ts';
 import type { SessionEvent } from '../session/index.ts';
 
@@ -18,10 +19,14 @@ export interface DeploymentEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** Events after `after` are no longer all kept: the oldest one kept is `oldest` (those in between are lost). */
+/**
+ * Events after `after` are no longer all kept: the oldest one kept is `oldest` (those in between are lost). With
+ * `restarted`, the client's numbers are those of an earlier server process: every kept event follows.
+ */
 export interface EventGap {
   readonly after: number;
   readonly oldest: number;
+  readonly restarted?: true;
 }
 
 export interface ReplayAnswer {
@@ -37,6 +42,8 @@ export const DEFAULT_EVENT_CAPACITY = 10_000;
 export interface EventHubOptions {
   /** The server's clock: the wall time each event is stamped with. */
   readonly clock: Pick<Clock, 'now'>;
+  /** Names this hub's numbering (default: random); a client reconnecting with another epoch gets a restart gap. */
+  readonly epoch?: string;
   /** How many of the latest events are kept for replay (default 10,000). */
   readonly capacity?: number;
   /** Where a listener's failure is reported (it does not stop the others or the publisher). */
@@ -52,7 +59,11 @@ export class EventHub {
   private latest = 0;
   private readonly listeners = new Set<EventListener>();
 
+  /** Names this run of the hub (a server start): numbers seen under another epoch mean nothing here. */
+  readonly epoch: string;
+
   constructor(private readonly options: EventHubOptions) {
+    this.epoch = options.epoch ?? randomBytes(6).toString('hex');
     const capacity = options.capacity ?? DEFAULT_EVENT_CAPACITY;
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`event capacity must be a positive integer (got ${capacity})`);
     this.capacity = capacity;
@@ -100,8 +111,10 @@ export class EventHub {
    * The kept events after `after`. A gap when some of them are no longer kept, and also when `after` is beyond the
    * latest seq: the client saw the numbers of an earlier server process (numbering restarts with the server).
    */
-  replayAfter(after: number): ReplayAnswer {
+  replayAfter(after: number, epoch?: string): ReplayAnswer {
     const oldest = this.oldestSeq;
+    // Numbers from another epoch (the server restarted since): whatever they say, everything kept follows.
+    if (epoch !== undefined && epoch !== this.epoch) return { events: this.slice(0), gap: { after, oldest, restarted: true } };
     if (after >= oldest - 1 && after <= this.latest) return { events: this.slice(after + 1 - oldest) };
     return { events: this.slice(0), gap: { after, oldest } };
   }

@@ -2,9 +2,9 @@
 // events after it, then every new event as it is published, each exactly once and in seq order. The replay is sent
 // a chunk at a time, waiting for the transport to write each chunk out, so a long replay neither floods the
 // socket nor holds the event loop; events published meanwhile wait in a queue and follow the replay.
-import type { DeploymentEvent, EventHub } from './event-hub.ts';
+import type { DeploymentEvent, EventGap, EventHub } from './event-hub.ts';
 
-export type EventMessage = { readonly type: 'hello'; readonly seq: number } | { readonly type: 'gap'; readonly after: number; readonly oldest: number } | DeploymentEvent;
+export type EventMessage = { readonly type: 'hello'; readonly seq: number; readonly epoch: string } | ({ readonly type: 'gap' } & EventGap) | DeploymentEvent;
 
 /** Where a follower's messages go (a WebSocket). */
 export interface EventSink {
@@ -20,6 +20,8 @@ export interface EventSink {
 export interface FollowRequest {
   /** The last seq the client saw: replay every kept event after it first. Absent: only new events. */
   readonly after?: number;
+  /** The epoch of the hello that numbered `after` (another one: the server restarted, everything kept is replayed). */
+  readonly epoch?: string;
   /** Only these deployments' events (absent: every deployment's). */
   readonly deployments?: readonly string[];
 }
@@ -60,11 +62,11 @@ export class EventFollower {
       if (this.queued.length > maxQueued) this.fallBehind(`more than ${maxQueued} new events queued behind the replay`);
     });
     this.last = hub.latestSeq;
-    sink.send({ type: 'hello', seq: hub.latestSeq });
+    sink.send({ type: 'hello', seq: hub.latestSeq, epoch: hub.epoch });
     if (request.after === undefined) return;
-    const answer = hub.replayAfter(request.after);
+    const answer = hub.replayAfter(request.after, request.epoch);
     this.last = answer.gap === undefined ? request.after : answer.gap.oldest - 1;
-    if (answer.gap !== undefined) sink.send({ type: 'gap', after: answer.gap.after, oldest: answer.gap.oldest });
+    if (answer.gap !== undefined) sink.send({ type: 'gap', ...answer.gap });
     void this.replay(answer.events);
   }
 

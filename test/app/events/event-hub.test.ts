@@ -63,6 +63,15 @@ describe('EventHub', () => {
     expect(fresh.replayAfter(12)).toEqual({ events: [], gap: { after: 12, oldest: 1 } });
   });
 
+  it('a seq from another epoch (an earlier server process) gets a restart gap and every kept event, even when the seq looks current', () => {
+    const hub = hubWith(3, 7);
+    expect(hub.replayAfter(6, hub.epoch)).toEqual({ events: hub.replayAfter(6).events });
+    expect(seqsOf(hub.replayAfter(6, hub.epoch).events)).toEqual([7]);
+    expect(hub.replayAfter(6, 'beef')).toEqual({ events: hub.replayAfter(4).events, gap: { after: 6, oldest: 5, restarted: true } });
+    expect(new EventHub({ clock }).epoch).not.toBe(new EventHub({ clock }).epoch);
+    expect(new EventHub({ clock, epoch: 'abc' }).epoch).toBe('abc');
+  });
+
   it('wraps around its ring many times and still replays in seq order', () => {
     const hub = hubWith(4, 103);
     expect(seqsOf(hub.replayAfter(99).events)).toEqual([100, 101, 102, 103]);
