@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { started } from './child-url.ts';
 import WebSocket from 'ws';
 import { startExchangeSim } from '../src/exchange-sim/index.ts';
 
@@ -27,18 +28,6 @@ interface HubEvent {
   deployment: string;
   type: string;
   data: Record<string, unknown>;
-}
-
-function started(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      if (url) resolve(url);
-    });
-    child.once('close', (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

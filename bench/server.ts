@@ -9,23 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { started } from './child-url.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/traider.js');
 const CLIENTS = 100;
 const REQUESTS_PER_CLIENT = 40;
-
-function started(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      if (url) resolve(url);
-    });
-    child.once('close', (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
-}
 
 const REFERENCE_SERVER = `
 const http = require('node:http');

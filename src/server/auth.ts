@@ -17,6 +17,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     role?: RouteRole;
+    unlimited?: boolean;
   }
 }
 
@@ -44,9 +45,6 @@ function credentialsOf(request: FastifyRequest): Credentials | undefined {
   const sessionId = sessionIdOf(request);
   return sessionId === undefined ? undefined : { kind: 'cookie', sessionId };
 }
-
-/** The big red button is never refused for a spent budget: an operator whose dashboard polled too much must still stop trading. */
-const isEmergency = (request: FastifyRequest): boolean => request.method === 'POST' && /^\/api\/v1\/(kill|deployments\/[^/?]+\/emergency-stop)(\?|$)/.test(request.url);
 
 const isApi = (url: string): boolean => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 
@@ -95,7 +93,8 @@ export function registerAuth(app: FastifyInstance, context: AuthContext): Edge {
       return unauthorized(reply, found);
     }
     request.principal = found.principal;
-    if (!isEmergency(request) && (await limits.spendToken(request, reply))) return reply;
+    // A route marked unlimited (the big red button) spends nothing: an operator whose dashboard polled too much must still stop trading.
+    if (!request.routeOptions.config.unlimited && (await limits.spendToken(request, reply))) return reply;
     if (found.session !== undefined) {
       if (changesState(request.method) && !csrfMatches(found.session.csrfToken, request.headers[CSRF_HEADER])) {
         return reply.code(403).send({ error: `CSRF token missing or wrong: a ${request.method} made with the session cookie needs the session's CSRF token (csrfToken from POST /api/v1/login) in the ${CSRF_HEADER} header; bearer requests need none` });

@@ -25,6 +25,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   /** Full path, OpenAPI style: /api/v1/deployments/{name} */
   readonly path: string;
   readonly role: RouteRole;
+  /** Spends no rate-limit budget (the big red button: a dashboard that polled too much must not lock it out). */
+  readonly unlimited?: true;
   readonly summary: string;
   readonly tag: string;
   readonly params?: z.ZodType<P>;

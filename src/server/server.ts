@@ -26,7 +26,7 @@ function register(app: FastifyInstance, spec: RouteSpec, log: (line: string) => 
   app.route({
     method: spec.method,
     url: fastifyPath(spec.path),
-    config: { role: spec.role },
+    config: { role: spec.role, unlimited: spec.unlimited === true },
     handler: async (request, reply) => {
       const problems: Problem[] = [];
       const params = parse(spec.params, request.params, 'params', problems);

@@ -53,6 +53,16 @@ export function sizeWithinLimits(requested: number, limits: ModeLimits, input: S
   return { quantity: Math.max(0, quantity), boundBy, volatilityScale: scale };
 }
 
+/** Why a decision cut the order, with the limit and its numbers (undefined: the size asked stood). */
+export function describeSizing(decision: SizingDecision, mode: string, limits: ModeLimits, input: SizingInput, atrStopMultiple: number): string | undefined {
+  const pct = (x: number): string => `${Number((x * 100).toFixed(4))}%`;
+  const equity = input.equity.toFixed(2);
+  if (decision.boundBy === 'exposure') return `by the ${mode} total exposure limit (${pct(limits.totalExposure)} of equity ${equity}; ${input.currentExposure.toFixed(2)} committed)`;
+  if (decision.boundBy !== 'risk-per-trade') return undefined;
+  const volatility = decision.volatilityScale < 1 ? `, x${decision.volatilityScale.toFixed(2)} for volatility above its norm` : '';
+  return `by the ${mode} risk per trade (${pct(limits.riskPerTrade)} of equity ${equity} over a ${atrStopMultiple} x ATR stop${volatility})`;
+}
+
 /** Value already committed: every position at its last price plus open buy orders at their limit (else last) price. */
 export function committedExposure(context: RiskContext): number {
   let exposure = 0;

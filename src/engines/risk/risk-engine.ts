@@ -12,7 +12,7 @@ import { type JournaledBreakerChange, OperatorControls } from './operator-contro
 import { PortfolioMonitor } from './portfolio-monitor.ts';
 import { PortfolioTriggers } from './portfolio-triggers.ts';
 import { checkOrder, OrderRateLimiter } from './pre-trade.ts';
-import { committedExposure, sizeWithinLimits } from './position-sizer.ts';
+import { committedExposure, describeSizing, type SizingInput, sizeWithinLimits } from './position-sizer.ts';
 import { QuietBand } from './quiet-band.ts';
 import { SymbolTracker } from './symbol-tracker.ts';
 
@@ -89,11 +89,6 @@ export class RiskEngine implements RiskGate {
     return this.ladder.events;
   }
 
-  /** The limits of the current mode (undefined for a plain backtest). */
-  get limits(): ModeLimits | undefined {
-    return this.limitsOfMode;
-  }
-
   attach(context: RiskContext): void {
     this.context = context;
     this.clock = context.clock;
@@ -123,9 +118,8 @@ export class RiskEngine implements RiskGate {
   }
 
   /**
-   * Increasing orders: x reduceRiskFactor at REDUCE_RISK, and under a mode's limits no more than
-   * risk per trade over a 2 x ATR(14) stop, scaled down when ATR runs above its 100-bar norm, within
-   * the exposure headroom. Reducing orders pass unchanged.
+   * Increasing orders: x reduceRiskFactor at REDUCE_RISK, and under a mode's limits no more than risk per trade over
+   * a 2 x ATR(14) stop, scaled down when ATR runs above its 100-bar norm, within the exposure headroom.
    */
   sizeOrder(symbol: string, side: OrderSide, quantity: number): number {
     this.lastSizing = undefined;
@@ -141,22 +135,19 @@ export class RiskEngine implements RiskGate {
     const atr = this.symbols.volatilityOf(index);
     // The ATR runs on adjusted prices (an ex-rights gap is no range); back to today's raw prices.
     const factor = this.symbols.factorOf(index);
-    const equity = context.equity();
-    const exposure = committedExposure(context);
-    const decision = sizeWithinLimits(sized, limits, {
-      equity,
+    const input: SizingInput = {
+      equity: context.equity(),
       price,
       stopDistance: atr ? (ATR_STOP_MULTIPLE * atr.value) / factor : NaN,
-      currentExposure: exposure,
+      currentExposure: committedExposure(context),
       volatility: atr ? atr.value / factor : NaN,
       normalVolatility: atr ? atr.norm / factor : NaN,
-    });
+    };
+    const decision = sizeWithinLimits(sized, limits, input);
     // No room left under the exposure cap: leave the size alone so the pre-trade chain denies the order
     // with MAX_EXPOSURE and its numbers, not the kernel with "rounds to 0".
     if (decision.boundBy === 'exposure' && context.instruments[index]!.roundQuantity(decision.quantity) <= 0) return sized;
-    const pct = (x: number): string => `${Number((x * 100).toFixed(4))}%`;
-    if (decision.boundBy === 'exposure') this.lastSizing = `by the ${this.mode} total exposure limit (${pct(limits.totalExposure)} of equity ${equity.toFixed(2)}; ${exposure.toFixed(2)} committed)`;
-    if (decision.boundBy === 'risk-per-trade') this.lastSizing = `by the ${this.mode} risk per trade (${pct(limits.riskPerTrade)} of equity ${equity.toFixed(2)} over a ${ATR_STOP_MULTIPLE} x ATR stop${decision.volatilityScale < 1 ? `, x${decision.volatilityScale.toFixed(2)} for volatility above its norm` : ''})`;
+    this.lastSizing = describeSizing(decision, this.mode, limits, input, ATR_STOP_MULTIPLE) ?? this.lastSizing;
     return decision.quantity;
   }
 
