@@ -4,9 +4,10 @@
 // one or two symbols, a strategy that trades at random, tight breaker thresholds so they trip often.
 import fc from 'fast-check';
 import type { Bar } from '../../src/core/bar.ts';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OrderSide, OrderType } from '../../src/core/order.ts';
 import { RiskEngine } from '../../src/engines/risk/risk-engine.ts';
+import { QuietBand } from '../../src/engines/risk/quiet-band.ts';
 import { Strategy } from '../../src/common/strategy.ts';
 import { DEFAULT_FILL_MODEL } from '../../src/adapters/sim/fill-model-config.ts';
 import { simulate } from '../../src/app/backtest/simulate.ts';
@@ -73,8 +74,23 @@ function run(engine: RiskEngine, paths: readonly number[][], seed: number, inter
   };
 }
 
+/** Counts the bars the band settled without a look, across every engine of a test. */
+function countSettledBars(): { count: number } {
+  const counter = { count: 0 };
+  const settles = QuietBand.prototype.settles;
+  vi.spyOn(QuietBand.prototype, 'settles').mockImplementation(function (this: QuietBand, ...args: Parameters<QuietBand['settles']>) {
+    const done = settles.apply(this, args);
+    if (done) counter.count++;
+    return done;
+  });
+  return counter;
+}
+
 describe('the quiet per-bar path of the risk engine', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it('decides exactly as a full look at the account on every bar', () => {
+    const settled = countSettledBars();
     const causes = new Set<string>();
     fc.assert(
       fc.property(
@@ -96,13 +112,19 @@ describe('the quiet per-bar path of the risk engine', () => {
             },
           };
           const quiet = run(new RiskEngine({ config: riskConfig(section) }), paths, seed, intervalMs);
+          const settledBefore = settled.count;
           const full = run(new RiskEngine({ config: riskConfig(section), quietPath: false }), paths, seed, intervalMs);
+          // The reference really took the full look on every bar: were the option ignored, this property
+          // would compare the fast path with itself and pass whatever the fast path did.
+          expect(settled.count, 'bars settled on the band with quietPath: false').toBe(settledBefore);
           expect(quiet).toEqual(full);
           for (const e of quiet.events) causes.add(e.cause);
         },
       ),
       { numRuns: 60, seed: 20261122 },
     );
+    // The fast path was taken: the comparison is not between two full looks.
+    expect(settled.count).toBeGreaterThan(1000);
     // The runs compared engines that tripped, on losses and on the portfolio checks alike.
     expect([...causes].sort()).toEqual(expect.arrayContaining(['DAILY_LOSS', 'DRAWDOWN', 'VAR_LIMIT']));
   });
