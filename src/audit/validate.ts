@@ -15,6 +15,11 @@ export function checkNullableNumber(what: string, field: string, value: unknown)
   if (value !== null) checkNumber(what, field, value);
 }
 
+/** Left out (or null), or a number above zero. */
+export function checkAbsentOrPositive(what: string, field: string, value: unknown): void {
+  if (value !== undefined && value !== null && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) invalid(what, field, value, 'expected a number above 0, or no value');
+}
+
 /** A time: an integer number of UTC milliseconds. */
 export function checkTime(what: string, field: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) invalid(what, field, value, 'expected integer UTC milliseconds');
@@ -108,7 +113,7 @@ export const RECORD_RULES = {
   },
   fills: {
     runId: text, time, fillId: text, orderId: text, symbol: text, side: text, price: num, quantity: num, notional: ledger, fee: ledger, tax: ledger,
-    liquidity: text, referencePrice: num, impactBps: num, slippageBps: num,
+    liquidity: text, referencePrice: num, impactBps: num, slippageBps: num, feeQuantity: checkAbsentOrPositive,
   },
   positions: { runId: text, time, symbol: text, quantity: num, averagePrice: optNum, cost: ledger, realizedPnl: ledger },
   balances: { runId: text, time, currency: text, total: ledger, free: ledger },

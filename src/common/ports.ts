@@ -36,8 +36,10 @@ export interface ExecutionEventSink {
 export interface AccountView {
   /** Free cash in ledger units. */
   cash(): bigint;
-  /** Units of the symbol that may be sold now (T+1 aware). */
+  /** Units of the symbol that may be sold now (T+1 aware, dust below one lot excluded). */
   sellableUnits(symbol: string, time: number): number;
+  /** Units of the symbol held, dust included. */
+  heldUnits(symbol: string): number;
 }
 
 /** Bars as seen by a simulated venue, before strategies see them. */
@@ -65,8 +67,6 @@ export interface ExecutionClient {
   describe(): string[];
   /** Recovery: take back an order that was open when the process stopped, with its fills so far. */
   restoreOrder?(order: Order, fills: readonly Fill[]): void;
-  /** What of the booked position in `symbol` the venue does not hold (fees it took in the base asset); 0 when none. */
-  unheldQuantity?(symbol: string): number;
 }
 
 /** Decision of the pre-trade checks: undefined lets the order through. */
@@ -106,7 +106,7 @@ export interface RiskContext {
   heldQuantity(index: number): number;
   /** Quantity that may be sold now (T+1 aware). */
   sellableQuantity(symbol: string): number;
-  /** What of the held quantity a closing sell can ask the venue for: held, less what the venue does not hold. */
+  /** What of the held quantity a closing sell can ask the venue for: held, less its dust below one lot. */
   closableQuantity?(symbol: string): number;
   openOrders(): readonly Order[];
   cancelOrder(orderId: string): void;

@@ -94,8 +94,10 @@ export interface OrderRecord extends OrderFields {
 }
 
 /** A fill as journaled: the kernel's Fill with its id as `fillId`, its time from RunScoped. */
-export interface FillRecord extends RunScoped, Omit<Fill, 'id' | 'time'> {
+export interface FillRecord extends RunScoped, Omit<Fill, 'id' | 'time' | 'feeQuantity'> {
   readonly fillId: string;
+  /** The fee paid in the base asset (Fill.feeQuantity); null or absent: paid in the account currency. */
+  readonly feeQuantity?: number | null;
 }
 
 export interface PositionRecord extends RunScoped {

@@ -5,7 +5,13 @@ import type { OrderEvent } from './events.ts';
 /** A read-only view of a position. Quantities are raw units (A-shares: shares); money in the account currency. */
 export interface PositionView {
   readonly symbol: string;
+  /** What is held and can be sold, on the lot grid (a crypto holding's dust below one lot is apart). */
   readonly quantity: number;
+  /**
+   * Held below one lot, which no order can sell: what is left when an exchange takes a buy's fee in the coin bought.
+   * Counted in equity and P&L; 0 in backtests and on A-shares.
+   */
+  readonly dust: number;
   /** Units sellable now (T+1 markets exclude today's buys). */
   readonly sellableQuantity: number;
   /** Average entry price of what is held, in the prices the strategy sees (adjusted where bars are). */

@@ -50,14 +50,24 @@ export class Position {
     return this.quantityUnits === 0;
   }
 
+  /** Units below one lot that no order can sell (left by fees taken in the coin; Instrument.dustUnits). */
+  get dustUnits(): number {
+    return this.instrument.dustUnits(this.quantityUnits);
+  }
+
+  /** What an order can sell: the holding less its dust. */
+  get tradableUnits(): number {
+    return this.quantityUnits - this.instrument.dustUnits(this.quantityUnits);
+  }
+
   /** Average entry price of what is held (NaN when flat). */
   get averagePrice(): number {
     return this.quantityUnits === 0 ? NaN : moneyToNumber(this.cost) / this.quantity;
   }
 
-  /** What can be sold on `day` (T+1 markets exclude today's buys). */
+  /** What can be sold on `day`: the tradable units (T+1 markets exclude today's buys). */
   sellableUnits(day: number, tPlusOne: boolean): number {
-    if (!tPlusOne || this.boughtDay !== day) return this.quantityUnits;
+    if (!tPlusOne || this.boughtDay !== day) return this.tradableUnits;
     return this.quantityUnits - this.boughtTodayUnits;
   }
 
@@ -123,52 +133,67 @@ export class Account {
     return position;
   }
 
-  /** Book a fill. `day` is its trading day (for T+1). Sells beyond the position throw: spot has no shorts. */
+  /**
+   * Book a fill. `day` is its trading day (for T+1). Sells beyond the position throw: spot has no shorts. A fee kept in
+   * the base asset (`feeQuantity`) is paid in kind: the position gets that much less (a buy) or gives that much more
+   * (a sell), valued at the fill price, and cash does not pay it.
+   */
   applyFill(instrument: Instrument, fill: Fill, day: number): void {
     const position = this.position(instrument);
     const units = instrument.quantityUnits(fill.quantity);
-    const costs = fill.fee + fill.tax;
-    if (position.quantityUnits === 0) {
-      position.tradeEntryTime = fill.time;
-      position.tradeBuyNotional = 0n;
-      position.tradeSellNotional = 0n;
-      position.tradeCosts = 0n;
-      position.tradeBoughtUnits = 0;
-      position.tradeSoldUnits = 0;
-      position.tradeFills = 0;
-      position.tradeDistributions = 0n;
-    }
+    const feeUnits = fill.feeQuantity ? instrument.quantityUnits(fill.feeQuantity) : 0;
+    // In kind, the fee's value leaves as coins, not cash.
+    const cashCosts = feeUnits > 0 ? fill.tax : fill.fee + fill.tax;
+    if (position.tradableUnits === 0) this.openTrade(position, fill.time);
     if (fill.side === OrderSide.Buy) {
-      this.cash -= fill.notional + costs;
-      position.quantityUnits += units;
-      position.cost += fill.notional;
+      const received = units - feeUnits;
+      // What was bought is what was received, at its value: the fill price x the quantity kept.
+      const value = feeUnits > 0 ? fill.notional - fill.fee : fill.notional;
+      this.cash -= fill.notional + cashCosts;
+      position.quantityUnits += received;
+      position.cost += value;
       if (position.boughtDay !== day) {
         position.boughtDay = day;
         position.boughtTodayUnits = 0;
       }
-      position.boughtTodayUnits += units;
-      position.tradeBuyNotional += fill.notional;
-      position.tradeBoughtUnits += units;
+      position.boughtTodayUnits += received;
+      position.tradeBuyNotional += value;
+      position.tradeBoughtUnits += received;
     } else {
-      if (units > position.quantityUnits) {
-        throw new InsufficientPosition(`${fill.symbol}: sell of ${fill.quantity} exceeds position ${position.quantity}`);
+      const disposed = units + feeUnits;
+      if (disposed > position.quantityUnits) {
+        throw new InsufficientPosition(`${fill.symbol}: sell of ${instrument.quantityFromUnits(disposed)} exceeds position ${position.quantity}`);
       }
+      // Coins given as the fee are disposed of at the fill price like the coins sold.
+      const proceeds = feeUnits > 0 ? fill.notional + fill.fee : fill.notional;
       const costSold =
-        units === position.quantityUnits ? position.cost : divideRoundHalfUp(position.cost * BigInt(units), BigInt(position.quantityUnits));
-      const realized = fill.notional - costSold;
+        disposed === position.quantityUnits ? position.cost : divideRoundHalfUp(position.cost * BigInt(disposed), BigInt(position.quantityUnits));
+      const realized = proceeds - costSold;
       position.cost -= costSold;
-      position.quantityUnits -= units;
+      position.quantityUnits -= disposed;
       position.realizedPnl += realized;
       this.realizedPnl += realized;
-      this.cash += fill.notional - costs;
-      position.tradeSellNotional += fill.notional;
-      position.tradeSoldUnits += units;
+      this.cash += fill.notional - cashCosts;
+      position.tradeSellNotional += proceeds;
+      position.tradeSoldUnits += disposed;
     }
     this.feesPaid += fill.fee;
     this.taxesPaid += fill.tax;
-    position.tradeCosts += costs;
+    position.tradeCosts += fill.fee + fill.tax;
     position.tradeFills++;
-    if (position.quantityUnits === 0) this.closeTrade(position, fill.time);
+    // A round trip ends at the sell that leaves nothing sellable: dust below one lot stays in the books, outside any trade.
+    if (fill.side === OrderSide.Sell && position.tradableUnits === 0) this.closeTrade(position, fill.time);
+  }
+
+  private openTrade(position: Position, time: number): void {
+    position.tradeEntryTime = time;
+    position.tradeBuyNotional = 0n;
+    position.tradeSellNotional = 0n;
+    position.tradeCosts = 0n;
+    position.tradeBoughtUnits = 0;
+    position.tradeSoldUnits = 0;
+    position.tradeFills = 0;
+    position.tradeDistributions = 0n;
   }
 
   /**

@@ -21,6 +21,12 @@ export interface Fill {
   readonly fee: bigint;
   /** Taxes such as A-share stamp duty (ledger units). */
   readonly tax: bigint;
+  /**
+   * The part of `fee` the venue kept in the base asset instead of the account currency (Binance takes a buy's fee in
+   * the coin bought), as a quantity on the holding grid: the books hold that much less, and `fee` is its value at the
+   * fill price. Absent (or 0): the fee was paid in the account currency.
+   */
+  readonly feeQuantity?: number;
   readonly liquidity: Liquidity;
   /** The price the model started from (next open, limit or stop), before spread and impact. */
   readonly referencePrice: number;
@@ -59,5 +65,6 @@ export function fillOf(order: { readonly id: string; readonly symbol: string; re
     impactBps: execution.impactBps ?? 0,
     slippageBps: slippageBps(order.side, execution.price, order.decisionPrice),
     reducedForCash: execution.reducedForCash ?? false,
+    ...(execution.feeQuantity ? { feeQuantity: execution.feeQuantity } : {}),
   };
 }

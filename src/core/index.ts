@@ -6,7 +6,7 @@ export type { Bar, BarColumns, BarSeries } from './bar.ts';
 export { barSeriesOf } from './bar.ts';
 export { midPrice } from './book.ts';
 export type { BookSnapshot } from './book.ts';
-export { formatMoney, moneyToNumber, numberToMoney, toPlainDecimal } from './decimal.ts';
+export { decimalsOf, formatMoney, moneyToNumber, numberToMoney, toPlainDecimal } from './decimal.ts';
 export { AShareFeeSchedule, CryptoFeeSchedule } from './fees.ts';
 export type { AShareFeeConfig, CryptoFeeConfig, FeeSchedule } from './fees.ts';
 export { fillOf, Liquidity, slippageBps } from './fill.ts';

@@ -19,6 +19,11 @@ export interface InstrumentDefinition {
   readonly board?: Board;
   readonly st?: boolean;
   readonly listingDate?: string;
+  /**
+   * Decimals a holding of the base asset can have, when finer than the lot: an exchange that takes a buy's fee in
+   * the coin bought leaves holdings off the lot grid (Binance: 8). Orders stay on the lot. Default: the lot's decimals.
+   */
+  readonly holdingDecimals?: number;
 }
 
 export const RoundingMode = { Nearest: 'nearest', Down: 'down', Up: 'up' } as const;
@@ -86,6 +91,7 @@ export class Instrument {
   readonly listingDate: string | undefined;
   readonly listingDay: number | undefined;
   readonly priceDecimals: number;
+  /** Decimals of quantities in the books: the lot's, or the finer holding precision. */
   readonly quantityDecimals: number;
   /** 10^priceDecimals and the tick in those units. */
   readonly priceScale: number;
@@ -109,7 +115,11 @@ export class Instrument {
     this.listingDay =
       definition.listingDate === undefined ? undefined : Math.floor(Date.parse(`${definition.listingDate}T00:00:00Z`) / MS_PER_DAY);
     this.priceDecimals = decimalsOf(definition.tickSize);
-    this.quantityDecimals = decimalsOf(definition.lotSize);
+    const holding = definition.holdingDecimals;
+    if (holding !== undefined && !(Number.isInteger(holding) && holding >= 0 && holding <= 12)) {
+      throw new RangeError(`${definition.symbol}: holdingDecimals must be a whole number from 0 to 12 (got ${holding})`);
+    }
+    this.quantityDecimals = Math.max(decimalsOf(definition.lotSize), holding ?? 0);
     this.priceScale = 10 ** this.priceDecimals;
     this.quantityScale = 10 ** this.quantityDecimals;
     this.tickUnits = Math.round(Number(definition.tickSize) * this.priceScale);
@@ -145,6 +155,14 @@ export class Instrument {
 
   isOnTick(price: number): boolean {
     return isOnGrid(price * this.priceScale, this.tickUnits);
+  }
+
+  /**
+   * Units of a holding below one lot that cannot be sold: what a base-asset fee left off the lot grid. A-shares sell
+   * an odd lot whole (after a bonus issue, say), so they have none.
+   */
+  dustUnits(units: number): number {
+    return this.market === Market.AShare ? 0 : units % this.lotUnits;
   }
 
   isOnLot(quantity: number): boolean {

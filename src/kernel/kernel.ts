@@ -68,7 +68,7 @@ export class Kernel implements MarketDataSink {
     this.corporateActions = portfolio.corporateActions;
     this.deniedCounts = execution.deniedCounts;
     this.context = strategyContext({ clock, cache, execution, portfolio, strategy, feed, log, mode: this });
-    this.riskView = riskContext({ clock, cache, execution, portfolio, barIntervalMs, lastBookTime, venue: config.execution });
+    this.riskView = riskContext({ clock, cache, execution, portfolio, barIntervalMs, lastBookTime });
     bus.subscribe(Topic.Breaker, (event) => this.breakerEvents.push(event));
     risk.attach?.(this.riskView);
     execution.connect(this.barListeners, this.bookListeners);
@@ -189,7 +189,7 @@ export class Kernel implements MarketDataSink {
     return this.portfolio.equity();
   }
 
-  /** What of the position in `symbol` a closing sell can ask the venue for (less fees the venue took in the coin). */
+  /** What of the position in `symbol` a closing sell can ask the venue for: held, less its dust below one lot. */
   closableQuantity(symbol: string): number {
     return this.riskView.closableQuantity!(symbol);
   }

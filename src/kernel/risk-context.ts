@@ -1,5 +1,5 @@
 // What the risk engine sees and may do: prices and their age, the portfolio, open orders, emergency orders, the gated bus.
-import type { Cache, Clock, ExecutionClient, RiskContext } from '../common/index.ts';
+import type { Cache, Clock, RiskContext } from '../common/index.ts';
 import type { ExecutionEngine, Portfolio } from '../engines/index.ts';
 
 export interface RiskContextSources {
@@ -7,8 +7,6 @@ export interface RiskContextSources {
   readonly cache: Cache;
   readonly execution: ExecutionEngine;
   readonly portfolio: Portfolio;
-  /** The execution client: what of a position the venue does not hold. */
-  readonly venue: ExecutionClient;
   /** Bar interval per symbol index as its data client told (0: unknown). */
   readonly barIntervalMs: Float64Array;
   /** When the last book of each symbol index arrived (-Infinity: none). */
@@ -16,7 +14,7 @@ export interface RiskContextSources {
 }
 
 export function riskContext(sources: RiskContextSources): RiskContext {
-  const { clock, cache, execution, portfolio, barIntervalMs, lastBookTime, venue } = sources;
+  const { clock, cache, execution, portfolio, barIntervalMs, lastBookTime } = sources;
   return {
     clock,
     instruments: cache.instruments,
@@ -30,7 +28,7 @@ export function riskContext(sources: RiskContextSources): RiskContext {
     cash: () => portfolio.cash(),
     heldQuantity: (index) => portfolio.heldQuantity(index),
     sellableQuantity: (symbol) => portfolio.sellableQuantity(symbol, clock.now()),
-    closableQuantity: (symbol) => Math.max(0, portfolio.heldQuantity(cache.symbolIndex(symbol)) - (venue.unheldQuantity?.(symbol) ?? 0)),
+    closableQuantity: (symbol) => portfolio.tradableQuantity(symbol),
     openOrders: () => cache.openOrders,
     cancelOrder: (orderId) => execution.cancelOrder(orderId),
     submitEmergencyOrder: (request) => execution.submitOrder(request, true),

@@ -17,11 +17,9 @@ afterAll(async () => {
 
 async function ccxtVenue(): Promise<ContractVenue> {
   // Frozen data time (speed 0): the tests move the market explicitly, so every run sees the same prices.
-  // The exchange takes a buyer's fee in BTC, so after buying `quantity` it holds 0.1% less than the books:
-  // selling the whole booked quantity (the stop cases) would be refused for insufficient balance, as on
-  // Binance. A little BTC beyond the books covers the fees (the first balance check reports it as
-  // UNKNOWN_POSITION; the contract does not look at discrepancies).
-  const sim = await startSim({ speed: 0, startTime: DIP_START, accounts: [{ ...quoteOnlyAccount(20_000)[0]!, balances: { USDT: 20_000, BTC: 0.0001 } }] });
+  // The exchange takes a buyer's fee in BTC, as Binance does: the account holds no BTC beyond what the books
+  // hold, so a sell for more than the books' sellable quantity would be refused for insufficient balance.
+  const sim = await startSim({ speed: 0, startTime: DIP_START, accounts: quoteOnlyAccount(20_000) });
   open.push(sim);
   const exchange = await exchangeFor(sim);
   const { kernel, client, instrument } = await ccxtKernel(exchange, { prefix: `contract${++run}` });
@@ -34,6 +32,7 @@ async function ccxtVenue(): Promise<ContractVenue> {
     symbol: SYMBOL,
     quantity: 0.001,
     takerFeeRate: 0.001,
+    buyFeeInBase: true,
     price: () => market().price,
     dipPrice: () => {
       const now = sim.admin.state().time;

@@ -12,8 +12,8 @@
 // - When a resting IOC ends: at its first eligible bar (bars) or at once (book, exchange); either way it
 //   ends EXPIRED without a fill.
 // - Fees on buys: the simulated and paper venues charge them in the quote currency; the exchange takes a
-//   buyer's fee in the base asset, so it holds 0.1% less than the booked quantity. The CCXT factory gives
-//   its account a little base asset so that selling the whole booked quantity (the stop cases) is covered.
+//   buyer's fee in the base asset (as Binance does), so the books hold what was bought less that fee, and the
+//   cash pays no fee. What is left below one lot is dust: the sells of the suite ask for what can be sold.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notionalOf } from '../../src/core/account.ts';
 import { moneyToNumber } from '../../src/core/decimal.ts';
@@ -35,6 +35,8 @@ export interface ContractVenue {
   readonly quantity: number;
   /** Taker fee as a fraction of the notional (the venue's schedule). */
   readonly takerFeeRate: number;
+  /** The venue keeps a buyer's fee in the coin bought (the exchange); false: charged in the quote currency. */
+  readonly buyFeeInBase: boolean;
   /** The market price now (last trade or last close). */
   price(): number;
   /** A price below the market that the next `advance()` trades through: a resting buy there fills. */
@@ -74,8 +76,11 @@ export function executionClientContract(name: string, factory: ContractFactory):
       await venue.advance();
       expect(entry.status, `${name}: the entry for the stop tests should fill`).toBe(OrderStatus.Filled);
     };
+    /** What the sells ask for: the position a strategy sees (dust apart), as a strategy would sell it. */
     const sellStop = (type: OrderType, stopPrice: number, price?: number): Order =>
-      venue.kernel.submitOrder({ symbol: venue.symbol, side: OrderSide.Sell, type, quantity: venue.quantity, stopPrice, ...(price !== undefined ? { price } : {}) });
+      venue.kernel.submitOrder({ symbol: venue.symbol, side: OrderSide.Sell, type, quantity: venue.kernel.portfolio.tradableQuantity(venue.symbol), stopPrice, ...(price !== undefined ? { price } : {}) });
+    /** Cash a fill moved: its notional, plus the fee unless the venue kept the fee in the coin. */
+    const cashOf = (f: Fill): bigint => f.notional + (f.feeQuantity ? 0n : f.fee) + f.tax;
 
     it('a market buy fills and the account books it', async () => {
       const cashBefore = venue.kernel.account.cash;
@@ -85,8 +90,15 @@ export function executionClientContract(name: string, factory: ContractFactory):
       const fills = fillsOf(order);
       const filled = instrument().quantityFromUnits(fills.reduce((n, f) => n + instrument().quantityUnits(f.quantity), 0));
       expect(filled, `${name}: the fills of a filled order should add up to its quantity`).toBe(venue.quantity);
-      expect(venue.kernel.account.positions.get(venue.symbol)?.quantity, `${name}: the position should hold what was bought`).toBe(venue.quantity);
-      const spent = fills.reduce((n, f) => n + f.notional + f.fee + f.tax, 0n);
+      // The fee in the coin, computed here from the venue's rate: 0.1% of 0.001 BTC is 0.000001 BTC.
+      const feeInCoin = venue.buyFeeInBase ? instrument().quantityFromUnits(Math.round(instrument().quantityUnits(venue.quantity) * venue.takerFeeRate)) : 0;
+      expect(fills.map((f) => f.feeQuantity ?? 0).reduce((a, b) => a + b, 0), `${name}: the fee kept in the coin`).toBeCloseTo(feeInCoin, 12);
+      const held = venue.kernel.account.positions.get(venue.symbol)?.quantity ?? 0;
+      expect(held, `${name}: the position should hold what was bought, less a fee kept in the coin`).toBeCloseTo(venue.quantity - feeInCoin, 12);
+      const seen = venue.kernel.portfolio.positionView(venue.symbol, venue.kernel.clock.now(), 1);
+      expect(seen.quantity, `${name}: a strategy sees what it can sell, on the lot grid`).toBe(instrument().roundQuantity(held, RoundingMode.Down));
+      expect(seen.dust, `${name}: and the rest below one lot as dust`).toBeCloseTo(held - seen.quantity, 12);
+      const spent = fills.reduce((n, f) => n + cashOf(f), 0n);
       expect(venue.kernel.account.cash, `${name}: cash should drop by notional plus costs of the fills, exactly`).toBe(cashBefore - spent);
     });
 
@@ -215,7 +227,7 @@ export function executionClientContract(name: string, factory: ContractFactory):
       const order = buy(OrderType.Market, quantity);
       await venue.advance();
       await venue.advance();
-      const spent = fillsOf(order).reduce((n, f) => n + f.notional + f.fee + f.tax, 0n);
+      const spent = fillsOf(order).reduce((n, f) => n + cashOf(f), 0n);
       expect(
         order.status === OrderStatus.Rejected || moneyToNumber(spent) <= cash,
         `${name}: a buy of 3x the cash should be REJECTED or cut to the cash (status ${order.status}, spent ${moneyToNumber(spent)} of ${cash})`,

@@ -222,16 +222,18 @@ function faultRun(run: FaultRun): void {
       const kernel = platform.kernel;
       const position = kernel.account.positions.get(SYMBOL)?.quantity ?? 0;
       const btcFees = account.trades.filter((t) => t.commissionAsset === 'BTC').reduce((n, t) => n + Number(t.commission), 0);
-      // The exchange keeps buy fees out of the BTC received; the books charge their value in USDT instead.
-      expect(totalOf(account, 'BTC'), `exchange BTC = position ${position} - fees paid in BTC ${btcFees}`).toBeCloseTo(position - btcFees, 8);
-      const buyFees = kernel.fills.filter((f) => f.side === OrderSide.Buy).reduce((n, f) => n + moneyToNumber(f.fee), 0);
+      const booked = kernel.fills.reduce((n, f) => n + (f.feeQuantity ?? 0), 0);
+      // The exchange keeps buy fees out of the BTC received; the books pay them in kind the same way.
+      expect(btcFees, 'the exchange took fees in BTC').toBeGreaterThan(0);
+      expect(booked, `fees booked in BTC ${booked} = the exchange's commissions in BTC ${btcFees}`).toBeCloseTo(btcFees, 10);
+      expect(totalOf(account, 'BTC'), `exchange BTC = the books' position ${position}, dust included`).toBeCloseTo(position, 10);
       const cashChange = moneyToNumber(kernel.account.cash) - platform.capital;
       const usdtChange = totalOf(account, 'USDT') - CAPITAL;
       console.log(
-        `fault test balances: exchange BTC ${totalOf(account, 'BTC')} vs books ${position} - BTC fees ${btcFees}; ` +
-          `exchange USDT change ${usdtChange.toFixed(8)} vs books ${(cashChange + buyFees).toFixed(8)}; reconciliation: ${JSON.stringify(platform.client.lastBalances)}`,
+        `fault test balances: exchange BTC ${totalOf(account, 'BTC')} vs books ${position} (BTC fees ${btcFees}); ` +
+          `exchange USDT change ${usdtChange.toFixed(8)} vs books ${cashChange.toFixed(8)}; reconciliation: ${JSON.stringify(platform.client.lastBalances)}`,
       );
-      expect(Math.abs(usdtChange - (cashChange + buyFees)), `exchange USDT change ${usdtChange} = books cash change ${cashChange} + buy fees charged in USDT ${buyFees}`).toBeLessThan(0.01);
+      expect(Math.abs(usdtChange - cashChange), `exchange USDT change ${usdtChange} = books cash change ${cashChange}`).toBeLessThan(0.01);
       const balanceReports = platform.discrepancies.filter((d) => d.kind === 'BALANCE' || d.kind === 'UNKNOWN_POSITION');
       expect(balanceReports, 'reconciliation found no balance difference').toEqual([]);
       expect(platform.client.lastBalances.length, 'reconciliation did compare balances').toBeGreaterThan(0);

@@ -43,6 +43,7 @@ async function simVenue(): Promise<ContractVenue> {
     symbol: SYMBOL,
     quantity: 1,
     takerFeeRate: 0.001,
+    buyFeeInBase: false,
     price: () => kernel.cache.lastClose[0]!,
     dipPrice: () => 95,
     advance: async () => deliver(),

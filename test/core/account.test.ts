@@ -85,6 +85,46 @@ const step: fc.Arbitrary<Step> = fc.record({
   dayStep: fc.integer({ min: 0, max: 1 }),
 });
 
+/** BTC as Binance lists it: lot 0.00001, holdings to 8 decimals (a fee kept in the coin leaves dust). */
+const BTC_HOLDING = new Instrument({ symbol: 'BTC/USDT', market: Market.Crypto, base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001', minNotional: 5, holdingDecimals: 8 });
+
+describe('fees kept in the base asset (paid in kind)', () => {
+  it('keeps the ledger identity, books what the exchange holds, and never sells dust (property)', () => {
+    const trade = fc.record({ buy: fc.boolean(), lots: fc.integer({ min: 1, max: 300 }), ticks: fc.integer({ min: 100_000, max: 10_000_000 }), feePerMille: fc.integer({ min: 0, max: 5 }) });
+    fc.assert(
+      fc.property(fc.array(trade, { minLength: 1, maxLength: 40 }), (trades) => {
+        const i = BTC_HOLDING;
+        const account = new Account('USDT', 1_000_000n * MONEY_SCALE);
+        // The exchange's side, kept apart in whole satoshis: what it holds and the cash it moved.
+        let exchangeSats = 0;
+        let exchangeCash = account.cash;
+        for (const t of trades) {
+          const position = account.position(i);
+          const lotSats = 1_000; // 0.00001 BTC
+          const units = t.buy ? t.lots * lotSats : Math.min(t.lots * lotSats, position.tradableUnits);
+          if (units === 0) continue;
+          const price = (t.ticks * i.tickUnits) / i.priceScale;
+          const quantity = units / 1e8;
+          // A buy's fee in the coin (t.feePerMille of what was bought); a sell pays its fee in USDT.
+          const feeSats = t.buy ? Math.floor((units * t.feePerMille) / 1_000) : 0;
+          const base = fill(i, t.buy ? OrderSide.Buy : OrderSide.Sell, price, quantity);
+          const feeInCash = t.buy ? 0n : (base.notional * BigInt(t.feePerMille)) / 1_000n;
+          const f: Fill = feeSats > 0 ? { ...base, fee: notionalOf(i, price, feeSats / 1e8), feeQuantity: feeSats / 1e8 } : { ...base, fee: feeInCash };
+          account.applyFill(i, f, 0);
+          exchangeSats += t.buy ? units - feeSats : -units;
+          exchangeCash += t.buy ? -base.notional : base.notional - feeInCash;
+          expectConserved(account, 'in kind');
+          expect(position.quantityUnits, 'the books hold what the exchange holds, satoshi for satoshi').toBe(exchangeSats);
+          expect(account.cash, 'cash moved as the exchange moved it').toBe(exchangeCash);
+          expect(position.tradableUnits % lotSats, 'what can be sold is on the lot').toBe(0);
+          expect(position.dustUnits).toBeLessThan(lotSats);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('ledger conservation', () => {
   it('keeps cash + cost == capital + realized - fees - taxes exactly, and the equity identity at any mark (property)', () => {
     fc.assert(

@@ -5,6 +5,7 @@ import type { Bar } from '../../src/core/bar.ts';
 import { moneyToNumber, numberToMoney } from '../../src/core/decimal.ts';
 import type { Fill } from '../../src/core/fill.ts';
 import { resolveInstrument } from '../../src/core/instrument-table.ts';
+import { Instrument } from '../../src/core/instrument.ts';
 import { Market } from '../../src/core/market.ts';
 import { OrderSide } from '../../src/core/order.ts';
 import { Cache } from '../../src/common/cache.ts';
@@ -68,10 +69,42 @@ describe('the portfolio', () => {
     expect(restored.account.realizedPnl).toBe(live.account.realizedPnl);
   });
 
+  it('books a fee kept in the coin bought in kind: the holding less the fee, dust below the lot apart from what can be sold', () => {
+    // As Binance lists BTC/USDT: lot 0.00001, balances to 8 decimals.
+    const btc = new Instrument({ symbol: 'BTC/USDT', market: Market.Crypto, base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001', minNotional: 5, holdingDecimals: 8 });
+    const { cache, portfolio } = setup([btc], 1_000);
+    // Buy 0.001 at 50,000: 50 USDT; the exchange keeps 0.1% = 0.000001 BTC (worth 0.05 USDT) as the fee.
+    const buy = { ...fill('BTC/USDT', OrderSide.Buy, 0.001, 50_000, T0, 0.05), feeQuantity: 0.000001 };
+    portfolio.applyFill(buy);
+    expect(portfolio.cash(), 'cash pays the notional only').toBe(950);
+    expect(portfolio.heldQuantity(0), 'the books hold what the exchange holds').toBe(0.000999);
+    const position = portfolio.account.positions.get('BTC/USDT')!;
+    expect(moneyToNumber(position.cost), 'the cost basis is what was kept, at the fill price').toBe(49.95);
+    expect(moneyToNumber(portfolio.account.feesPaid)).toBe(0.05);
+    cache.lastClose[0] = 50_000;
+    const view = portfolio.positionView('BTC/USDT', T0, 1);
+    expect([view.quantity, view.dust, view.sellableQuantity], 'a strategy sees 0.00099 it can sell and 0.000009 of dust').toEqual([0.00099, 0.000009, 0.00099]);
+    expect(portfolio.tradableQuantity('BTC/USDT')).toBe(0.00099);
+    expect(portfolio.equity(), 'equity counts the dust: 950 + 0.000999 x 50,000').toBeCloseTo(999.95, 9);
+    // Sell what can be sold at 51,000: 50.49 USDT less a 0.05049 USDT fee paid in USDT.
+    portfolio.applyFill(fill('BTC/USDT', OrderSide.Sell, 0.00099, 51_000, T0 + 60_000, 0.05049));
+    expect(portfolio.cash()).toBeCloseTo(950 + 50.49 - 0.05049, 9);
+    expect(portfolio.heldQuantity(0), 'dust stays, as on the exchange').toBe(0.000009);
+    expect(portfolio.tradableQuantity('BTC/USDT')).toBe(0);
+    expect(portfolio.positionView('BTC/USDT', T0, 1).quantity, 'the strategy sees itself flat').toBe(0);
+    const [trade] = portfolio.account.trades;
+    expect(trade, 'the sell that leaves only dust ends the round trip').toBeDefined();
+    // Bought 0.000999 for 49.95 (after the 0.05 fee in kind), sold 0.00099 for 50.49: P&L is cash in - cash out.
+    expect([trade!.quantity, trade!.entryPrice, trade!.pnl]).toEqual([0.000999, 50_000, Number((50.49 - 0.05049 - 50).toFixed(8))]);
+    const { cost, realizedPnl } = position;
+    expect(moneyToNumber(cost), 'the dust keeps its share of the cost: 49.95 x 9 / 999').toBe(0.45);
+    expect(moneyToNumber(realizedPnl), '50.49 - 49.95 x 990 / 999').toBe(0.99);
+  });
+
   it('shows a position in the strategy prices, with what T+1 lets it sell', () => {
     const stock = resolveInstrument('600519.SH', Market.AShare);
     const { cache, portfolio } = setup([stock], 1_000_000);
-    expect(portfolio.positionView('600519.SH', T0, 1)).toEqual({ symbol: '600519.SH', quantity: 0, sellableQuantity: 0, averagePrice: NaN, realizedPnl: 0, unrealizedPnl: 0 });
+    expect(portfolio.positionView('600519.SH', T0, 1)).toEqual({ symbol: '600519.SH', quantity: 0, dust: 0, sellableQuantity: 0, averagePrice: NaN, realizedPnl: 0, unrealizedPnl: 0 });
     portfolio.applyFill(fill('600519.SH', OrderSide.Buy, 300, 100, T0));
     cache.lastClose[0] = 110;
     const today = portfolio.positionView('600519.SH', T0, 0.5);

@@ -32,6 +32,7 @@ async function paperVenue(): Promise<ContractVenue> {
     symbol: SYMBOL,
     quantity: 1,
     takerFeeRate: 0.001,
+    buyFeeInBase: false,
     price: () => 100,
     dipPrice: () => 95,
     advance: async () => {

@@ -262,7 +262,7 @@ export function storeContract(harness: StoreHarness): void {
         const { store, journal } = await fresh();
         const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
         const other = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
-        const fills = [fill(runId, 1), fill(runId, 2, { notional: 9_000_000_000_000_000_001n, fee: -1n }), fill(runId, 3), fill(other, 4)];
+        const fills = [fill(runId, 1), fill(runId, 2, { notional: 9_000_000_000_000_000_001n, fee: -1n }), fill(runId, 3, { feeQuantity: 0.00000123 }), fill(other, 4)];
         const positions = [{ runId, time: T0, symbol: 'BTC/USDT', quantity: 0.00123, averagePrice: 42_000.5, cost: 5_166_061_500n, realizedPnl: -123n }, { runId, time: T0 + 1, symbol: 'BTC/USDT', quantity: 0, averagePrice: null, cost: 0n, realizedPnl: 77n }];
         const balances = [{ runId, time: T0, currency: 'USDT', total: 1_000_000_000_000n, free: 999_000_000_000n }];
         const equity = [{ runId, time: T0, equity: 10_000, cash: 10_000 }, { runId, time: T0 + 60_000, equity: 10_000.123456789, cash: 5_000.5 }];
@@ -280,6 +280,7 @@ export function storeContract(harness: StoreHarness): void {
         ]);
         const read = await store.readRunJournal(runId);
         expect(read.fills, 'ledger units come back exact, as bigints; booleans as booleans').toEqual(fills.slice(0, 3));
+        expect(read.fills.map((f) => f.feeQuantity), 'a fee paid in the base asset comes back; none is no field').toEqual([undefined, undefined, 0.00000123]);
         expect(read.positions).toEqual(positions);
         expect(read.balances).toEqual(balances);
         expect(read.equity).toEqual(equity);

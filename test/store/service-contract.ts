@@ -244,17 +244,26 @@ export function serviceContract(harness: StoreHarness): void {
         [T0],
       );
       await harness.exec(target, 'INSERT INTO bars (run_id, symbol, open_time, close_time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', ['old-run', 'BTC/USDT', T0, T0 + 60_000, 1, 2, 0.5, 1.5, 10]);
+      await harness.exec(
+        target,
+        'INSERT INTO fills (run_id, time, fill_id, order_id, symbol, side, price, quantity, notional, fee, tax, liquidity, reference_price, impact_bps, slippage_bps, reduced_for_cash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ['old-run', T0, 'F-1', 'O-1', 'BTC/USDT', 'BUY', 1.5, 2, 300_000_000, 300_000, 0, 'TAKER', 1.5, 0, 0, 0],
+      );
 
       const opened = await openJournal(target, { clock });
       open.push(opened);
-      expect(SCHEMA_VERSION).toBe(3);
-      expect(opened.store.schemaVersion).toBe(3);
+      expect(SCHEMA_VERSION).toBe(4);
+      expect(opened.store.schemaVersion).toBe(4);
       const versions = await harness.exec(target, 'SELECT version, name FROM schema_migrations ORDER BY version');
-      expect(versions.map((r) => [Number(r.version), r.name]), 'migration 3 applied once, after 1 and 2').toEqual([
+      expect(versions.map((r) => [Number(r.version), r.name]), 'migrations 3 and 4 applied once, after 1 and 2').toEqual([
         [1, MIGRATIONS[0]!.name],
         [2, MIGRATIONS[1]!.name],
         [3, 'api tokens and deployments'],
+        [4, 'fees a fill paid in the base asset (null: paid in the account currency)'],
       ]);
+      const [oldFill] = (await opened.store.readRunJournal('old-run')).fills;
+      expect(oldFill, 'a fill journaled before migration 4 paid its fee in the account currency').toMatchObject({ fillId: 'F-1', quantity: 2, fee: 300_000n });
+      expect(oldFill).not.toHaveProperty('feeQuantity');
       expect(await opened.store.getRun('old-run')).toMatchObject({ id: 'old-run', actor: 'alice' });
       expect((await opened.store.readRunJournal('old-run')).bars).toEqual([
         { runId: 'old-run', symbol: 'BTC/USDT', openTime: T0, closeTime: T0 + 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, adjustmentFactor: null, preClose: null },
@@ -264,7 +273,7 @@ export function serviceContract(harness: StoreHarness): void {
       expect(await opened.store.listDeployments()).toEqual([deployment('alpha', { runId: 'old-run' })]);
       const reopened = await openStore(target, { create: false, clock });
       open.push(reopened);
-      expect(Number((await harness.exec(target, 'SELECT count(*) AS n FROM schema_migrations'))[0]!.n), 'reopening applies nothing again').toBe(3);
+      expect(Number((await harness.exec(target, 'SELECT count(*) AS n FROM schema_migrations'))[0]!.n), 'reopening applies nothing again').toBe(4);
     });
 
     it('keeps one verifiable chain when two journals append to one database, interleaved, with every entry of both in it', async () => {

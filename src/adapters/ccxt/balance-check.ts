@@ -51,14 +51,14 @@ export class BalanceCheck {
     if (state.pending.size > 0) return undefined;
     const { context } = state;
     const instruments = symbols.map((symbol) => context.instrument(symbol));
-    const now = context.clock.now();
     const rows: Array<{ asset: string; symbol: string; books: number; tolerance: number; quote: boolean }> = [];
     const quote = instruments[0]!.quote;
-    rows.push({ asset: quote, symbol: symbols.join(','), books: moneyToNumber(context.account.cash()) + moneyToNumber(state.baseFeeValue), tolerance: QUOTE_TOLERANCE, quote: true });
+    rows.push({ asset: quote, symbol: symbols.join(','), books: moneyToNumber(context.account.cash()), tolerance: QUOTE_TOLERANCE, quote: true });
     for (const instrument of instruments) {
       if (rows.some((r) => r.asset === instrument.base)) continue;
-      const held = instrument.quantityFromUnits(context.account.sellableUnits(instrument.symbol, now));
-      rows.push({ asset: instrument.base, symbol: instrument.symbol, books: held - (state.baseFees.get(instrument.base) ?? 0), tolerance: Number(instrument.lotSize) / 2, quote: false });
+      // Everything held, dust too: fees taken in the coin are already out of the books' position.
+      const held = instrument.quantityFromUnits(context.account.heldUnits(instrument.symbol));
+      rows.push({ asset: instrument.base, symbol: instrument.symbol, books: held, tolerance: Number(instrument.lotSize) / 2, quote: false });
     }
     const out: BalanceDifference[] = [];
     for (const row of rows) {

@@ -1,6 +1,6 @@
 // The CCXT venue's ExecutionClient: real orders through ccxt, idempotent client order ids, retries by
 // error class, fills from the exchange's own trades, and reconciliation with the exchange.
-import { type Order, RoundingMode } from '../../core/index.ts';
+import type { Order } from '../../core/index.ts';
 import type { ExecutionClient, ExecutionContext } from '../../common/index.ts';
 import { BalanceCheck, type BalanceComparison } from './balance-check.ts';
 import type { CcxtOrder, CcxtTradingApi } from './ccxt-api.ts';
@@ -85,15 +85,5 @@ export class CcxtExecutionClient implements ExecutionClient {
    */
   adoptHolding(asset: string, quantity: number): void {
     this.balances.adoptHolding(asset, quantity);
-  }
-
-  /**
-   * What of a booked position the exchange does not hold: the fees it took in the base asset (Binance takes a
-   * buy's fee in the coin bought), rounded up to the lot. A closing sell asks for the position less this.
-   */
-  unheldQuantity(symbol: string): number {
-    const instrument = this.state.context.instrument(symbol);
-    const fees = this.state.baseFees.get(instrument.base) ?? 0;
-    return fees > 0 ? instrument.roundQuantity(fees, RoundingMode.Up) : 0;
   }
 }

@@ -139,9 +139,6 @@ export class ClientState {
   readonly counts: ExecutionCounts = { submitted: 0, retries: 0, recoveredByQuery: 0, rejected: 0, fills: 0, missedFills: 0, unknownOrders: 0, balanceChecks: 0 };
   /** Requests in flight, so `settle()` can wait for them (tests, shutdown). */
   readonly pending = new Set<Promise<unknown>>();
-  /** Fees paid in a base asset: the exchange keeps them out of what was bought, the books charge their value in cash. */
-  readonly baseFees = new Map<string, number>();
-  baseFeeValue = 0n;
   /** Queries: retried by the error class, not counted. */
   readonly retry: RetryRunner<unknown>;
   /** Placements and cancels: retried by the error class, counted, the last error kept on the order. */

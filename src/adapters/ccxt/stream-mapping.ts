@@ -1,6 +1,6 @@
 // What the exchange reports about our orders, mapped into order events and fills: its order stream
 // (watchOrders), and the same order and trade shapes in createOrder answers, lookups and trade lists.
-import { fillOf, type Instrument, Liquidity, notionalOf, numberToMoney, ORDER_TRANSITIONS, OrderEventKind, OrderStatus, RoundingMode } from '../../core/index.ts';
+import { fillOf, Liquidity, notionalOf, numberToMoney, ORDER_TRANSITIONS, OrderEventKind, OrderStatus, RoundingMode } from '../../core/index.ts';
 import { VenueError, VenueErrorAction, withRetry } from '../../common/index.ts';
 import type { CcxtOrder, CcxtTrade } from './ccxt-api.ts';
 import type { ClientState, TrackedOrder } from './client-state.ts';
@@ -91,7 +91,9 @@ export class StreamMapper {
     this.noteTrigger(tracked, undefined, time);
     const price = instrument.roundPrice(trade.price);
     const notional = notionalOf(instrument, price, quantity);
-    const fee = feeInQuote(instrument, trade, price);
+    // A fee in the coin bought is paid in kind: the books hold that much less, as the exchange does.
+    const feeQuantity = trade.fee?.currency === instrument.base && (trade.fee.cost ?? 0) > 0 ? instrument.quantityFromUnits(instrument.quantityUnits(trade.fee.cost!)) : 0;
+    const fee = feeQuantity > 0 ? notionalOf(instrument, price, feeQuantity) : feeInQuote(trade);
     const fill = fillOf(tracked.order, {
       id: `${this.state.name}-${key}`,
       // The fills of a createOrder answer have no time of their own: the order's, else now.
@@ -101,13 +103,10 @@ export class StreamMapper {
       notional,
       fee,
       tax: 0n,
+      ...(feeQuantity > 0 ? { feeQuantity } : {}),
       liquidity: trade.takerOrMaker === 'maker' ? Liquidity.Maker : Liquidity.Taker,
       referencePrice: price,
     });
-    if (trade.fee?.currency === instrument.base && (trade.fee.cost ?? 0) > 0) {
-      this.state.baseFees.set(instrument.base, (this.state.baseFees.get(instrument.base) ?? 0) + trade.fee.cost!);
-      this.state.baseFeeValue += fee;
-    }
     this.state.counts.fills++;
     context.events.orderFilled(tracked.order, fill);
     this.state.orders.retire(tracked);
@@ -179,10 +178,8 @@ export class StreamMapper {
   };
 }
 
-/** The trade's fee in the account (quote) currency: base-currency fees are valued at the fill price. */
-function feeInQuote(instrument: Instrument, trade: CcxtTrade, price: number): bigint {
+/** A fee the trade paid in the account (quote) currency (a fee in a third asset, such as BNB, is counted at its cost). */
+function feeInQuote(trade: CcxtTrade): bigint {
   const cost = trade.fee?.cost ?? 0;
-  if (!(cost > 0)) return 0n;
-  const currency = trade.fee?.currency;
-  return numberToMoney(currency === instrument.base ? cost * price : cost);
+  return cost > 0 ? numberToMoney(cost) : 0n;
 }

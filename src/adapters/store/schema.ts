@@ -297,6 +297,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'api tokens and deployments',
     statements: serviceTables,
   },
+  {
+    version: 4,
+    name: 'fees a fill paid in the base asset (null: paid in the account currency)',
+    statements: (dialect) => [`ALTER TABLE fills ADD COLUMN fee_quantity ${types(dialect).real}`],
+  },
 ];
 
 /** The newest schema this build knows. */

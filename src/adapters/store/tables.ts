@@ -9,6 +9,8 @@ export interface Column {
   readonly name: string;
   readonly field: string;
   readonly kind: ColumnKind;
+  /** Written as "kind?": a record may leave the field out, and a null reads back as a record without it. */
+  readonly optional: boolean;
 }
 
 export interface TableLayout {
@@ -25,8 +27,9 @@ function layout(table: string, spec: string): TableLayout {
     .trim()
     .split(/\s*,\s*/)
     .map((item) => {
-      const [name, kind, field] = item.split(/\s+/) as [string, ColumnKind, string | undefined];
-      return { name, kind, field: field ?? camel(name) };
+      const [name, written, field] = item.split(/\s+/) as [string, string, string | undefined];
+      const optional = written.endsWith('?');
+      return { name, kind: (optional ? written.slice(0, -1) : written) as ColumnKind, field: field ?? camel(name), optional };
     });
   return { table, columns };
 }
@@ -46,7 +49,7 @@ export const TABLES = {
   fills: layout(
     'fills',
     `run_id text, time int, fill_id text, order_id text, symbol text, side text, price real, quantity real, notional ledger,
-     fee ledger, tax ledger, liquidity text, reference_price real, impact_bps real, slippage_bps real, reduced_for_cash bool`,
+     fee ledger, tax ledger, liquidity text, reference_price real, impact_bps real, slippage_bps real, reduced_for_cash bool, fee_quantity real?`,
   ),
   positions: layout('positions', 'run_id text, time int, symbol text, quantity real, average_price real, cost ledger, realized_pnl ledger'),
   balances: layout('balances', 'run_id text, time int, currency text, total ledger, free ledger'),
@@ -167,7 +170,10 @@ export function fromColumn(kind: ColumnKind, value: unknown): unknown {
 /** Row (column name -> value) to record. */
 export function toRecord<T>(layout: TableLayout, row: Record<string, unknown>): T {
   const record: Record<string, unknown> = {};
-  for (const column of layout.columns) record[column.field] = fromColumn(column.kind, row[column.name]);
+  for (const column of layout.columns) {
+    const value = fromColumn(column.kind, row[column.name]);
+    if (value !== null || !column.optional) record[column.field] = value;
+  }
   return record as T;
 }
 

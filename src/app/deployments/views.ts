@@ -23,14 +23,16 @@ export async function journalOf(store: Store, deployment: DeploymentRecord): Pro
 }
 
 /**
- * The positions held, from the fills (oldest first): quantity, average entry price of what is held (average cost,
- * reset when the position crosses zero) and the time of the last fill.
+ * The positions held, from the fills (oldest first): quantity (fees paid in the coin taken out), average entry price
+ * of what is held (average cost, reset when the position crosses zero) and the time of the last fill.
  */
 export function positionsOf(journal: RunJournal) {
   const held = new Map<string, { quantity: number; averagePrice: number; time: number }>();
   for (const f of journal.fills) {
     const p = held.get(f.symbol) ?? { quantity: 0, averagePrice: 0, time: f.time };
-    const signed = f.side === 'BUY' ? f.quantity : -f.quantity;
+    // A fee kept in the base asset leaves the holding with less (a buy) or takes more of it (a sell).
+    const inKind = f.feeQuantity ?? 0;
+    const signed = f.side === 'BUY' ? f.quantity - inKind : -(f.quantity + inKind);
     const next = Math.round((p.quantity + signed) * 1e10) / 1e10;
     if (p.quantity === 0 || Math.sign(signed) === Math.sign(p.quantity)) {
       p.averagePrice = (p.averagePrice * Math.abs(p.quantity) + f.price * Math.abs(signed)) / Math.abs(next);

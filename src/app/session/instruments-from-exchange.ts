@@ -1,5 +1,5 @@
 // Instruments of a live session come from the exchange's own market filters (tick, step, minimum).
-import { Instrument, Market, toPlainDecimal } from '../../core/index.ts';
+import { decimalsOf, Instrument, Market, toPlainDecimal } from '../../core/index.ts';
 import { InputError } from '../errors/index.ts';
 
 /** The fields of a ccxt market we read (precision in TICK_SIZE mode: the tick itself). */
@@ -7,7 +7,8 @@ export interface CcxtMarket {
   symbol: string;
   base: string;
   quote: string;
-  precision: { price?: number; amount?: number };
+  /** `base`: the precision of the base asset's balances (Binance's baseAssetPrecision), finer than the lot. */
+  precision: { price?: number; amount?: number; base?: number };
   limits?: { cost?: { min?: number } };
 }
 
@@ -25,6 +26,8 @@ export function instrumentFromMarket(market: CcxtMarket, precisionIsTickSize: bo
     tickSize: step(market.precision.price, 'price'),
     lotSize: step(market.precision.amount, 'amount'),
     minNotional: market.limits?.cost?.min ?? 0,
+    // Holdings carry what a fee taken in the coin leaves off the lot: balances' precision, 8 decimals when not given.
+    holdingDecimals: market.precision.base !== undefined && market.precision.base > 0 ? decimalsOf(step(market.precision.base, 'base')) : 8,
   });
 }
 

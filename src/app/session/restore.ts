@@ -3,8 +3,8 @@ import { type Bar, type Fill, Order, type OrderStatus } from '../../core/index.t
 import type { BarRecord, FillRecord, OrderRecord } from '../../common/index.ts';
 
 export function fillFromRecord(record: FillRecord): Fill {
-  const { runId: _run, fillId, ...fill } = record;
-  return { ...fill, id: fillId };
+  const { runId: _run, fillId, feeQuantity, ...fill } = record;
+  return { ...fill, id: fillId, ...(feeQuantity ? { feeQuantity } : {}) };
 }
 
 export function orderFromRecord(record: OrderRecord): Order {

@@ -12,7 +12,7 @@ export class ResumeDivergence extends Error {
 type Kind = 'fill' | 'order event' | 'breaker event' | 'equity checkpoint' | 'bar';
 
 const FIELDS: Record<Kind, readonly string[]> = {
-  fill: ['fillId', 'time', 'orderId', 'symbol', 'side', 'price', 'quantity', 'notional', 'fee', 'tax', 'liquidity'],
+  fill: ['fillId', 'time', 'orderId', 'symbol', 'side', 'price', 'quantity', 'notional', 'fee', 'tax', 'feeQuantity', 'liquidity'],
   'order event': ['orderId', 'time', 'kind', 'status', 'filledQuantity', 'fillId', 'reason'],
   'breaker event': ['time', 'level', 'previousLevel', 'cause'],
   'equity checkpoint': ['time', 'equity', 'cash'],

@@ -282,7 +282,10 @@ export async function runSession(request: SessionRequest): Promise<SessionSummar
     dataStart,
     dataEnd,
   };
-  for (const p of summary.openPositions) log(`open position ${p.symbol}: ${p.quantity} (value ${p.value.toFixed(2)} ${currency} at the last price ${p.lastPrice}, average price ${p.averagePrice})`);
+  for (const p of summary.openPositions) {
+    const dust = p.dust === undefined ? '' : `, ${p.dust} of it dust below the lot that no order can sell`;
+    log(`open position ${p.symbol}: ${p.quantity} (value ${p.value.toFixed(2)} ${currency} at the last price ${p.lastPrice}, average price ${p.averagePrice}${dust})`);
+  }
   for (const o of summary.unCanceledOrders) log(`order ${o.id} ${o.side} ${o.type} ${o.quantity} ${o.symbol} is still open: ${o.reason}`);
   if (journaled && recorder) {
     const runId = recorder.runId;

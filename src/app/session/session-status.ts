@@ -69,6 +69,8 @@ export interface OpenPositionSummary {
   /** The last price (book mid or bar close) the value is taken at. */
   lastPrice: number;
   value: number;
+  /** Of `quantity`, what is below one lot and cannot be sold (fees kept in the coin); absent when none. */
+  dust?: number;
 }
 
 export function openPositionsOf(kernel: Kernel): OpenPositionSummary[] {
@@ -84,6 +86,7 @@ export function openPositionsOf(kernel: Kernel): OpenPositionSummary[] {
       // A book mid can sit between ticks and carry float noise: 8 decimals, like every amount in a summary.
       lastPrice: Number(price.toFixed(8)),
       value: Number((position.quantity * price).toFixed(8)),
+      ...(position.dustUnits > 0 ? { dust: position.instrument.quantityFromUnits(position.dustUnits) } : {}),
     });
   }
   return positions;

@@ -76,7 +76,7 @@ export class ExecutionEngine implements ExecutionEventSink {
     this.client.connect({
       clock: this.clock,
       events: this,
-      account: { cash: () => portfolio.account.cash, sellableUnits: (symbol, time) => portfolio.sellableUnits(symbol, time) },
+      account: { cash: () => portfolio.account.cash, sellableUnits: (symbol, time) => portfolio.sellableUnits(symbol, time), heldUnits: (symbol) => portfolio.heldUnits(symbol) },
       instrument: (symbol) => this.cache.instrument(symbol),
       symbolIndex: (symbol) => this.cache.symbolIndex(symbol),
       onBar: (listener) => barListeners.push(listener),
@@ -123,11 +123,11 @@ export class ExecutionEngine implements ExecutionEventSink {
 
   /**
    * Quantity on the lot grid, rounded down. A sell of the whole position keeps an odd lot (A-shares
-   * sell odd lots whole). The risk engine may scale increasing orders down (REDUCE_RISK).
+   * sell odd lots whole), and leaves a crypto holding's dust. The risk engine may scale increasing orders down (REDUCE_RISK).
    */
   private orderQuantity(instrument: Instrument, request: OrderRequest, emergency: boolean): number {
     const held = this.portfolio.heldUnits(instrument.symbol);
-    if (request.side === 'SELL' && held > 0 && instrument.quantityUnits(request.quantity) === held) return instrument.quantityFromUnits(held);
+    if (request.side === 'SELL' && held > 0 && instrument.quantityUnits(request.quantity) === held) return instrument.quantityFromUnits(held - instrument.dustUnits(held));
     const sized = emergency || this.riskGate.sizeOrder === undefined ? request.quantity : this.riskGate.sizeOrder(request.symbol, request.side, request.quantity);
     const quantity = instrument.roundQuantity(sized, RoundingMode.Down);
     if (sized < request.quantity && this.note !== undefined && quantity > 0) {

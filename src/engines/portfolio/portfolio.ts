@@ -79,6 +79,12 @@ export class Portfolio {
     return this.account.positions.get(symbol)?.quantityUnits ?? 0;
   }
 
+  /** What an order can sell of `symbol`: held less its dust (0 when none). */
+  tradableQuantity(symbol: string): number {
+    const position = this.account.positions.get(symbol);
+    return position === undefined ? 0 : position.instrument.quantityFromUnits(position.tradableUnits);
+  }
+
   sellableUnits(symbol: string, time: number): number {
     const instrument = this.cache.instrument(symbol);
     const position = this.account.positions.get(symbol);
@@ -93,10 +99,12 @@ export class Portfolio {
   /** The position as a strategy sees it at `time`; its average price x `priceFactor` (the strategy's prices). */
   positionView(symbol: string, time: number, priceFactor: number): PositionView {
     const position = this.account.positions.get(symbol);
-    if (!position) return { symbol, quantity: 0, sellableQuantity: 0, averagePrice: NaN, realizedPnl: 0, unrealizedPnl: 0 };
+    if (!position) return { symbol, quantity: 0, dust: 0, sellableQuantity: 0, averagePrice: NaN, realizedPnl: 0, unrealizedPnl: 0 };
+    const instrument = position.instrument;
     return {
       symbol,
-      quantity: position.quantity,
+      quantity: instrument.quantityFromUnits(position.tradableUnits),
+      dust: instrument.quantityFromUnits(position.dustUnits),
       sellableQuantity: this.sellableQuantity(symbol, time),
       averagePrice: position.averagePrice * priceFactor,
       realizedPnl: moneyToNumber(position.realizedPnl),
