@@ -9,6 +9,7 @@ import { benchSessions } from './sessions.ts';
 import { benchStaleDetect } from './stale.ts';
 import { benchServer } from './server.ts';
 import { benchEmergency } from './emergency.ts';
+import { benchDeploymentReads } from './deployment-reads.ts';
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   results.server = await benchServer();
   log('server: kill-all (halt, closing orders) and live events, timed by a WebSocket client');
   results.server = { ...(results.server as object), ...(await benchEmergency()) };
+  log('server: deployment views over a month of journaled 1m bars, each reading only its tables, against the whole journal');
+  results.server = { ...(results.server as object), deploymentReads: await benchDeploymentReads() };
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 

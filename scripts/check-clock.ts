@@ -47,6 +47,7 @@ export const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   'bench/audit.ts': { allow: ['performance.now', 'setImmediate'], why: 'measures journal throughput; yields to the event loop between bursts' },
   'bench/backtest.ts': { allow: ['performance.now'], why: 'measures backtest time against the reference loop' },
   'bench/book.ts': { allow: ['performance.now'], why: "measures order-book updates per second against ccxt's" },
+  'bench/deployment-reads.ts': { allow: ['performance.now'], why: "measures the deployment views' journal reads" },
   'bench/indicators.ts': { allow: ['process.hrtime', 'setImmediate'], why: 'measures ns per bar against trading-signals; yields between indicators' },
   'bench/paper.ts': { allow: ['performance.now', 'setTimeout'], why: 'measures paper-session latency over a wall-time run' },
   'bench/risk.ts': { allow: ['process.hrtime'], why: 'measures pre-trade risk check latency' },

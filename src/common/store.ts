@@ -272,6 +272,9 @@ export interface RunJournal {
   readonly modeChanges: ModeChangeRecord[];
 }
 
+/** The parts of a run's journal, for reading only some of them. */
+export type JournalPart = keyof RunJournal;
+
 export interface RunQuery {
   /** Newest first; default 100. */
   readonly limit?: number;
@@ -316,7 +319,11 @@ export interface Store extends AuditReader {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Runs whose id starts with `prefix` (at most `limit`, default 10). */
   findRuns(prefix: string, limit?: number): Promise<RunRecord[]>;
-  readRunJournal(runId: string): Promise<RunJournal>;
+  /**
+   * A run's journal, every table in the order written. With `parts`, only those tables are read; the others come
+   * back empty (a view that needs the fills need not read every bar and equity point).
+   */
+  readRunJournal(runId: string, parts?: readonly JournalPart[]): Promise<RunJournal>;
   /** Every token, revoked or not, by createdAt, then id. */
   listTokens(): Promise<TokenRecord[]>;
   getToken(id: string): Promise<TokenRecord | undefined>;

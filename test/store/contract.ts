@@ -312,6 +312,23 @@ export function storeContract(harness: StoreHarness): void {
         expect(audit.map((e) => e.kind), 'bars are journaled, not audited').toEqual(['run.started', 'run.started']);
       });
 
+      it('reads only the parts of a journal asked for, the others empty', async () => {
+        const { store, journal } = await fresh();
+        const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
+        const fills = [fill(runId, 1), fill(runId, 2)];
+        const bars = [bar(runId, 1), bar(runId, 2)];
+        const equity = [{ runId, time: T0, equity: 10_000, cash: 10_000 }];
+        await Promise.all([journal.appendFills(fills), journal.appendBars(bars), journal.appendEquity(equity)]);
+        const whole = await store.readRunJournal(runId);
+        expect([whole.fills.length, whole.bars.length, whole.equity.length]).toEqual([2, 2, 1]);
+        const some = await store.readRunJournal(runId, ['fills', 'equity']);
+        expect(some.fills).toEqual(whole.fills);
+        expect(some.equity).toEqual(whole.equity);
+        expect(some.bars, 'a part not asked for is not read').toEqual([]);
+        expect(Object.keys(some).sort(), 'every part is there, empty or not').toEqual(Object.keys(whole).sort());
+        expect((await store.readRunJournal(runId, [])).fills).toEqual([]);
+      });
+
       it('refuses a second bar of the same run, symbol and open time as INVALID_RECORD, writing nothing of its batch', async () => {
         const { store, journal } = await fresh();
         const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT', 'ETH/USDT'] });

@@ -1,6 +1,6 @@
 // Table layouts shared by both adapters: which record field goes to which column, and how values convert.
 import { canonicalJson, checkRecords, checkTokensAndDeployments, RECORD_RULES } from '../../audit/index.ts';
-import { type AuditEntry, type DeploymentRecord, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../common/index.ts';
+import { type AuditEntry, type DeploymentRecord, type JournalPart, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../common/index.ts';
 
 /** How a value is stored: text, 64-bit integer, double, ledger units (exact bigint), 0/1, JSON text. */
 export type ColumnKind = 'text' | 'int' | 'real' | 'ledger' | 'bool' | 'json';
@@ -69,6 +69,14 @@ export const TABLES = {
      limits json, run_id text, created_at int, created_by text, updated_at int, version int`,
   ),
 } as const;
+
+/** The journal's parts, each read from the table of the same name in TABLES, in RunJournal's order. */
+export const JOURNAL_PARTS: readonly JournalPart[] = ['orders', 'orderEvents', 'fills', 'positions', 'balances', 'equity', 'bars', 'denials', 'breakerEvents', 'modeChanges'];
+
+/** A journal with every part empty, to be filled part by part. */
+export function emptyJournal(): Record<JournalPart, unknown[]> {
+  return Object.fromEntries(JOURNAL_PARTS.map((part) => [part, []])) as unknown as Record<JournalPart, unknown[]>;
+}
 
 /** Columns a deployment update sets (all but its key). */
 export const DEPLOYMENT_UPDATE_COLUMNS = TABLES.deployments.columns.filter((c) => c.name !== 'name');

@@ -4,19 +4,20 @@
 import { computePortfolioRisk, RiskInputError } from '../../analytics/index.ts';
 import { TERMINAL_STATUSES } from '../../core/index.ts';
 import { resumedRunIds } from '../session/index.ts';
-import type { DeploymentRecord, RunJournal, Store } from '../../common/index.ts';
+import type { DeploymentRecord, JournalPart, RunJournal, Store } from '../../common/index.ts';
 
 const EMPTY: RunJournal = { orders: [], orderEvents: [], fills: [], positions: [], balances: [], equity: [], bars: [], denials: [], breakerEvents: [], modeChanges: [] };
 
 /**
  * The journal of a deployment: its current run and the runs it resumed (a pause and a resume, or an edit, finish one
- * run and continue its ledger in the next), oldest first, each list concatenated.
+ * run and continue its ledger in the next), oldest first, each list concatenated. With `parts`, only those are read
+ * (the others are empty).
  */
-export async function journalOf(store: Store, deployment: DeploymentRecord): Promise<RunJournal> {
+export async function journalOf(store: Store, deployment: DeploymentRecord, parts?: readonly JournalPart[]): Promise<RunJournal> {
   const run = deployment.runId === null ? undefined : await store.getRun(deployment.runId);
   if (run === undefined) return EMPTY;
   const chain = [...(await resumedRunIds(run, store)), run.id];
-  const journals = await Promise.all(chain.map((id) => store.readRunJournal(id)));
+  const journals = await Promise.all(chain.map((id) => store.readRunJournal(id, parts)));
   const merged = { ...EMPTY } as Record<keyof RunJournal, unknown[]>;
   for (const key of Object.keys(EMPTY) as Array<keyof RunJournal>) merged[key] = journals.flatMap((j) => j[key] as unknown[]);
   return merged as unknown as RunJournal;

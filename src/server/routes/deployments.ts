@@ -2,6 +2,7 @@
 // LIVE_MINIMAL: admin). Every change names its target in `confirm` and is audited with the actor.
 import { z } from 'zod';
 import { breakerOf, confirmSchema, createDeploymentSchema, DEPLOYMENT_NAME, editDeploymentSchema, emergencyStopSchema, journalOf, killAllSchema, openOrdersOf, pnlOf, positionsOf, riskOf } from '../../app/deployments/index.ts';
+import type { JournalPart } from '../../common/index.ts';
 import { json, route, type RouteSpec } from '../route.ts';
 import type { ServerContext } from './context.ts';
 import { plain } from './journal-reads.ts';
@@ -24,9 +25,10 @@ export function deploymentRoutes(context: ServerContext): RouteSpec[] {
       body: confirmSchema,
       handler: async ({ params, body, principal }) => json(await deployments[action](params.name, body.confirm, principal!)),
     });
-  const journal = async (name: string) => {
+  // Each view reads only the journal tables it shows: a dashboard polling the breaker level does not read every bar.
+  const journal = async (name: string, parts: readonly JournalPart[]) => {
     const deployment = await deployments.get(name);
-    return { deployment, journal: await journalOf(store, deployment) };
+    return { deployment, journal: await journalOf(store, deployment, parts) };
   };
   return [
     route({ method: 'GET', path: BASE, role: 'viewer', tag: 'deployments', summary: 'every deployment', handler: async () => json(await deployments.list()) }),
@@ -86,7 +88,7 @@ export function deploymentRoutes(context: ServerContext): RouteSpec[] {
       handler: async ({ body, principal }) => json(await deployments.killAll(body.confirm, principal!, body)),
     }),
     read('/status', 'mode, status, the session (running, restarts, last error), breaker level and its recent changes, last prices, positions, equity and data quality per source', async (name) => {
-      const { deployment, journal: j } = await journal(name);
+      const { deployment, journal: j } = await journal(name, ['breakerEvents']);
       const session = context.sessions?.state(name);
       const live = session?.live;
       const breaker = breakerOf(j);
@@ -101,15 +103,15 @@ export function deploymentRoutes(context: ServerContext): RouteSpec[] {
         dataQuality: live === undefined ? null : live.dataQuality(),
       };
     }),
-    read('/positions', 'positions held (from the journal)', async (name) => positionsOf((await journal(name)).journal)),
-    read('/orders', 'open orders (from the journal)', async (name) => openOrdersOf((await journal(name)).journal)),
-    read('/fills', 'every fill, oldest first', async (name) => (await journal(name)).journal.fills),
+    read('/positions', 'positions held (from the journal)', async (name) => positionsOf((await journal(name, ['fills'])).journal)),
+    read('/orders', 'open orders (from the journal)', async (name) => openOrdersOf((await journal(name, ['orders'])).journal)),
+    read('/fills', 'every fill, oldest first', async (name) => (await journal(name, ['fills'])).journal.fills),
     read('/pnl', 'equity, P&L and the equity curve', async (name) => {
-      const { deployment, journal: j } = await journal(name);
+      const { deployment, journal: j } = await journal(name, ['equity']);
       return pnlOf(j, deployment.capital);
     }),
     read('/risk', 'exposure, and VaR, ES and correlation of the positions held (from the journaled bars)', async (name) => {
-      const { deployment, journal: j } = await journal(name);
+      const { deployment, journal: j } = await journal(name, ['fills', 'bars', 'equity']);
       return riskOf(j, deployment.capital);
     }),
   ];
