@@ -44,6 +44,7 @@ export function fillRecord(runId: string, fill: Fill): FillRecord {
     impactBps: fill.impactBps,
     slippageBps: fill.slippageBps,
     reducedForCash: fill.reducedForCash,
+    ...(fill.feeQuantity ? { feeQuantity: fill.feeQuantity } : {}),
   };
 }
 
