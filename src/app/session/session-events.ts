@@ -5,7 +5,7 @@ import { LiveClock, type OrderEvent, Topic } from '../../common/index.ts';
 import type { Kernel } from '../../kernel/index.ts';
 
 export type SessionEvent =
-  | { readonly type: 'fill'; readonly time: number; readonly id: string; readonly orderId: string; readonly symbol: string; readonly side: string; readonly quantity: number; readonly price: number; readonly fee: number }
+  | { readonly type: 'fill'; readonly time: number; readonly id: string; readonly orderId: string; readonly symbol: string; readonly side: string; readonly quantity: number; readonly price: number; readonly fee: number; readonly feeQuantity?: number }
   | { readonly type: 'order'; readonly time: number; readonly kind: string; readonly id: string; readonly symbol: string; readonly side: string; readonly orderType: string; readonly quantity: number; readonly status: string; readonly reason?: string }
   | { readonly type: 'breaker'; readonly time: number; readonly level: string; readonly previousLevel: string; readonly cause: string; readonly actor?: string | null }
   | { readonly type: 'equity'; readonly time: number; readonly equity: number; readonly cash: number };
@@ -23,7 +23,7 @@ export function sessionEventSource(kernel: Kernel): (listener: SessionEventListe
   };
   kernel.bus.subscribe<Fill>(Topic.Fill, (fill) => {
     if (listeners.size === 0) return;
-    emit({ type: 'fill', time: fill.time, id: fill.id, orderId: fill.orderId, symbol: fill.symbol, side: fill.side, quantity: fill.quantity, price: fill.price, fee: moneyToNumber(fill.fee) });
+    emit({ type: 'fill', time: fill.time, id: fill.id, orderId: fill.orderId, symbol: fill.symbol, side: fill.side, quantity: fill.quantity, price: fill.price, fee: moneyToNumber(fill.fee), ...(fill.feeQuantity ? { feeQuantity: fill.feeQuantity } : {}) });
   });
   kernel.bus.subscribe<OrderEvent>(Topic.OrderEvent, (event) => {
     if (listeners.size === 0 || event.reason === 'WARMING_UP') return;
