@@ -50,12 +50,22 @@ describe('a LIVE_MINIMAL deployment', () => {
     await runCliAsync(['deploy', 'stop', 'live-btc'], { env });
     for (let i = 0; i < 150 && (await get('/deployments/live-btc/status')).session.running; i++) await new Promise((resolve) => setTimeout(resolve, 200));
     fills = await get('/deployments/live-btc/fills');
-    const state = (await (await fetch(`${sim.url}/admin/state`)).json()) as { accounts: { apiKey: string; trades: { isBuyer: boolean; qty: string }[] }[] };
-    const trades = state.accounts.find((a) => a.apiKey === 'test-key')!.trades;
+    const state = (await (await fetch(`${sim.url}/admin/state`)).json()) as {
+      accounts: { apiKey: string; trades: { isBuyer: boolean; qty: string }[]; balances: Record<string, { free: string; locked: string }> }[];
+    };
+    const account = state.accounts.find((a) => a.apiKey === 'test-key')!;
+    const trades = account.trades;
     expect(fills.map((f) => `${f.side} ${f.quantity}`)).toEqual(trades.map((t) => `${t.isBuyer ? 'BUY' : 'SELL'} ${Number(t.qty)}`));
+    // The exchange kept each buy's fee in BTC: the deployment's position is what the exchange holds, to the satoshi,
+    // and the strategy's exits (it sells position.quantity) went through.
+    const btc = account.balances.BTC === undefined ? 0 : Number(account.balances.BTC.free) + Number(account.balances.BTC.locked);
+    const held = ((await get('/deployments/live-btc/positions')) as { symbol: string; quantity: number }[]).reduce((sum, p) => sum + p.quantity, 0);
+    expect(held, 'the position the deployment shows is what the exchange holds').toBeCloseTo(btc, 10);
+    expect(fills.filter((f) => f.side === 'SELL').length, 'the strategy exited at least once').toBeGreaterThanOrEqual(1);
     // Nothing silent: every order the venue rejected is a line of the server's log, with the venue's reason.
     const run = await get(`/runs/${(await get('/deployments/live-btc')).runId}`);
     const rejected = (run.journal.orderEvents as { kind: string; orderId: string; reason: string }[]).filter((e) => e.kind === 'REJECTED');
+    expect(rejected.filter((e) => e.reason === 'INSUFFICIENT_FUNDS'), 'no order asked the exchange for more than the account holds').toEqual([]);
     const lines = server.stderr().split('\n').filter((line) => line.startsWith('deployment live-btc: rejected by the venue: '));
     expect(lines.map((line) => line.split(' ')[6])).toEqual(rejected.map((e) => e.orderId));
     server.child.kill('SIGTERM');
