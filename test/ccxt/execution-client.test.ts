@@ -121,9 +121,9 @@ class ScriptedVenue implements CcxtTradingApi {
   }
 }
 
-function setup() {
+function setup(lotSize = '0.00001') {
   const venue = new ScriptedVenue();
-  const instrument = new Instrument({ symbol: SYMBOL, market: Market.Crypto, base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001', minNotional: 5 });
+  const instrument = new Instrument({ symbol: SYMBOL, market: Market.Crypto, base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize, minNotional: 5 });
   const clock = new SimulatedClock(venue.time);
   const delays: number[] = [];
   const client = new CcxtExecutionClient(venue, {
@@ -252,13 +252,28 @@ describe('CcxtExecutionClient: fills reported without their trades', () => {
     expect(kernel.fills[0]!.time, 'a fill must carry a time: the books and T+1 need it').toBe(venue.time);
   });
 
-  it('base-currency fees are charged in the account currency at the fill price', async () => {
+  it('a fee kept in the base asset is paid in kind: the position holds less, cash pays the notional, the fee is its value', async () => {
     const { client, kernel, buy } = setup();
     buy();
     await client.settle();
     const fill = kernel.fills[0]!;
-    // 0.001 x 0.01 BTC at 50,000 = 0.5 USDT.
+    // 0.001 x 0.01 BTC = 0.00001 BTC, at 50,000 = 0.5 USDT.
+    expect(fill.feeQuantity).toBe(0.00001);
     expect(fill.fee, 'the fee in USDT, not 0.00001 (BTC)').toBe(numberToMoney(0.5));
+    expect(kernel.account.positions.get(SYMBOL)!.quantity).toBe(0.00999);
+    expect(kernel.account.cash).toBe(numberToMoney(100_000) - fill.notional);
+  });
+
+  it('a fee in the base asset finer than the instrument\'s holdings is charged to cash at its value', async () => {
+    // Holdings on a 0.001 grid cannot hold 0.00001 BTC: the fee's value is paid in USDT, as a fee in the quote would be.
+    const { client, kernel, buy } = setup('0.001');
+    buy();
+    await client.settle();
+    const fill = kernel.fills[0]!;
+    expect(fill.feeQuantity).toBeUndefined();
+    expect(fill.fee).toBe(numberToMoney(0.5));
+    expect(kernel.account.positions.get(SYMBOL)!.quantity).toBe(0.01);
+    expect(kernel.account.cash).toBe(numberToMoney(100_000) - fill.notional - fill.fee);
   });
 });
 

@@ -91,9 +91,11 @@ export class StreamMapper {
     this.noteTrigger(tracked, undefined, time);
     const price = instrument.roundPrice(trade.price);
     const notional = notionalOf(instrument, price, quantity);
-    // A fee in the coin bought is paid in kind: the books hold that much less, as the exchange does.
-    const feeQuantity = trade.fee?.currency === instrument.base && (trade.fee.cost ?? 0) > 0 ? instrument.quantityFromUnits(instrument.quantityUnits(trade.fee.cost!)) : 0;
-    const fee = feeQuantity > 0 ? notionalOf(instrument, price, feeQuantity) : feeInQuote(trade);
+    // A fee in the coin bought is paid in kind: the books hold that much less, as the exchange does. (On an instrument
+    // whose holdings are coarser than the fee, one that rounds to nothing is charged to cash at its value instead.)
+    const feeInBase = trade.fee?.currency === instrument.base && (trade.fee.cost ?? 0) > 0 ? trade.fee.cost! : 0;
+    const feeQuantity = instrument.quantityFromUnits(instrument.quantityUnits(feeInBase));
+    const fee = feeQuantity > 0 ? notionalOf(instrument, price, feeQuantity) : feeInBase > 0 ? numberToMoney(feeInBase * price) : feeInQuote(trade);
     const fill = fillOf(tracked.order, {
       id: `${this.state.name}-${key}`,
       // The fills of a createOrder answer have no time of their own: the order's, else now.
