@@ -18,6 +18,7 @@ import { numberToMoney } from '../../src/core/decimal.ts';
 import { type Fill, fillOf, Liquidity } from '../../src/core/fill.ts';
 import { OrderSide } from '../../src/core/order.ts';
 import { Portfolio } from '../../src/engines/portfolio/index.ts';
+import { runCliAsync } from '../cli/run-cli.ts';
 
 // BTC/USDT as ccxt describes Binance's market (TICK_SIZE precision): tick 0.01, step 0.00001, balances to 1e-8.
 const BTC = instrumentFromMarket({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', precision: { price: 0.01, amount: 0.00001, base: 1e-8 }, limits: { cost: { min: 5 } } }, true);
@@ -39,6 +40,16 @@ function trade(side: OrderSide, quantity: number, price: number, feeInCoin: numb
     { id: `O-${seq}`, symbol: 'BTC/USDT', side, decisionPrice: price },
     { id: `binance-${seq}`, time: T0 + seq * 60_000, price, quantity, notional, fee, tax: 0n, liquidity: Liquidity.Taker, referencePrice: price, ...(feeInCoin > 0 ? { feeQuantity: feeInCoin } : {}) },
   );
+}
+
+/** The one run in a journal file. */
+async function runIdIn(db: string): Promise<string | undefined> {
+  const { store, close } = await openJournal(db, { clock: new LiveClock() });
+  try {
+    return (await store.listRuns())[0]?.id;
+  } finally {
+    await close();
+  }
 }
 
 let dir: string | undefined;
@@ -80,5 +91,9 @@ describe('fees paid in kind across a restart', () => {
     } finally {
       await close();
     }
+    // `traider runs show` names the fee kept in the coin beside its value.
+    const shown = await runCliAsync(['runs', 'show', (await runIdIn(join(dir, 'live.db')))!, '--db', join(dir, 'live.db')]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/binance-\d+ O-\d+ BUY 0\.00123 BTC\/USDT @ 50000 fee 0\.0615 \(0\.00000123 kept in the coin\)/);
   });
 });
