@@ -1,7 +1,7 @@
 // Per-update checks of DataQualityMonitor: staleness, jumps, OHLC sanity, gaps, crossed and unusable numbers, levels.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DataQualityMonitor, IssueCode, QualityLevel, resolveDataQualityConfig } from '../../src/engines/data/quality/index.ts';
+import { DataQualityMonitor, IssueCode, QualityLevel, resolveDataQualityConfig } from '../../src/engines/index.ts';
 import { bar, MINUTE, quote, T0 } from './helpers.ts';
 
 const codes = (a: { issues: readonly { code: string }[] }): string[] => a.issues.map((i) => i.code);

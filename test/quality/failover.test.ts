@@ -1,16 +1,10 @@
 // Consensus marks a lying source and failover leaves it within the same update; hysteresis on return.
 import { describe, expect, it } from 'vitest';
-import {
-  DataQualityHub,
-  DataQualityMonitor,
-  FailoverReason,
-  FailoverSelector,
-  IssueCode,
-  ProviderHealth,
-  QualityLevel,
-  type FailoverEvent,
-} from '../../src/engines/data/quality/index.ts';
-import { quote, riskEngine, T0 } from './helpers.ts';
+import { type FailoverEvent, FailoverReason, FailoverSelector } from '../../src/engines/data/quality/failover.ts';
+import { DataQualityMonitor } from '../../src/engines/data/quality/monitor.ts';
+import { ProviderHealth } from '../../src/engines/data/quality/provider-health.ts';
+import { IssueCode, QualityLevel } from '../../src/engines/data/quality/types.ts';
+import { quote, T0 } from './helpers.ts';
 
 const SECOND = 1_000;
 const fair = (round: number): number => 100 + round * 0.01;
@@ -67,52 +61,37 @@ describe('acceptance: two sources, one starts lying by 3%', () => {
       ['A', 'B', FailoverReason.Recovered],
     ]);
   });
-
-  it('runs the same through the hub with a real RiskEngine: the liar never reaches the breakers', () => {
-    const { engine, clock } = riskEngine(T0);
-    const hub = new DataQualityHub({ providers: ['B', 'A'], risk: engine, config: { failover: { returnAfterUpdates: 3 } } });
-    const switches: FailoverEvent[] = [];
-    for (let i = 0; i < 30; i++) {
-      const t = T0 + i * SECOND;
-      const lying = i >= 20 && i < 22;
-      clock.advanceTo(t + 50);
-      const b = hub.onQuote(quote('B', fair(i) * (lying ? 1.03 : 1), t));
-      if (b.failover) switches.push(b.failover);
-      clock.advanceTo(t + 55);
-      const a = hub.onQuote(quote('A', fair(i), t + 5));
-      if (a.failover) switches.push(a.failover);
-      expect(engine.level).toBe('NORMAL');
-    }
-    expect(switches.map((e) => [e.time - T0, e.from, e.to, e.reason])).toEqual([
-      [20 * SECOND + 50, 'B', 'A', FailoverReason.Invalid],
-      [24 * SECOND + 50, 'A', 'B', FailoverReason.Recovered],
-    ]);
-  });
 });
 
 describe('failover rules', () => {
   it('leaves a provider with 3 consecutive request failures and comes back after it recovers', () => {
-    const hub = new DataQualityHub({ providers: ['A', 'B'], config: { failover: { returnAfterUpdates: 2 } } });
-    hub.onQuote(quote('A', 100, T0));
-    hub.onQuote(quote('B', 100, T0));
-    expect(hub.onRequestResult('A', T0 + 100, { ok: false, error: new Error('timeout') })).toEqual([]);
-    expect(hub.onRequestResult('A', T0 + 200, { ok: false, error: 'timeout' })).toEqual([]);
-    const [event] = hub.onRequestResult('A', T0 + 300, { ok: false, error: 'timeout' });
+    const monitor = new DataQualityMonitor({ failover: { returnAfterUpdates: 2 } });
+    const selector = new FailoverSelector({ providers: ['A', 'B'], health: (p) => monitor.health(p), config: monitor.config });
+    selector.onAssessment(monitor.onQuote(quote('A', 100, T0)));
+    selector.onAssessment(monitor.onQuote(quote('B', 100, T0)));
+    // a REST request of A fails: recorded on its health, then failover is decided again without an update
+    const requestFails = (time: number, error: unknown) => {
+      monitor.health('A').recordFailure(time, error);
+      return selector.check('BTCUSDT', time);
+    };
+    expect(requestFails(T0 + 100, new Error('timeout'))).toBeUndefined();
+    expect(requestFails(T0 + 200, 'timeout')).toBeUndefined();
+    const event = requestFails(T0 + 300, 'timeout');
     expect(event).toMatchObject({ from: 'A', to: 'B', reason: FailoverReason.Unhealthy });
     expect(event!.detail).toContain('3 consecutive failures');
     // A's data is good again: two usable updates bring it back
-    expect(hub.onQuote(quote('A', 100, T0 + 1_000)).failover).toBeUndefined();
-    expect(hub.onQuote(quote('A', 100, T0 + 2_000)).failover).toMatchObject({ from: 'B', to: 'A', reason: FailoverReason.Recovered });
+    expect(selector.onAssessment(monitor.onQuote(quote('A', 100, T0 + 1_000)))).toBeUndefined();
+    expect(selector.onAssessment(monitor.onQuote(quote('A', 100, T0 + 2_000)))).toMatchObject({ from: 'B', to: 'A', reason: FailoverReason.Recovered });
   });
 
   it('leaves a silent provider once its data is older than the staleness limit', () => {
-    const hub = new DataQualityHub({ providers: ['A', 'B'] });
-    hub.onQuote(quote('A', 100, T0));
-    hub.onQuote(quote('B', 100, T0));
-    hub.onQuote(quote('B', 100, T0 + 4_000));
-    expect(hub.tick(T0 + 5_000)).toEqual([]);
-    const [event] = hub.tick(T0 + 5_100);
-    expect(event).toMatchObject({ from: 'A', to: 'B', reason: FailoverReason.Stale });
+    const monitor = new DataQualityMonitor();
+    const selector = new FailoverSelector({ providers: ['A', 'B'], health: (p) => monitor.health(p), config: monitor.config });
+    selector.onAssessment(monitor.onQuote(quote('A', 100, T0)));
+    selector.onAssessment(monitor.onQuote(quote('B', 100, T0)));
+    selector.onAssessment(monitor.onQuote(quote('B', 100, T0 + 4_000)));
+    expect(selector.check('BTCUSDT', T0 + 5_000)).toBeUndefined();
+    expect(selector.check('BTCUSDT', T0 + 5_100)).toMatchObject({ from: 'A', to: 'B', reason: FailoverReason.Stale });
   });
 
   it('stays with a failing provider when no other is usable', () => {
