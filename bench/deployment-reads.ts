@@ -1,10 +1,11 @@
 // Bench: a deployment's read views over a month of 1m bars journaled in SQLite (43,200 bars and equity points,
-// 2,000 fills). Each view reads only the journal tables it shows; the reference is the whole journal read, what
-// every view read before. Reported: the median ms of each over repeated reads, and the ratio to the whole read.
+// 2,000 fills). Each view reads only the journal tables it shows (risk: a window of recent bars and the last equity
+// point; an emergency close: orders, fills, the latest bars and equity point); the reference is the whole journal
+// read, what every view read before. Reported: the median ms of each over repeated reads, and the ratio to the whole.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { journalOf } from '../src/app/deployments/index.ts';
+import { type JournalTails, journalOf, RISK_WINDOW_BARS } from '../src/app/deployments/index.ts';
 import { openJournal } from '../src/app/store/index.ts';
 import { type BarRecord, type DeploymentRecord, type EquityRecord, type FillRecord, type JournalPart, LiveClock, RunKind } from '../src/common/index.ts';
 
@@ -23,12 +24,14 @@ export interface DeploymentReadsBench {
   views: Record<string, { ms: number; ratioToWhole: number }>;
 }
 
-const VIEWS: Record<string, readonly JournalPart[]> = {
-  status: ['breakerEvents'],
-  positions: ['fills'],
-  orders: ['orders'],
-  pnl: ['equity'],
-  risk: ['fills', 'bars', 'equity'],
+const VIEWS: Record<string, { parts: readonly JournalPart[]; tails?: JournalTails }> = {
+  status: { parts: ['breakerEvents'] },
+  positions: { parts: ['fills'] },
+  orders: { parts: ['orders'] },
+  pnl: { parts: ['equity'] },
+  risk: { parts: ['fills', 'bars', 'equity'], tails: { bars: RISK_WINDOW_BARS, equity: 1 } },
+  // as closingJournalOf reads it for one symbol (src/app/emergency/paper-close.ts)
+  emergencyClose: { parts: ['orders', 'fills', 'bars', 'equity'], tails: { bars: 100, equity: 1 } },
 };
 
 function median(values: number[]): number {
@@ -61,19 +64,19 @@ export async function benchDeploymentReads(): Promise<DeploymentReadsBench> {
     }
     await journal.appendFills(fills);
     const deployment = { runId } as DeploymentRecord;
-    const time = async (parts?: readonly JournalPart[]): Promise<number> => {
+    const time = async (parts?: readonly JournalPart[], tails?: JournalTails): Promise<number> => {
       const ms: number[] = [];
       for (let r = 0; r < READS; r++) {
         const t0 = performance.now();
-        await journalOf(store, deployment, parts);
+        await journalOf(store, deployment, parts, tails);
         ms.push(performance.now() - t0);
       }
       return median(ms);
     };
     const wholeJournalMs = await time();
     const views: DeploymentReadsBench['views'] = {};
-    for (const [view, parts] of Object.entries(VIEWS)) {
-      const ms = await time(parts);
+    for (const [view, { parts, tails }] of Object.entries(VIEWS)) {
+      const ms = await time(parts, tails);
       views[view] = { ms: Number(ms.toFixed(2)), ratioToWhole: Number((ms / wholeJournalMs).toFixed(4)) };
     }
     return { bars: BARS, fills: FILLS, wholeJournalMs: Number(wholeJournalMs.toFixed(2)), views };

@@ -324,6 +324,11 @@ export interface Store extends AuditReader {
    * back empty (a view that needs the fills need not read every bar and equity point).
    */
   readRunJournal(runId: string, parts?: readonly JournalPart[]): Promise<RunJournal>;
+  /**
+   * The last `limit` rows of one part of a run's journal, in the order written: a view over a long run (its recent
+   * bars, its latest equity point) reads that window, not the run.
+   */
+  readRunTail<P extends JournalPart>(runId: string, part: P, limit: number): Promise<RunJournal[P]>;
   /** Every token, revoked or not, by createdAt, then id. */
   listTokens(): Promise<TokenRecord[]>;
   getToken(id: string): Promise<TokenRecord | undefined>;

@@ -312,6 +312,28 @@ export function storeContract(harness: StoreHarness): void {
         expect(audit.map((e) => e.kind), 'bars are journaled, not audited').toEqual(['run.started', 'run.started']);
       });
 
+      it('reads the last rows of one part of a run, in the order written, and only that run', async () => {
+        const { store, journal } = await fresh();
+        const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
+        const other = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });
+        // Written in two batches, the other run's rows between them, and later bars earlier in market time.
+        const bars = [bar(runId, 7), bar(runId, 8), bar(runId, 9), bar(runId, 3), bar(runId, 4)];
+        await journal.appendBars(bars.slice(0, 3));
+        await journal.appendBars([bar(other, 10), bar(other, 11)]);
+        await journal.appendBars(bars.slice(3));
+        expect(await store.readRunTail(runId, 'bars', 3), 'the last three written, oldest first').toEqual([bar(runId, 9), bar(runId, 3), bar(runId, 4)]);
+        expect(await store.readRunTail(runId, 'bars', 1)).toEqual([bar(runId, 4)]);
+        expect(await store.readRunTail(runId, 'bars', 50), 'fewer rows than asked: all of them').toEqual(bars);
+        expect(await store.readRunTail(runId, 'bars', 0)).toEqual([]);
+        expect(await store.readRunTail(other, 'bars', 5)).toEqual([bar(other, 10), bar(other, 11)]);
+        expect(await store.readRunTail(runId, 'fills', 5), 'a part with no rows').toEqual([]);
+        const equity = [1, 2, 3].map((i) => ({ runId, time: T0 + i, equity: 10_000 + i, cash: 9_000 }));
+        await journal.appendEquity(equity);
+        expect(await store.readRunTail(runId, 'equity', 1)).toEqual([equity[2]]);
+        await expect(store.readRunTail(runId, 'bars', -1)).rejects.toThrow(/limit must be a whole number of rows, 0 or more \(got -1\)/);
+        await expect(store.readRunTail(runId, 'bars', 2.5)).rejects.toThrow(/got 2\.5/);
+      });
+
       it('reads only the parts of a journal asked for, the others empty', async () => {
         const { store, journal } = await fresh();
         const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 's', symbols: ['BTC/USDT'] });

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, type JournalPart, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
-import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, emptyJournal, JOURNAL_PARTS, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
+import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, emptyJournal, JOURNAL_PARTS, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tailLimit, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
 
 export interface PostgresStoreOptions {
   /** Create the schema when the database has none; readers pass false. */
@@ -281,6 +281,14 @@ export class PostgresStore implements Store {
         journal[part] = (await this.query(`SELECT ${columnList(layout)} FROM ${layout.table} WHERE run_id = $1 ORDER BY id`, [runId])).rows.map((row) => toRecord(layout, row));
       }
       return journal as unknown as RunJournal;
+    });
+  }
+
+  readRunTail<P extends JournalPart>(runId: string, part: P, limit: number): Promise<RunJournal[P]> {
+    return this.exclusive(async () => {
+      const layout = TABLES[part];
+      const read = await this.query(`SELECT ${columnList(layout)} FROM ${layout.table} WHERE run_id = $1 ORDER BY id DESC LIMIT $2`, [runId, tailLimit(limit)]);
+      return read.rows.reverse().map((row) => toRecord(layout, row)) as RunJournal[P];
     });
   }
 

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, type JournalPart, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
-import { APPEND_TABLES, checkBatch, checkContinues, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, emptyJournal, JOURNAL_PARTS, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
+import { APPEND_TABLES, checkBatch, checkContinues, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, emptyJournal, JOURNAL_PARTS, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tailLimit, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
 
 export interface SqliteStoreOptions {
   /** Create the file (and its directory) and the schema when missing; readers pass false. */
@@ -300,6 +300,13 @@ export class SqliteStore implements Store {
       journal[part] = (this.statement(selectSql(layout, 'run_id = ?', 'id'), true).all(runId) as Record<string, unknown>[]).map((row) => toRecord(layout, row));
     }
     return journal as unknown as RunJournal;
+  }
+
+  async readRunTail<P extends JournalPart>(runId: string, part: P, limit: number): Promise<RunJournal[P]> {
+    this.ensureOpen();
+    const layout = TABLES[part];
+    const rows = this.statement(selectSql(layout, 'run_id = ?', 'id DESC LIMIT ?'), true).all(runId, tailLimit(limit)) as Record<string, unknown>[];
+    return rows.reverse().map((row) => toRecord(layout, row)) as RunJournal[P];
   }
 
   async listTokens(): Promise<TokenRecord[]> {

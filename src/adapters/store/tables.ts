@@ -73,6 +73,12 @@ export const TABLES = {
 /** The journal's parts, each read from the table of the same name in TABLES, in RunJournal's order. */
 export const JOURNAL_PARTS: readonly JournalPart[] = ['orders', 'orderEvents', 'fills', 'positions', 'balances', 'equity', 'bars', 'denials', 'breakerEvents', 'modeChanges'];
 
+/** A tail read's row count, checked: a whole number of rows, 0 or more. */
+export function tailLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`readRunTail: limit must be a whole number of rows, 0 or more (got ${limit})`);
+  return limit;
+}
+
 /** A journal with every part empty, to be filled part by part. */
 export function emptyJournal(): Record<JournalPart, unknown[]> {
   return Object.fromEntries(JOURNAL_PARTS.map((part) => [part, []])) as unknown as Record<JournalPart, unknown[]>;

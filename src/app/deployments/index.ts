@@ -24,6 +24,6 @@ export {
   type EmergencyStopRequest,
   type KillAllRequest,
 } from './requests.ts';
-export { breakerOf, journalOf, openOrdersOf, pnlOf, positionsOf, riskOf } from './views.ts';
+export { breakerOf, journalOf, type JournalTails, openOrdersOf, pnlOf, positionsOf, RISK_WINDOW_BARS, riskOf } from './views.ts';
 export { venueEnv } from './venue-env.ts';
 export { SessionHost, type HostedSessionState, type SessionHostOptions } from './session-host.ts';

@@ -8,19 +8,48 @@ import type { DeploymentRecord, JournalPart, RunJournal, Store } from '../../com
 
 const EMPTY: RunJournal = { orders: [], orderEvents: [], fills: [], positions: [], balances: [], equity: [], bars: [], denials: [], breakerEvents: [], modeChanges: [] };
 
+/** Parts to read from their end only, with how many rows: the latest equity point, a window of recent bars. */
+export type JournalTails = Partial<Record<JournalPart, number>>;
+
+/** Bars of each symbol the risk view computes VaR, ES and correlation over: the most recent ones. */
+export const RISK_WINDOW_BARS = 10_000;
+
+/** The runs of a deployment's journal, oldest first: the runs its current run resumed, then that run. */
+async function runChainOf(store: Store, deployment: DeploymentRecord): Promise<string[]> {
+  const run = deployment.runId === null ? undefined : await store.getRun(deployment.runId);
+  return run === undefined ? [] : [...(await resumedRunIds(run, store)), run.id];
+}
+
 /**
  * The journal of a deployment: its current run and the runs it resumed (a pause and a resume, or an edit, finish one
  * run and continue its ledger in the next), oldest first, each list concatenated. With `parts`, only those are read
- * (the others are empty).
+ * (the others are empty); with `tails`, those parts are read from their end only (the last N rows over the chain).
  */
-export async function journalOf(store: Store, deployment: DeploymentRecord, parts?: readonly JournalPart[]): Promise<RunJournal> {
-  const run = deployment.runId === null ? undefined : await store.getRun(deployment.runId);
-  if (run === undefined) return EMPTY;
-  const chain = [...(await resumedRunIds(run, store)), run.id];
-  const journals = await Promise.all(chain.map((id) => store.readRunJournal(id, parts)));
+export async function journalOf(store: Store, deployment: DeploymentRecord, parts?: readonly JournalPart[], tails: JournalTails = {}): Promise<RunJournal> {
+  const chain = await runChainOf(store, deployment);
+  if (chain.length === 0) return EMPTY;
+  const asked = parts ?? (Object.keys(EMPTY) as JournalPart[]);
+  const whole = asked.filter((part) => tails[part] === undefined);
+  const journals = await Promise.all(chain.map((id) => store.readRunJournal(id, whole)));
   const merged = { ...EMPTY } as Record<keyof RunJournal, unknown[]>;
-  for (const key of Object.keys(EMPTY) as Array<keyof RunJournal>) merged[key] = journals.flatMap((j) => j[key] as unknown[]);
+  for (const key of whole) merged[key] = journals.flatMap((j) => j[key] as unknown[]);
+  for (const part of asked) {
+    const rows = tails[part];
+    if (rows !== undefined) merged[part] = await tailOf(store, chain, part, rows);
+  }
   return merged as unknown as RunJournal;
+}
+
+/** The last `rows` rows of one part over a run chain, oldest first: from the newest run back until there are enough. */
+async function tailOf(store: Store, chain: readonly string[], part: JournalPart, rows: number): Promise<unknown[]> {
+  const pieces: unknown[][] = [];
+  let wanted = rows;
+  for (let i = chain.length - 1; i >= 0 && wanted > 0; i--) {
+    const piece = (await store.readRunTail(chain[i]!, part, wanted)) as unknown[];
+    pieces.unshift(piece);
+    wanted -= piece.length;
+  }
+  return pieces.flat();
 }
 
 /**

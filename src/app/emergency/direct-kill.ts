@@ -2,11 +2,11 @@
 // each EMERGENCY_STOP first (a server started meanwhile does not resume trading), then for live deployments cancels
 // the open orders and closes the positions through each venue with the credentials from the environment, and for
 // paper ones closes the journal at the last price. Every step is in the audit log with the actor.
-import { type DeploymentRecord, LiveClock, RunKind } from '../../common/index.ts';
-import { Deployments, journalOf, positionsOf, venueEnv } from '../deployments/index.ts';
+import { type DeploymentRecord, LiveClock, type RunJournal, RunKind } from '../../common/index.ts';
+import { Deployments, positionsOf, venueEnv } from '../deployments/index.ts';
 import { openJournal } from '../store/index.ts';
 import { auditVenueClose, closePaperRun } from './follow-up.ts';
-import type { PaperCloseResult } from './paper-close.ts';
+import { closingJournalOf, type PaperCloseResult } from './paper-close.ts';
 import { closeAtVenue, type VenueAction } from './venue-close.ts';
 
 export interface DirectKillRequest {
@@ -59,12 +59,12 @@ export async function directKill(request: DirectKillRequest): Promise<DirectKill
     }
     const report: DirectKillReport = { stopped: marked.map((d) => d.name), paper: {}, venues: [], failures: 0 };
     const live = new Map<string, { deployments: DeploymentRecord[]; held: Map<string, number>; symbols: Set<string> }>();
-    const paper: Array<{ d: DeploymentRecord; runId: string; merged: Awaited<ReturnType<typeof journalOf>> }> = [];
+    const paper: Array<{ d: DeploymentRecord; runId: string; merged: RunJournal }> = [];
     for (const [i, d] of marked.entries()) {
       const run = d.runId === null ? undefined : await store.getRun(d.runId);
       // A live deployment without a run yet still has its venue's open orders canceled.
       const isLive = run === undefined ? targets[i]!.mode.startsWith('LIVE') : run.kind === RunKind.Live;
-      const merged = await journalOf(store, d);
+      const merged = await closingJournalOf(store, d);
       if (!isLive) {
         if (run !== undefined) paper.push({ d, runId: run.id, merged }); // never ran: nothing to cancel or close
         continue;

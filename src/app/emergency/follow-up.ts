@@ -4,8 +4,8 @@
 // refused); `traider kill --direct` runs the same steps with no server.
 import type { Journal } from '../../audit/index.ts';
 import { type Clock, type DeploymentRecord, type JsonValue, RunKind, type RunJournal, type Store } from '../../common/index.ts';
-import { journalOf, positionsOf, venueEnv } from '../deployments/index.ts';
-import { closePaperInJournal, type PaperCloseResult } from './paper-close.ts';
+import { positionsOf, venueEnv } from '../deployments/index.ts';
+import { closePaperInJournal, closingJournalOf, type PaperCloseResult } from './paper-close.ts';
 import { closeAtVenue, type VenueAction } from './venue-close.ts';
 
 interface PaperRunClose {
@@ -51,7 +51,7 @@ export async function followUpEmergency(context: FollowUpContext, deployment: De
   const { store, journal, clock } = context;
   const run = deployment.runId === null ? undefined : await store.getRun(deployment.runId);
   if (run === undefined) return;
-  const merged = await journalOf(store, deployment);
+  const merged = await closingJournalOf(store, deployment);
   if (run.kind !== RunKind.Live) {
     await closePaperRun({ journal, clock, deployment, runId: run.id, merged, flatten: options.flatten, takerBps: context.takerBps, actor: options.actor, log: options.log });
     return;

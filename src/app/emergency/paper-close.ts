@@ -4,8 +4,8 @@
 // while nothing runs). The equity after it is journaled too, so the deployment's views show it flat.
 import type { Journal } from '../../audit/index.ts';
 import { Liquidity, moneyToNumber, numberToMoney, OrderSide, OrderType } from '../../core/index.ts';
-import type { Clock, DeploymentRecord, FillRecord, OrderEventInput, RunJournal } from '../../common/index.ts';
-import { openOrdersOf, positionsOf } from '../deployments/index.ts';
+import type { Clock, DeploymentRecord, FillRecord, OrderEventInput, RunJournal, Store } from '../../common/index.ts';
+import { journalOf, openOrdersOf, positionsOf } from '../deployments/index.ts';
 
 export interface ClosedInJournal {
   readonly symbol: string;
@@ -19,6 +19,22 @@ export interface PaperCloseResult {
   readonly closed: ClosedInJournal[];
   /** Symbols held without any journaled price: they stay open (said so, never priced at a guess). */
   readonly unpriced: string[];
+}
+
+/** Bars of each symbol read for its last price (every bar only when a symbol held has none among them). */
+const LAST_PRICE_BARS = 100;
+
+/**
+ * What closing a deployment needs of its journal (across the runs it resumed): its orders and fills, its latest
+ * equity point and the latest bars, for each symbol's last price. A long run's every bar and equity point is not
+ * read on the way to the venue; the whole bar table only when a symbol held has no bar among the latest.
+ */
+export async function closingJournalOf(store: Store, deployment: DeploymentRecord): Promise<RunJournal> {
+  const tails = { bars: LAST_PRICE_BARS * Math.max(1, deployment.symbols.length), equity: 1 };
+  const journal = await journalOf(store, deployment, ['orders', 'fills', 'bars', 'equity'], tails);
+  const priced = new Set(journal.bars.map((b) => b.symbol));
+  if (positionsOf(journal).every((p) => priced.has(p.symbol))) return journal;
+  return { ...journal, bars: (await journalOf(store, deployment, ['bars'])).bars };
 }
 
 const lastCloseOf = (journal: RunJournal, symbol: string): number | undefined => {

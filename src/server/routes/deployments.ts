@@ -1,8 +1,8 @@
 // Deployments over HTTP: reads need viewer; create, edit, pause, resume and stop need operator (creating one in
 // LIVE_MINIMAL: admin). Every change names its target in `confirm` and is audited with the actor.
 import { z } from 'zod';
-import { breakerOf, confirmSchema, createDeploymentSchema, DEPLOYMENT_NAME, editDeploymentSchema, emergencyStopSchema, journalOf, killAllSchema, openOrdersOf, pnlOf, positionsOf, riskOf } from '../../app/deployments/index.ts';
-import type { JournalPart } from '../../common/index.ts';
+import { breakerOf, confirmSchema, createDeploymentSchema, DEPLOYMENT_NAME, editDeploymentSchema, emergencyStopSchema, type JournalTails, journalOf, killAllSchema, openOrdersOf, pnlOf, positionsOf, RISK_WINDOW_BARS, riskOf } from '../../app/deployments/index.ts';
+import type { DeploymentRecord, JournalPart } from '../../common/index.ts';
 import { json, route, type RouteSpec } from '../route.ts';
 import type { ServerContext } from './context.ts';
 import { plain } from './journal-reads.ts';
@@ -26,9 +26,10 @@ export function deploymentRoutes(context: ServerContext): RouteSpec[] {
       handler: async ({ params, body, principal }) => json(await deployments[action](params.name, body.confirm, principal!)),
     });
   // Each view reads only the journal tables it shows: a dashboard polling the breaker level does not read every bar.
-  const journal = async (name: string, parts: readonly JournalPart[]) => {
+  // A long run's bars and equity grow by the minute: the risk view reads a window of recent bars and the last equity point.
+  const journal = async (name: string, parts: readonly JournalPart[], tails?: (d: DeploymentRecord) => JournalTails) => {
     const deployment = await deployments.get(name);
-    return { deployment, journal: await journalOf(store, deployment, parts) };
+    return { deployment, journal: await journalOf(store, deployment, parts, tails?.(deployment)) };
   };
   return [
     route({ method: 'GET', path: BASE, role: 'viewer', tag: 'deployments', summary: 'every deployment', handler: async () => json(await deployments.list()) }),
@@ -110,8 +111,8 @@ export function deploymentRoutes(context: ServerContext): RouteSpec[] {
       const { deployment, journal: j } = await journal(name, ['equity']);
       return pnlOf(j, deployment.capital);
     }),
-    read('/risk', 'exposure, and VaR, ES and correlation of the positions held (from the journaled bars)', async (name) => {
-      const { deployment, journal: j } = await journal(name, ['fills', 'bars', 'equity']);
+    read('/risk', `exposure, and VaR, ES and correlation of the positions held (from the last ${RISK_WINDOW_BARS.toLocaleString('en-US')} journaled bars of each symbol)`, async (name) => {
+      const { deployment, journal: j } = await journal(name, ['fills', 'bars', 'equity'], (d) => ({ bars: RISK_WINDOW_BARS * Math.max(1, d.symbols.length), equity: 1 }));
       return riskOf(j, deployment.capital);
     }),
   ];

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Deployments, journalOf, openOrdersOf, positionsOf } from '../../../src/app/deployments/index.ts';
 import { followUpEmergency } from '../../../src/app/emergency/index.ts';
+import { closingJournalOf } from '../../../src/app/emergency/paper-close.ts';
 import { openJournal } from '../../../src/app/store/index.ts';
 import { LiveClock, RunKind } from '../../../src/common/index.ts';
 import { numberToMoney } from '../../../src/core/index.ts';
@@ -71,6 +72,56 @@ describe('closing a paper run in its journal', () => {
       expect(lines).toEqual(['1 open paper order(s) canceled in the journal']);
       expect(positionsOf(after)).toMatchObject([{ symbol: 'BTC/USDT', quantity: 0.5, averagePrice: 100 }]);
       expect(openOrdersOf(after)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('what closing reads of a long run', () => {
+  async function twoSymbolRun(btcBarsFirst: number, ethBarsAfter: number) {
+    const dir = mkdtempSync(join(tmpdir(), 'traider-closing-journal-'));
+    dirs.push(dir);
+    const clock = new LiveClock();
+    const opened = await openJournal(join(dir, 'j.db'), { clock });
+    const { store, journal } = opened;
+    const deployments = new Deployments(store, journal, clock);
+    const by = { name: 'ops', role: 'operator', actor: 'token:ops', tokenId: 't' } as never;
+    await deployments.create({ name: 'q', strategy: 'buy-and-hold', symbols: ['BTC/USDT', 'ETH/USDT'], exchange: 'binance', capital: 1000, confirm: 'q' }, by);
+    const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 'buy-and-hold', symbols: ['BTC/USDT', 'ETH/USDT'] });
+    await deployments.attachRun('q', runId, 'server');
+    const t = 1_613_900_000_000;
+    await journal.appendFills([{ runId, time: t, fillId: 'F-1', orderId: 'O-1', symbol: 'BTC/USDT', side: 'BUY', price: 100, quantity: 0.5, notional: numberToMoney(50), fee: 0n, tax: 0n, liquidity: 'TAKER', referencePrice: 100, impactBps: 0, slippageBps: 0, reducedForCash: false }]);
+    const barOf = (symbol: string, i: number, close: number) => ({ runId, symbol, openTime: t + i * 60_000, closeTime: t + (i + 1) * 60_000, open: close, high: close, low: close, close, volume: 1, adjustmentFactor: null, preClose: null });
+    // BTC's feed stopped long ago (its last close 104); ETH's bars went on.
+    await journal.appendBars(Array.from({ length: btcBarsFirst }, (_, i) => barOf('BTC/USDT', i, 100 + (i % 5))));
+    await journal.appendBars(Array.from({ length: ethBarsAfter }, (_, i) => barOf('ETH/USDT', btcBarsFirst + i, 2_000)));
+    await journal.appendEquity([{ runId, time: t, equity: 1000, cash: 950 }]);
+    await journal.flush();
+    return { store, deployment: await deployments.get('q'), close: opened.close };
+  }
+
+  it('reads every bar when a symbol held has none among the latest (its feed stopped long ago)', async () => {
+    const { store, deployment, close } = await twoSymbolRun(5, 1_000);
+    try {
+      // 100 bars per symbol of the deployment: the last 200 written, all ETH here, and BTC is held...
+      const journal = await closingJournalOf(store, deployment);
+      // ...so BTC has no price among them and the whole bar table is read: its last close is 104.
+      expect(journal.bars).toHaveLength(1_005);
+      expect(journal.bars.filter((b) => b.symbol === 'BTC/USDT').at(-1)!.close).toBe(104);
+    } finally {
+      await close();
+    }
+  });
+
+  it('reads only the latest bars when they price every symbol held', async () => {
+    const { store, deployment, close } = await twoSymbolRun(1_000, 150);
+    try {
+      const journal = await closingJournalOf(store, deployment);
+      expect(journal.bars, 'the last 200 bars written: 50 BTC, 150 ETH').toHaveLength(200);
+      expect(journal.bars.filter((b) => b.symbol === 'BTC/USDT').at(-1)!.close).toBe(100 + (999 % 5));
+      expect(journal.fills).toHaveLength(1);
+      expect(journal.equity).toEqual([{ runId: deployment.runId, time: 1_613_900_000_000, equity: 1000, cash: 950 }]);
     } finally {
       await close();
     }
