@@ -16,7 +16,8 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function paperDeploymentWithPosition(flatten: boolean) {
+/** A paper deployment `name` of buy-and-hold on `symbols`, attached to a fresh run in a temporary SQLite journal. */
+async function paperDeployment(name: string, symbols: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'traider-paper-close-'));
   dirs.push(dir);
   const clock = new LiveClock();
@@ -24,9 +25,14 @@ async function paperDeploymentWithPosition(flatten: boolean) {
   const { store, journal } = opened;
   const deployments = new Deployments(store, journal, clock);
   const by = { name: 'ops', role: 'operator', actor: 'token:ops', tokenId: 't' } as never;
-  await deployments.create({ name: 'p', strategy: 'buy-and-hold', symbols: ['BTC/USDT'], exchange: 'binance', capital: 1000, confirm: 'p' }, by);
-  const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 'buy-and-hold', symbols: ['BTC/USDT'] });
-  await deployments.attachRun('p', runId, 'server');
+  await deployments.create({ name, strategy: 'buy-and-hold', symbols, exchange: 'binance', capital: 1000, confirm: name }, by);
+  const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 'buy-and-hold', symbols });
+  await deployments.attachRun(name, runId, 'server');
+  return { clock, opened, store, journal, deployments, runId };
+}
+
+async function paperDeploymentWithPosition(flatten: boolean) {
+  const { clock, opened, store, journal, deployments, runId } = await paperDeployment('p', ['BTC/USDT']);
   const t = 1_613_900_000_000;
   const order = { runId, symbol: 'BTC/USDT', side: 'BUY', type: 'MARKET', quantity: 0.5, price: null, stopPrice: null, timeInForce: 'GTC', tag: null } as const;
   await journal.appendOrderEvents([
@@ -80,16 +86,7 @@ describe('closing a paper run in its journal', () => {
 
 describe('what closing reads of a long run', () => {
   async function twoSymbolRun(btcBarsFirst: number, ethBarsAfter: number) {
-    const dir = mkdtempSync(join(tmpdir(), 'traider-closing-journal-'));
-    dirs.push(dir);
-    const clock = new LiveClock();
-    const opened = await openJournal(join(dir, 'j.db'), { clock });
-    const { store, journal } = opened;
-    const deployments = new Deployments(store, journal, clock);
-    const by = { name: 'ops', role: 'operator', actor: 'token:ops', tokenId: 't' } as never;
-    await deployments.create({ name: 'q', strategy: 'buy-and-hold', symbols: ['BTC/USDT', 'ETH/USDT'], exchange: 'binance', capital: 1000, confirm: 'q' }, by);
-    const runId = await journal.createRun({ kind: RunKind.Paper, strategy: 'buy-and-hold', symbols: ['BTC/USDT', 'ETH/USDT'] });
-    await deployments.attachRun('q', runId, 'server');
+    const { opened, store, journal, deployments, runId } = await paperDeployment('q', ['BTC/USDT', 'ETH/USDT']);
     const t = 1_613_900_000_000;
     await journal.appendFills([{ runId, time: t, fillId: 'F-1', orderId: 'O-1', symbol: 'BTC/USDT', side: 'BUY', price: 100, quantity: 0.5, notional: numberToMoney(50), fee: 0n, tax: 0n, liquidity: 'TAKER', referencePrice: 100, impactBps: 0, slippageBps: 0, reducedForCash: false }]);
     const barOf = (symbol: string, i: number, close: number) => ({ runId, symbol, openTime: t + i * 60_000, closeTime: t + (i + 1) * 60_000, open: close, high: close, low: close, close, volume: 1, adjustmentFactor: null, preClose: null });
