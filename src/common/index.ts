@@ -6,7 +6,7 @@ export type { OrderEvent } from './events.ts';
 export { MessageBus, Topic } from './message-bus.ts';
 export { PASS_THROUGH_RISK } from './ports.ts';
 export type { AccountView, BarListener, BookListener, DataClient, ExecutionClient, ExecutionContext, ExecutionEventSink, MarketDataSink, OrderDenial, RiskContext, RiskGate } from './ports.ts';
-export { ApiRole, RunKind, RunStatus, StoreDialect, StoreError, StoreErrorCode } from './store.ts';
+export { ApiRole, emptyJournal, JOURNAL_PARTS, RunKind, RunStatus, StoreDialect, StoreError, StoreErrorCode } from './store.ts';
 export type { AuditCheckpoint, AuditEntry, AuditQuery, AuditReader, BalanceRecord, BarRecord, BreakerRecord, DenialRecord, DeploymentRecord, EquityRecord, FillRecord, JournalPart, JsonValue, ModeChangeRecord, OrderEventInput, OrderEventRecord, OrderRecord, PositionRecord, RunEnd, RunJournal, RunQuery, RunRecord, RunStart, Store, StoreBatch, TokenRecord } from './store.ts';
 export { Strategy } from './strategy.ts';
 export type { BarIndicator, PositionView, StrategyContext } from './strategy.ts';

@@ -275,6 +275,14 @@ export interface RunJournal {
 /** The parts of a run's journal, for reading only some of them. */
 export type JournalPart = keyof RunJournal;
 
+/** Every part of a run's journal, in RunJournal's order. */
+export const JOURNAL_PARTS: readonly JournalPart[] = ['orders', 'orderEvents', 'fills', 'positions', 'balances', 'equity', 'bars', 'denials', 'breakerEvents', 'modeChanges'];
+
+/** A journal with every part empty (new arrays each call), to be filled part by part. */
+export function emptyJournal(): RunJournal {
+  return Object.fromEntries(JOURNAL_PARTS.map((part) => [part, []])) as unknown as RunJournal;
+}
+
 export interface RunQuery {
   /** Newest first; default 100. */
   readonly limit?: number;

@@ -1,8 +1,8 @@
 // The PostgreSQL store (node-postgres): one connection, every batch one transaction, rows inserted through unnest().
 import pg from 'pg';
-import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, type JournalPart, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
+import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, emptyJournal, JOURNAL_PARTS, type JournalPart, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
-import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, emptyJournal, JOURNAL_PARTS, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tailLimit, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
+import { APPEND_TABLES, checkBatch, checkContinues, type ColumnKind, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tailLimit, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
 
 export interface PostgresStoreOptions {
   /** Create the schema when the database has none; readers pass false. */
@@ -275,7 +275,7 @@ export class PostgresStore implements Store {
 
   readRunJournal(runId: string, parts: readonly JournalPart[] = JOURNAL_PARTS): Promise<RunJournal> {
     return this.exclusive(async () => {
-      const journal = emptyJournal();
+      const journal = emptyJournal() as unknown as Record<JournalPart, unknown[]>;
       for (const part of parts) {
         const layout = TABLES[part];
         journal[part] = (await this.query(`SELECT ${columnList(layout)} FROM ${layout.table} WHERE run_id = $1 ORDER BY id`, [runId])).rows.map((row) => toRecord(layout, row));

@@ -2,9 +2,9 @@
 import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, type JournalPart, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
+import { type AuditCheckpoint, type AuditEntry, type AuditQuery, type Clock, type DeploymentRecord, emptyJournal, JOURNAL_PARTS, type JournalPart, type RunJournal, type RunQuery, type RunRecord, type Store, type StoreBatch, StoreDialect, StoreError, StoreErrorCode, type TokenRecord } from '../../common/index.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, newerSchemaMessage, SCHEMA_VERSION } from './schema.ts';
-import { APPEND_TABLES, checkBatch, checkContinues, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, emptyJournal, JOURNAL_PARTS, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tailLimit, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
+import { APPEND_TABLES, checkBatch, checkContinues, deploymentConflict, deploymentInsertSql, deploymentUpdateSql, deploymentUpdateValues, deploymentVersionSql, orderUpserts, rowValues, runRow, type TableLayout, TABLES, tokenNameOwnerSql, tokenNameTaken, tailLimit, tokenUpsertSql, toParameter, toRecord } from './tables.ts';
 
 export interface SqliteStoreOptions {
   /** Create the file (and its directory) and the schema when missing; readers pass false. */
@@ -294,7 +294,7 @@ export class SqliteStore implements Store {
 
   async readRunJournal(runId: string, parts: readonly JournalPart[] = JOURNAL_PARTS): Promise<RunJournal> {
     this.ensureOpen();
-    const journal = emptyJournal();
+    const journal = emptyJournal() as unknown as Record<JournalPart, unknown[]>;
     for (const part of parts) {
       const layout = TABLES[part];
       journal[part] = (this.statement(selectSql(layout, 'run_id = ?', 'id'), true).all(runId) as Record<string, unknown>[]).map((row) => toRecord(layout, row));

@@ -1,6 +1,6 @@
 // Table layouts shared by both adapters: which record field goes to which column, and how values convert.
 import { canonicalJson, checkRecords, checkTokensAndDeployments, RECORD_RULES } from '../../audit/index.ts';
-import { type AuditEntry, type DeploymentRecord, type JournalPart, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../common/index.ts';
+import { type AuditEntry, type DeploymentRecord, type OrderEventInput, type OrderRecord, type RunRecord, type RunStart, RunStatus, type StoreBatch, StoreError, StoreErrorCode } from '../../common/index.ts';
 
 /** How a value is stored: text, 64-bit integer, double, ledger units (exact bigint), 0/1, JSON text. */
 export type ColumnKind = 'text' | 'int' | 'real' | 'ledger' | 'bool' | 'json';
@@ -70,18 +70,10 @@ export const TABLES = {
   ),
 } as const;
 
-/** The journal's parts, each read from the table of the same name in TABLES, in RunJournal's order. */
-export const JOURNAL_PARTS: readonly JournalPart[] = ['orders', 'orderEvents', 'fills', 'positions', 'balances', 'equity', 'bars', 'denials', 'breakerEvents', 'modeChanges'];
-
 /** A tail read's row count, checked: a whole number of rows, 0 or more. */
 export function tailLimit(limit: number): number {
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`readRunTail: limit must be a whole number of rows, 0 or more (got ${limit})`);
   return limit;
-}
-
-/** A journal with every part empty, to be filled part by part. */
-export function emptyJournal(): Record<JournalPart, unknown[]> {
-  return Object.fromEntries(JOURNAL_PARTS.map((part) => [part, []])) as unknown as Record<JournalPart, unknown[]>;
 }
 
 /** Columns a deployment update sets (all but its key). */

@@ -4,9 +4,7 @@
 import { computePortfolioRisk, RiskInputError } from '../../analytics/index.ts';
 import { TERMINAL_STATUSES } from '../../core/index.ts';
 import { resumedRunIds } from '../session/index.ts';
-import type { DeploymentRecord, JournalPart, RunJournal, Store } from '../../common/index.ts';
-
-const EMPTY: RunJournal = { orders: [], orderEvents: [], fills: [], positions: [], balances: [], equity: [], bars: [], denials: [], breakerEvents: [], modeChanges: [] };
+import { type DeploymentRecord, emptyJournal, JOURNAL_PARTS, type JournalPart, type RunJournal, type Store } from '../../common/index.ts';
 
 /** Parts to read from their end only, with how many rows: the latest equity point, a window of recent bars. */
 export type JournalTails = Partial<Record<JournalPart, number>>;
@@ -27,11 +25,11 @@ async function runChainOf(store: Store, deployment: DeploymentRecord): Promise<s
  */
 export async function journalOf(store: Store, deployment: DeploymentRecord, parts?: readonly JournalPart[], tails: JournalTails = {}): Promise<RunJournal> {
   const chain = await runChainOf(store, deployment);
-  if (chain.length === 0) return EMPTY;
-  const asked = parts ?? (Object.keys(EMPTY) as JournalPart[]);
+  const merged = emptyJournal() as unknown as Record<JournalPart, unknown[]>;
+  if (chain.length === 0) return merged as unknown as RunJournal;
+  const asked = parts ?? JOURNAL_PARTS;
   const whole = asked.filter((part) => tails[part] === undefined);
   const journals = await Promise.all(chain.map((id) => store.readRunJournal(id, whole)));
-  const merged = { ...EMPTY } as Record<keyof RunJournal, unknown[]>;
   for (const key of whole) merged[key] = journals.flatMap((j) => j[key] as unknown[]);
   for (const part of asked) {
     const rows = tails[part];
